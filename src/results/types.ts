@@ -1,0 +1,215 @@
+/** Requirement strength of a case or a check (RFC 2119 words as the design uses them). */
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+/** Which wire a case talks over. */
+export type Transport = 'http' | 'amqp';
+
+/** Strict applies the clauses to the letter; lenient accepts the documents' own inconsistencies as warnings. */
+export type Profile = 'strict' | 'lenient';
+
+/**
+ * How one check came out: `pass`; `fail`; `lenient` (a deviation only the lenient profile accepts,
+ * folded to a warning); `unobservable` (the checker could not see the outcome: never a pass).
+ */
+export type CheckResult = 'pass' | 'fail' | 'lenient' | 'unobservable';
+
+/** The outcome of one check that ran: what was expected, what was received, and whether it held. */
+export interface CheckOutcome {
+  /** Stable name of the check, e.g. `status`, `error.code`, `state.permissions`, `reboot`. */
+  check: string;
+  /** The level this check is judged at (never stronger than its case). */
+  level: Level;
+  result: CheckResult;
+  expected: string;
+  received: string;
+}
+
+/** Phases in which a case can fail to produce an observation. */
+export type CouldNotTestPhase = 'seed' | 'transport' | 'timeout' | 'observe';
+
+/** A case's verdict: a closed union; a verdict is earned by checks that ran. */
+export type Verdict =
+  | { kind: 'pass'; checks: CheckOutcome[] }
+  | { kind: 'fail'; failures: CheckOutcome[]; checks: CheckOutcome[] }
+  | { kind: 'warn'; failures: CheckOutcome[]; checks: CheckOutcome[] }
+  | { kind: 'not-applicable'; reason: string }
+  | { kind: 'could-not-test'; phase: CouldNotTestPhase; message: string; checks: CheckOutcome[] };
+
+export type VerdictKind = Verdict['kind'];
+
+/** Bytes on the wire, kept as text when they are valid UTF-8 and as base64 otherwise. */
+export interface WireBody {
+  text?: string;
+  base64?: string;
+  bytes: number;
+  /** Set when the body was longer than the evidence limit and cut. */
+  truncated?: boolean;
+}
+
+export interface HttpRequestEvidence {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: WireBody;
+}
+
+export interface HttpResponseEvidence {
+  status: number;
+  headers: Record<string, string>;
+  body: WireBody;
+}
+
+/** One HTTP request/response pair as exchanged, with timings in ms relative to the case start. */
+export interface HttpExchangeEvidence {
+  request: HttpRequestEvidence;
+  response?: HttpResponseEvidence;
+  /** Transport failure instead of (or in the middle of) a response. */
+  error?: string;
+  sentAtMs: number;
+  headersAtMs?: number;
+  completeAtMs?: number;
+}
+
+/** What the reboot watcher saw after the case's request, in ms relative to the response being complete. */
+export interface RebootTimeline {
+  /** Windows in force for this case. */
+  downWithinMs: number;
+  upWithinMs: number;
+  /** How long the watcher looked for the device going down. */
+  watchedMs: number;
+  downAtMs?: number;
+  upAtMs?: number;
+  readyAtMs?: number;
+  /** The device's boot identity before and after, where it exposes one (uptime). */
+  uptimeBefore?: string;
+  uptimeAfter?: string;
+  /** Probe interval used, so a reader knows the timeline's resolution. */
+  probeIntervalMs: number;
+  outcome: 'stayed-up' | 'rebooted' | 'not-back' | 'not-ready' | 'rebooted-unseen';
+}
+
+export type StateCategory = 'identities' | 'permissions' | 'mediaDevices' | 'events' | 'settings';
+
+/** The device state as the state adapter read it. */
+export interface StateSnapshot {
+  identities: { count: number; faces: number; ids: string[] };
+  permissions: { count: number; ids: string[] };
+  mediaDevices: { count: number; ids: string[] };
+  events: { count: number };
+  settings: Record<string, unknown>;
+}
+
+export interface StateEvidence {
+  /** What was seeded for this case, category by category. */
+  seeded?: StateCategory[];
+  /** Categories the adapter could not seed and that were empty (their `emptied` checks cannot be earned). */
+  unseedable?: StateCategory[];
+  before?: StateSnapshot;
+  after?: StateSnapshot;
+  /** A read made between the response and the reboot, when the device still answered (synchronous wipe). */
+  afterResponse?: StateSnapshot;
+}
+
+/** A message the checker published on the command queue. */
+export interface AmqpPublishEvidence {
+  queue: string;
+  properties: Record<string, unknown>;
+  body: WireBody;
+  atMs: number;
+  /** `before` messages (poison, setup) are recorded but not judged. */
+  role: 'before' | 'command' | 'first-of-duplicate';
+}
+
+/** A reply as it arrived: on the up queue or as a callback POST to notify_path. */
+export interface ReplyEvidence {
+  channel: 'up_queue' | 'notify_path';
+  atMs: number;
+  body: WireBody;
+  /** AMQP properties (up queue) or HTTP method, path and headers (callback). */
+  meta: Record<string, unknown>;
+  /** How the reply was tied to the command: message_id, correlation_id, callback path, or timing. */
+  matchedBy?: 'message_id' | 'correlation_id' | 'callback-path' | 'timing';
+  /** Which published message it answers, when matched. */
+  answers?: 'before' | 'command' | 'first-of-duplicate';
+}
+
+export interface AmqpEvidence {
+  broker: string;
+  commandQueue: string;
+  upQueue: string;
+  published: AmqpPublishEvidence[];
+  replies: ReplyEvidence[];
+}
+
+/** Everything a case observed: enough to understand a failure without re-running it. */
+export interface Evidence {
+  http?: HttpExchangeEvidence[];
+  amqp?: AmqpEvidence;
+  reboot?: RebootTimeline;
+  state?: StateEvidence;
+  /** Which alternative outcome (`oneOf`) the device's behaviour matched. */
+  outcome?: string;
+  /** A command line that repeats the request by hand. */
+  reproduce?: string;
+  notes?: string[];
+}
+
+/** One case's result, as written to report.json. */
+export interface CaseResult {
+  id: string;
+  title: string;
+  level: Level;
+  clauses: string[];
+  transport: Transport;
+  tags: string[];
+  /** Where the case is written: `specs/http/wipedata.yaml:41:5`. */
+  source: string;
+  verdict: VerdictKind;
+  /** One line a tester reads first: why this verdict. */
+  message: string;
+  /** Every check that ran, passed or not. */
+  checks: CheckOutcome[];
+  startedAt: string;
+  durationMs: number;
+  evidence: Evidence;
+}
+
+export interface Summary {
+  total: number;
+  pass: number;
+  fail: number;
+  warn: number;
+  notApplicable: number;
+  couldNotTest: number;
+}
+
+/** A clause with the cases that cite it and the worst verdict among them. */
+export interface ClauseCoverage {
+  id: string;
+  level: Level;
+  text: string;
+  source: string;
+  cases: string[];
+  /** `uncovered` when no selected case cites the clause. */
+  verdict: VerdictKind | 'uncovered';
+}
+
+/** The run as report.json holds it (design §7); every other report is a view of this. */
+export interface Report {
+  tool: string;
+  version: string;
+  target: string;
+  profile: Profile;
+  suite: string;
+  startedAt: string;
+  finishedAt: string;
+  /** False when the run was interrupted; the results are then partial. */
+  complete: boolean;
+  /** SHA-256 of the spec files and suites the run used. */
+  specHash: string;
+  device?: { firmware?: Record<string, unknown>; licenseKey?: string };
+  exitCode: number;
+  summary: Summary;
+  clauses: ClauseCoverage[];
+  results: CaseResult[];
+}

@@ -1,0 +1,104 @@
+import { couldNotTest } from '../results/fold-verdict.ts';
+import type { Evidence, RebootTimeline, StateEvidence, Verdict } from '../results/types.ts';
+import { sendHttp } from '../transports/http-transport.ts';
+import { isEmpty, PreconditionError, readState, seedState } from './prepare-state.ts';
+import { waitReady, watchReboot } from './reboot-watcher.ts';
+import type { RunContext } from './run-context.ts';
+
+export const WIPEDATA_PATH = '/sophon/v2/face/wipedata';
+
+/** What running one case produced: its verdict and its evidence. */
+export interface CaseRun {
+  verdict: Verdict;
+  evidence: Evidence;
+}
+
+/** Appends a note to the evidence. */
+export function note(evidence: Evidence, text: string): void {
+  evidence.notes = [...(evidence.notes ?? []), text];
+}
+
+/**
+ * The steps every case starts with: the device is ready, and the state the case is `given` is
+ * established and read back. Returns the state evidence, or the could-not-test run that ends the case.
+ */
+export async function establishGiven(
+  given: 'seeded' | 'empty' | undefined,
+  ctx: RunContext,
+  evidence: Evidence,
+): Promise<{ state: StateEvidence | undefined } | { stop: CaseRun }> {
+  // Once the device has been gone for a whole up window, each later case looks once instead of
+  // waiting the window again: a device that never came back must not stretch the run by hours.
+  const window = ctx.deviceLostSince ? 0 : ctx.upWithinMs;
+  if (!(await waitReady(ctx.target, window, ctx.probeIntervalMs, ctx.signal))) {
+    const since = ctx.deviceLostSince ? ` (unavailable since ${ctx.deviceLostSince})` : '';
+    ctx.deviceLostSince ??= new Date().toISOString();
+    const verdict = couldNotTest('transport', `the device was not ready before the case within ${window} ms${since}`);
+    return { stop: { verdict, evidence } };
+  }
+  ctx.deviceLostSince = undefined;
+  const { adapter, signal } = ctx;
+  if (!given || !adapter) return { state: undefined };
+  try {
+    if (given === 'empty') {
+      await wipeClean(ctx, evidence);
+      const before = await readState(adapter, signal, 'read the state after wiping clean');
+      if (!isEmpty(before)) throw new PreconditionError('the device still holds data after a clean wipe');
+      return { state: { before } };
+    }
+    return { state: await seedState(adapter, signal) };
+  } catch (error) {
+    if (error instanceof PreconditionError) return { stop: { verdict: couldNotTest('seed', error.message), evidence } };
+    throw error;
+  }
+}
+
+/** Reads the state after the request, once the device is up (or back); a failed read is noted, never fatal. */
+export async function readStateAfter(
+  ctx: RunContext,
+  state: StateEvidence | undefined,
+  timeline: RebootTimeline,
+  evidence: Evidence,
+): Promise<void> {
+  if (!state || !ctx.adapter) return;
+  if (timeline.outcome === 'not-back' || timeline.outcome === 'not-ready') return;
+  try {
+    state.after = await readState(ctx.adapter, ctx.signal, 'read the state after the request');
+  } catch (error) {
+    if (!(error instanceof PreconditionError)) throw error;
+    note(evidence, error.message);
+  }
+}
+
+// `given: empty` (HTTP-15): the device is wiped clean with `all` over HTTP, and the checker waits out the reboot.
+async function wipeClean(ctx: RunContext, evidence: Evidence): Promise<void> {
+  const origin = performance.now();
+  const exchange = await sendHttp(
+    {
+      method: 'POST',
+      url: new URL(WIPEDATA_PATH, ctx.target).toString(),
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"all":true}'),
+    },
+    { timeoutMs: ctx.requestTimeoutMs, origin, signal: ctx.signal },
+  );
+  note(evidence, `precondition: wiped clean with {"all":true} → ${exchange.status ?? exchange.error}`);
+  if (exchange.status !== 200) {
+    throw new PreconditionError(`the clean wipe was not accepted (${exchange.status ?? exchange.error})`);
+  }
+  const timeline = await watchReboot({
+    target: ctx.target,
+    downWithinMs: ctx.downWithinMs,
+    upWithinMs: ctx.upWithinMs,
+    watchMs: ctx.downWithinMs,
+    probeIntervalMs: ctx.probeIntervalMs,
+    since: exchange.completedAt,
+    signal: ctx.signal,
+  });
+  if (timeline.outcome === 'not-back' || timeline.outcome === 'not-ready') {
+    throw new PreconditionError(`the device did not come back after the clean wipe (${timeline.outcome})`);
+  }
+  if (!(await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal))) {
+    throw new PreconditionError('the device was not ready after the clean wipe');
+  }
+}

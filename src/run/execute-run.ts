@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { ConformanceError } from '../errors/conformance-error.ts';
+import { loadSuite } from '../plan/load-suite.ts';
+import { planCases, type Selection } from '../plan/plan-cases.ts';
+import { buildReport } from '../results/build-report.ts';
+import type { CaseResult, Profile, Report } from '../results/types.ts';
+import { loadSpecs } from '../specs/load-specs.ts';
+import { createSophonHttpAdapter } from '../state/sophon-http-adapter.ts';
+import type { StateAdapter, StateAdapterContext, StateAdapterModule } from '../state/state-adapter.ts';
+import { AmqpSession } from '../transports/amqp-transport.ts';
+import { CallbackReceiver, type CallbackReceiverOptions } from '../transports/callback-receiver.ts';
+import { callApi, systemPath } from '../transports/device-api.ts';
+import { ReplyInbox } from '../transports/reply-inbox.ts';
+import { waitReady } from './reboot-watcher.ts';
+import type { AmqpContext, RunContext } from './run-context.ts';
+import { runCases } from './run-suite.ts';
+
+/** Where the MQ channel is and how long replies may take. */
+export interface AmqpSettings {
+  url: string;
+  commandQueue: string;
+  upQueue: string;
+  replyWithinMs: number;
+  /** The device's mq_license_key when known in advance; otherwise learnt from its first reply. */
+  licenseKey?: string | undefined;
+  callback?: CallbackReceiverOptions;
+}
+
+/** Everything `run` needs, already validated by the command line. */
+export interface RunSettings {
+  /** Folder holding specs/ and suites/. */
+  root: string;
+  target: string;
+  systemPort: number | undefined;
+  suite: string;
+  selection: Selection;
+  profile: Profile;
+  stateAdapter: string;
+  downWithinMs: number;
+  upWithinMs: number;
+  quietMs: number;
+  probeIntervalMs: number;
+  requestTimeoutMs: number;
+  /** How long the target may take to answer at the start before the run gives up (exit 2). */
+  preflightMs: number;
+  recordSource?: string | undefined;
+  /** The MQ channel, when a broker is given (MQ cases are could-not-test without it). */
+  amqp?: AmqpSettings | undefined;
+  tool: { name: string; version: string };
+  signal: AbortSignal;
+  onStart?: (plan: { total: number; suite: string }) => void;
+  onResult?: (result: CaseResult) => void;
+}
+
+/** Loads, plans, checks the target is there, runs, and assembles the report. Throws ConformanceError for exit 2. */
+export async function executeRun(settings: RunSettings): Promise<Report> {
+  const catalogue = loadSpecs(settings.root);
+  const suite = loadSuite(settings.root, settings.suite);
+  const cases = planCases(catalogue.cases, suite, settings.selection);
+  const transports = new Set(planCases(catalogue.cases, suite).map((c) => c.transport));
+  const target = settings.target.replace(/\/+$/, '');
+  const systemUrl = settings.systemPort === undefined ? undefined : withPort(target, settings.systemPort);
+  const runTag = randomBytes(3).toString('hex');
+
+  await preflight(target, settings);
+  const adapter = await resolveAdapter(
+    settings.stateAdapter,
+    { target, runTag, timeoutMs: settings.requestTimeoutMs },
+    settings,
+  );
+  // The broker is only needed (and only checked) when MQ cases are planned.
+  const amqp = settings.amqp && cases.some((c) => c.transport === 'amqp') ? await openAmqp(settings.amqp) : undefined;
+  const firmware = systemUrl ? await callApi(systemUrl, systemPath('getsoftwareversion'), {}, 2_000) : undefined;
+
+  const ctx: RunContext = {
+    target,
+    systemUrl,
+    profile: settings.profile,
+    adapter,
+    downWithinMs: settings.downWithinMs,
+    upWithinMs: settings.upWithinMs,
+    quietMs: settings.quietMs,
+    probeIntervalMs: settings.probeIntervalMs,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    signal: settings.signal,
+    runTag,
+    amqp,
+  };
+  const startedAt = new Date().toISOString();
+  settings.onStart?.({ total: cases.length, suite: suite.name });
+  try {
+    const { results, complete } = await runCases(cases, ctx, settings.onResult);
+    return buildReport({
+      tool: settings.tool.name,
+      version: settings.tool.version,
+      target,
+      profile: settings.profile,
+      suite: suite.name,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      complete,
+      specHash: catalogue.hash,
+      ...(firmware?.kind === 'ok' ? { device: { firmware: firmware.data } } : {}),
+      // Coverage is judged over the clauses of the transports this suite exercises.
+      clauses: [...catalogue.clauses.values()]
+        .filter((c) => transports.has(c.id.startsWith('MQ-') ? 'amqp' : 'http'))
+        .map((c) => ({
+          id: c.id,
+          level: c.level,
+          text: c.text,
+          source: `${c.source.document} § ${c.source.section}`,
+        })),
+      results,
+    });
+  } finally {
+    await adapter?.close?.();
+    await amqp?.session.close();
+    await amqp?.callbacks.close();
+  }
+}
+
+async function openAmqp(settings: AmqpSettings): Promise<AmqpContext> {
+  const inbox = new ReplyInbox();
+  const session = await AmqpSession.open(settings, inbox);
+  try {
+    const callbacks = await CallbackReceiver.start(inbox, settings.callback);
+    const licenseKey = settings.licenseKey ?? (await learnLicenseKey(session, inbox, settings.replyWithinMs));
+    return { session, inbox, callbacks, replyWithinMs: settings.replyWithinMs, licenseKey };
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+// MQ-4 wants the key stable across reboots: learn it once, before any case reboots the device, from
+// the reply to a command that changes nothing (a flag that is not a boolean).
+async function learnLicenseKey(session: AmqpSession, inbox: ReplyInbox, withinMs: number): Promise<string | undefined> {
+  const probe = {
+    message_key: 'wipedata',
+    message_id: `sophon-conformance-probe-${randomBytes(6).toString('hex')}`,
+    users: 'probe',
+  };
+  const at = await session.publish(Buffer.from(JSON.stringify(probe)), {});
+  const reply = await inbox.waitFor(at, (a) => a.channel === 'up_queue', at + withinMs);
+  const key = (reply?.json as { mq_license_key?: unknown } | undefined)?.mq_license_key;
+  return typeof key === 'string' && key.length > 0 ? key : undefined;
+}
+
+// The run is only meaningful against a device that answers; anything else is exit 2 with the reason.
+async function preflight(target: string, settings: RunSettings): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new ConformanceError('CONFIG_INVALID', `--target ${target} is not a URL (want http://HOST:PORT)`);
+  }
+  if (url.protocol !== 'http:') {
+    throw new ConformanceError('CONFIG_INVALID', `--target ${target}: only http:// targets are supported`);
+  }
+  const port = Number(url.port || 80);
+  const accepts = await new Promise<string | true>((resolve) => {
+    const socket = connect({ host: url.hostname, port });
+    socket.setTimeout(Math.min(settings.preflightMs, 5_000), () => {
+      socket.destroy();
+      resolve('no answer to a TCP connect');
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+  if (accepts !== true && !(await waitReady(target, settings.preflightMs, 100, settings.signal))) {
+    throw new ConformanceError('TARGET_UNREACHABLE', `${target} is unreachable at the start of the run (${accepts})`);
+  }
+  if (!(await waitReady(target, settings.preflightMs, 100, settings.signal))) {
+    throw new ConformanceError(
+      'TARGET_UNREACHABLE',
+      `${target} accepts connections but its API is not ready within ${settings.preflightMs} ms (getconfigs / getmediadevices do not answer as documented)`,
+    );
+  }
+}
+
+async function resolveAdapter(
+  name: string,
+  context: StateAdapterContext,
+  settings: RunSettings,
+): Promise<StateAdapter | undefined> {
+  if (name === 'none') return undefined;
+  if (name === 'sophon-http') {
+    return createSophonHttpAdapter(context, settings.recordSource ? { recordSource: settings.recordSource } : {});
+  }
+  let module: Partial<StateAdapterModule>;
+  try {
+    module = (await import(pathToFileURL(name).href)) as Partial<StateAdapterModule>;
+  } catch (error) {
+    throw new ConformanceError(
+      'STATE_ADAPTER_INVALID',
+      `--state-adapter ${name}: not "sophon-http", "none", or a module that can be imported (${(error as Error).message})`,
+    );
+  }
+  if (typeof module.createStateAdapter !== 'function') {
+    throw new ConformanceError(
+      'STATE_ADAPTER_INVALID',
+      `--state-adapter ${name} does not export createStateAdapter(context)`,
+    );
+  }
+  const adapter = await module.createStateAdapter(context);
+  if (!adapter || typeof adapter.read !== 'function' || typeof adapter.seed !== 'function') {
+    throw new ConformanceError(
+      'STATE_ADAPTER_INVALID',
+      `--state-adapter ${name}: createStateAdapter did not return { read, seed, seedable, settingDefaults }`,
+    );
+  }
+  return adapter;
+}
+
+function withPort(target: string, port: number): string {
+  const url = new URL(target);
+  url.port = String(port);
+  return url.toString().replace(/\/+$/, '');
+}

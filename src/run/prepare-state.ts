@@ -1,0 +1,61 @@
+import type { StateCategory, StateEvidence, StateSnapshot } from '../results/types.ts';
+import { STATE_CATEGORIES, StateAccessError, type StateAdapter } from '../state/state-adapter.ts';
+
+/** Thrown when the precondition of a case cannot be established; the case is could-not-test (seed). */
+export class PreconditionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreconditionError';
+  }
+}
+
+const COUNTED = STATE_CATEGORIES.filter((c) => c !== 'settings') as Exclude<StateCategory, 'settings'>[];
+
+/**
+ * `given: seeded` — every category holds data, read back before the request is sent, so a seeding
+ * failure is never blamed on the device's wipe (design §4). Categories that already hold data are
+ * kept; settings are always set to non-default values.
+ */
+export async function seedState(adapter: StateAdapter, signal: AbortSignal): Promise<StateEvidence> {
+  const current = await guarded(() => adapter.read(signal), 'read the state before seeding');
+  const wanted: StateCategory[] = COUNTED.filter((c) => current[c].count === 0);
+  wanted.push('settings');
+  const seedable = wanted.filter((c) => adapter.seedable.has(c));
+  const unseedable = await guarded(() => adapter.seed(seedable, current, signal), 'seed');
+  const before = await guarded(() => adapter.read(signal), 'read back the seeded state');
+  for (const c of seedable) {
+    if (c === 'settings' || unseedable.includes(c)) continue;
+    if (before[c].count === 0) {
+      throw new PreconditionError(`seeded ${c}, but reading back shows none: the device did not keep the seed`);
+    }
+  }
+  const atDefaults = Object.keys(adapter.settingDefaults).every(
+    (key) => String(adapter.settingDefaults[key]) === String(before.settings[key]),
+  );
+  if (seedable.includes('settings') && atDefaults) {
+    throw new PreconditionError('set non-default smart settings, but reading back shows the defaults');
+  }
+  const notSeedable = [...wanted.filter((c) => !adapter.seedable.has(c)), ...unseedable].filter(
+    (c) => c === 'settings' || before[c as Exclude<StateCategory, 'settings'>].count === 0,
+  );
+  return { seeded: seedable.filter((c) => !unseedable.includes(c)), unseedable: notSeedable, before };
+}
+
+/** Reads state, turning the adapter's failure into a precondition failure. */
+export function readState(adapter: StateAdapter, signal: AbortSignal, what: string): Promise<StateSnapshot> {
+  return guarded(() => adapter.read(signal), what);
+}
+
+/** Whether every counted category is empty (for `given: empty`). */
+export function isEmpty(snapshot: StateSnapshot): boolean {
+  return COUNTED.every((c) => snapshot[c].count === 0);
+}
+
+async function guarded<T>(work: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StateAccessError) throw new PreconditionError(`could not ${what}: ${error.message}`);
+    throw error;
+  }
+}

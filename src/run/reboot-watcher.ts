@@ -1,0 +1,174 @@
+import { connect } from 'node:net';
+import type { RebootTimeline } from '../results/types.ts';
+import { callApi, facePath, systemPath } from '../transports/device-api.ts';
+
+/** The device's boot identity as `getuptime` reports it. */
+export interface Uptime {
+  text: string;
+  ms: number;
+  /** Resolution of `ms`: the vendor format counts minutes; some devices add `uptime_ms`. */
+  resolutionMs: number;
+}
+
+export interface WatchOptions {
+  target: string;
+  systemUrl?: string | undefined;
+  downWithinMs: number;
+  upWithinMs: number;
+  /** How long to look for the device going down (the down window, or a shorter quiet window). */
+  watchMs: number;
+  /** When given, the watch end (ms after `since`) is asked again at every probe: an MQ case extends it once the reply arrives. */
+  watchUntil?: () => number;
+  probeIntervalMs: number;
+  /** performance.now() when the response was complete: the timeline's zero. */
+  since: number;
+  uptimeBefore?: Uptime | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Watches the device after a request (design §5): down, up (TCP accepts again), ready (a cheap read
+ * succeeds and input devices are no longer initialising). Polls against deadlines, never sleeps blind.
+ */
+export async function watchReboot(options: WatchOptions): Promise<RebootTimeline> {
+  const { target, probeIntervalMs, since, signal } = options;
+  const at = () => Math.round((performance.now() - since) * 10) / 10;
+  const timeline: RebootTimeline = {
+    downWithinMs: options.downWithinMs,
+    upWithinMs: options.upWithinMs,
+    watchedMs: options.watchMs,
+    probeIntervalMs,
+    outcome: 'stayed-up',
+    ...(options.uptimeBefore ? { uptimeBefore: options.uptimeBefore.text } : {}),
+  };
+  const url = new URL(target);
+  const port = Number(url.port || 80);
+
+  // Down: the API port stops accepting connections.
+  const until = options.watchUntil ?? (() => options.watchMs);
+  while (at() < until() && !signal?.aborted) {
+    if (!(await tcpAccepts(url.hostname, port, Math.max(probeIntervalMs * 5, 250)))) {
+      timeline.downAtMs = at();
+      break;
+    }
+    await pause(Math.min(probeIntervalMs, Math.max(0, until() - at())));
+  }
+  if (timeline.downAtMs === undefined) {
+    timeline.watchedMs = Math.round(at());
+    const after = options.systemUrl ? await readUptime(options.systemUrl) : undefined;
+    if (after) timeline.uptimeAfter = after.text;
+    if (options.uptimeBefore && after && rebootedBetween(options.uptimeBefore, after, at())) {
+      timeline.outcome = 'rebooted-unseen';
+    }
+    return timeline;
+  }
+
+  // Up and ready, each against the up window measured from going down.
+  const upDeadline = timeline.downAtMs + options.upWithinMs;
+  while (at() < upDeadline && !signal?.aborted) {
+    if (await tcpAccepts(url.hostname, port, Math.max(probeIntervalMs * 5, 250))) {
+      timeline.upAtMs = at();
+      break;
+    }
+    await pause(probeIntervalMs);
+  }
+  if (timeline.upAtMs === undefined) {
+    timeline.outcome = 'not-back';
+    return timeline;
+  }
+  while (at() < upDeadline && !signal?.aborted) {
+    if (await isReady(target, Math.max(probeIntervalMs * 10, 1_000))) {
+      timeline.readyAtMs = at();
+      break;
+    }
+    await pause(probeIntervalMs);
+  }
+  if (timeline.readyAtMs === undefined) {
+    timeline.outcome = 'not-ready';
+    return timeline;
+  }
+  timeline.outcome = 'rebooted';
+  const after = options.systemUrl ? await readUptime(options.systemUrl) : undefined;
+  if (after) timeline.uptimeAfter = after.text;
+  return timeline;
+}
+
+/** Readiness after boot (sophon-api.md): `getconfigs {}` answers and `getmediadevices` is past DEVICE_INIT_ERROR. */
+export async function isReady(target: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  const configs = await callApi(target, facePath('getconfigs'), {}, timeoutMs, signal);
+  if (configs.kind !== 'ok') return false;
+  const devices = await callApi(target, facePath('getmediadevices'), {}, timeoutMs, signal);
+  return devices.kind === 'ok';
+}
+
+/** Waits until the device is ready, or the deadline passes; returns whether it became ready. */
+export async function waitReady(
+  target: string,
+  withinMs: number,
+  probeIntervalMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const deadline = performance.now() + withinMs;
+  while (!signal?.aborted) {
+    if (await isReady(target, Math.max(probeIntervalMs * 10, 1_000), signal)) return true;
+    if (performance.now() >= deadline) return false;
+    await pause(probeIntervalMs);
+  }
+  return false;
+}
+
+/** Reads `getuptime` from the system port; undefined when the device has none. */
+export async function readUptime(systemUrl: string, signal?: AbortSignal): Promise<Uptime | undefined> {
+  const answer = await callApi(systemUrl, systemPath('getuptime'), {}, 2_000, signal);
+  if (answer.kind !== 'ok') return undefined;
+  return parseUptime(answer.data);
+}
+
+/** Parses the vendor's "3 hours, 57 minutes" (and a precise `uptime_ms` where a device adds one). */
+export function parseUptime(data: Record<string, unknown>): Uptime | undefined {
+  const text = typeof data.uptime === 'string' ? data.uptime : undefined;
+  if (typeof data.uptime_ms === 'number' && Number.isFinite(data.uptime_ms)) {
+    return { text: text ?? `${data.uptime_ms} ms`, ms: data.uptime_ms, resolutionMs: 1 };
+  }
+  if (!text) return undefined;
+  const units: Record<string, number> = {
+    day: 86_400_000,
+    hour: 3_600_000,
+    minute: 60_000,
+    min: 60_000,
+    second: 1_000,
+  };
+  let ms = 0;
+  let finest = Number.POSITIVE_INFINITY;
+  let matched = false;
+  for (const m of text.matchAll(/(\d+)\s*(day|hour|minute|min|second)s?/gi)) {
+    const unit = units[(m[2] ?? '').toLowerCase()] ?? 0;
+    ms += Number(m[1]) * unit;
+    finest = Math.min(finest, unit);
+    matched = true;
+  }
+  return matched ? { text, ms, resolutionMs: finest } : undefined;
+}
+
+/** Whether uptime fell back by more than its resolution: the device rebooted even if no probe saw it. */
+export function rebootedBetween(before: Uptime, after: Uptime, elapsedMs: number): boolean {
+  const slack = Math.max(before.resolutionMs, after.resolutionMs);
+  return after.ms + slack < before.ms + elapsedMs - slack && after.ms < before.ms;
+}
+
+function tcpAccepts(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

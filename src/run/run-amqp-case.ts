@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { checkAmqpCase } from '../checks/check-amqp-case.ts';
+import type { ReplyObservation } from '../checks/check-reply.ts';
+import { couldNotTest, foldVerdict } from '../results/fold-verdict.ts';
+import type { AmqpEvidence, AmqpPublishEvidence, Evidence, ReplyEvidence } from '../results/types.ts';
+import type { AmqpCase, AmqpExpectSpec, AmqpMessageSpec, ReplyChannel } from '../specs/case-schema.ts';
+import { redactUrl } from '../transports/amqp-transport.ts';
+import { wireBody } from '../transports/http-transport.ts';
+import type { Arrival } from '../transports/reply-inbox.ts';
+import { type CaseRun, establishGiven, note, readStateAfter } from './case-steps.ts';
+import { interpolate } from './interpolate.ts';
+import { waitReady, watchReboot } from './reboot-watcher.ts';
+import type { AmqpContext, RunContext } from './run-context.ts';
+
+type Role = AmqpPublishEvidence['role'];
+
+interface Published {
+  role: Role;
+  at: number;
+  messageId: string | undefined;
+  correlationId: string | undefined;
+}
+
+/**
+ * Runs one MQ case: precondition, any `before` messages, the command (a duplicate publishes it twice
+ * with a fresh seed between), then the reply on the expected channel, nothing on the other, the
+ * reboot and the state.
+ */
+export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<CaseRun> {
+  const evidence: Evidence = {};
+  const mq = ctx.amqp;
+  if (!mq) {
+    const message = 'no broker given: pass --amqp URL --command-queue Q --up-queue Q to test the MQ channel';
+    return { verdict: couldNotTest('transport', message), evidence };
+  }
+  const given = await establishGiven(spec.given, ctx, evidence);
+  if ('stop' in given) return given.stop;
+  let state = given.state;
+
+  const uuid = randomUUID();
+  let send: AmqpCase['send'];
+  try {
+    send = interpolate(spec.send, {
+      uuid,
+      'callback.url': mq.callbacks.urlFor(`${spec.id}/${uuid}`),
+      'callback.unreachable': mq.callbacks.unreachableUrl,
+      'case.id': spec.id,
+      'run.tag': ctx.runTag,
+    });
+  } catch (error) {
+    return { verdict: couldNotTest('seed', `case ${spec.id}: ${(error as Error).message}`), evidence };
+  }
+  const { session, inbox } = mq;
+  const origin = performance.now();
+  const amqpEvidence: AmqpEvidence = {
+    broker: redactUrl(session.endpoint.url),
+    commandQueue: session.endpoint.commandQueue,
+    upQueue: session.endpoint.upQueue,
+    published: [],
+    replies: [],
+  };
+  evidence.amqp = amqpEvidence;
+  const published: Published[] = [];
+  const publish = async (message: AmqpMessageSpec, role: Role): Promise<Published> => {
+    const body = encode(message);
+    const at = await session.publish(body, message.properties ?? {});
+    amqpEvidence.published.push({
+      queue: session.endpoint.commandQueue,
+      properties: { ...(message.properties ?? {}) },
+      body: wireBody(body),
+      atMs: Math.round(at - origin),
+      role,
+    });
+    const record = { role, at, messageId: messageIdOf(message), correlationId: message.properties?.correlationId };
+    published.push(record);
+    return record;
+  };
+
+  for (const message of send.before ?? []) await publish(message, 'before');
+  if (send.before) await inbox.waitFor(performance.now(), () => false, performance.now() + ctx.quietMs, ctx.signal);
+
+  if (send.duplicate) {
+    const first = await publish(send, 'first-of-duplicate');
+    await inbox.waitFor(first.at, () => true, first.at + mq.replyWithinMs, ctx.signal);
+    await watchReboot({
+      target: ctx.target,
+      downWithinMs: ctx.downWithinMs,
+      upWithinMs: ctx.upWithinMs,
+      watchMs: ctx.downWithinMs,
+      probeIntervalMs: ctx.probeIntervalMs,
+      since: performance.now(),
+      signal: ctx.signal,
+    });
+    await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal);
+    const again = await establishGiven(spec.given, ctx, evidence);
+    if ('stop' in again) return again.stop;
+    state = again.state;
+    note(
+      evidence,
+      'duplicate: the same bytes were published again after the first delivery was answered and the state re-seeded',
+    );
+  }
+
+  const command = await publish(send, 'command');
+  const expected = channelsExpected(spec.expect);
+  const mayReboot = outcomesOf(spec.expect).some((o) => o.reboot === 'required' || o.reboot === 'any');
+  const before = published.filter((p) => p.role !== 'command');
+  const attributable = (a: Arrival) => !answersOneOf(a, before) || answers(a, command) !== undefined;
+  let replyAt: number | undefined;
+  const waitReply = inbox
+    .waitFor(
+      command.at,
+      (a) => expected.includes(a.channel) && attributable(a),
+      command.at + mq.replyWithinMs,
+      ctx.signal,
+    )
+    .then((a) => {
+      replyAt = a?.at;
+      return a;
+    });
+  // The watch ends a down window (or a quiet window) after the reply, or after the reply window when none came.
+  const timeline = await watchReboot({
+    target: ctx.target,
+    systemUrl: ctx.systemUrl,
+    downWithinMs: ctx.downWithinMs,
+    upWithinMs: ctx.upWithinMs,
+    watchMs: mq.replyWithinMs + ctx.downWithinMs,
+    watchUntil: () =>
+      (replyAt !== undefined ? replyAt - command.at : expected.length ? mq.replyWithinMs : 0) +
+      (mayReboot ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs)),
+    probeIntervalMs: ctx.probeIntervalMs,
+    since: command.at,
+    signal: ctx.signal,
+  });
+  evidence.reboot = timeline;
+  await waitReply;
+  await readStateAfter(ctx, state, timeline, evidence);
+  if (state) evidence.state = state;
+
+  const arrivals = inbox.since(origin);
+  const forCommand = inbox.since(command.at).filter(attributable);
+  amqpEvidence.replies = arrivals.map((a) => describeArrival(a, origin, published));
+  const replies = observeReplies(forCommand, command, mq, timeline.downAtMs);
+
+  const judged = checkAmqpCase(
+    spec.expect,
+    {
+      replies,
+      reboot: { timeline, answered: true },
+      state,
+      settingDefaults: ctx.adapter?.settingDefaults ?? {},
+    },
+    spec.level,
+    ctx.profile,
+  );
+  const key = Object.values(replies.matched)
+    .map((m) => (m.arrival.json as { mq_license_key?: unknown } | undefined)?.mq_license_key)
+    .find((k): k is string => typeof k === 'string' && k.length > 0);
+  if (mq.licenseKey === undefined && key) mq.licenseKey = key;
+  if (judged.outcome) evidence.outcome = judged.unmatched ? `none of: ${judged.unmatched.join(', ')}` : judged.outcome;
+  evidence.reproduce = reproduceFor(amqpEvidence);
+  return { verdict: foldVerdict(judged.checks), evidence };
+}
+
+function observeReplies(
+  forCommand: Arrival[],
+  command: Published,
+  mq: AmqpContext,
+  downAtMs: number | undefined,
+): ReplyObservation {
+  const byChannel: Record<ReplyChannel, Arrival[]> = {
+    up_queue: forCommand.filter((a) => a.channel === 'up_queue'),
+    notify_path: forCommand.filter((a) => a.channel === 'notify_path'),
+  };
+  const matched: ReplyObservation['matched'] = {};
+  for (const channel of ['up_queue', 'notify_path'] as const) {
+    const first = byChannel[channel][0];
+    if (!first) continue;
+    const tied = byChannel[channel].find((a) => answers(a, command) !== undefined);
+    matched[channel] = tied
+      ? { arrival: tied, matchedBy: answers(tied, command) ?? 'timing' }
+      : { arrival: first, matchedBy: channel === 'notify_path' ? 'callback-path' : 'timing' };
+  }
+  return {
+    byChannel,
+    matched,
+    publishedAt: command.at,
+    windowMs: mq.replyWithinMs,
+    messageId: command.messageId,
+    knownLicenseKey: mq.licenseKey,
+    downAt: downAtMs === undefined ? undefined : command.at + downAtMs,
+  };
+}
+
+/** How a reply is tied to a published message, if it is: its echoed message_id, or the AMQP correlation id. */
+function answers(arrival: Arrival, message: Published): ReplyEvidence['matchedBy'] | undefined {
+  const json = arrival.json as { message_id?: unknown; ext_data?: { message_id?: unknown } } | undefined;
+  const echoed = json?.message_id ?? json?.ext_data?.message_id;
+  if (message.messageId !== undefined && echoed === message.messageId) return 'message_id';
+  if (message.correlationId !== undefined && arrival.meta.correlationId === message.correlationId)
+    return 'correlation_id';
+  return undefined;
+}
+
+function answersOneOf(arrival: Arrival, messages: Published[]): boolean {
+  return messages.some((m) => answers(arrival, m) !== undefined);
+}
+
+function describeArrival(arrival: Arrival, origin: number, published: Published[]): ReplyEvidence {
+  const tied = [...published].reverse().find((p) => answers(arrival, p) !== undefined);
+  const matchedBy = tied ? answers(arrival, tied) : undefined;
+  return {
+    channel: arrival.channel,
+    atMs: Math.round(arrival.at - origin),
+    body: wireBody(arrival.body),
+    meta: arrival.meta,
+    ...(matchedBy ? { matchedBy } : {}),
+    ...(tied ? { answers: tied.role } : {}),
+  };
+}
+
+function encode(message: AmqpMessageSpec): Buffer {
+  if (message.body !== undefined) return Buffer.from(message.body, 'utf8');
+  if (message.bodyBase64 !== undefined) return Buffer.from(message.bodyBase64, 'base64');
+  let value = message.message;
+  if (message.padTo !== undefined && value && typeof value === 'object' && !Array.isArray(value)) {
+    const bare = Buffer.byteLength(JSON.stringify({ ...value, padding: '' }));
+    value = { ...value, padding: 'x'.repeat(Math.max(0, message.padTo - bare)) };
+  }
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+function messageIdOf(message: AmqpMessageSpec): string | undefined {
+  const value = message.message as { message_id?: unknown } | undefined;
+  return value && typeof value === 'object' && typeof value.message_id === 'string' ? value.message_id : undefined;
+}
+
+function outcomesOf(expect: AmqpExpectSpec) {
+  return 'oneOf' in expect ? expect.oneOf : [expect];
+}
+
+function channelsExpected(expect: AmqpExpectSpec): ReplyChannel[] {
+  const channels = outcomesOf(expect).flatMap((o) => [o.reply?.via, o.should?.reply?.via]);
+  return [...new Set(channels.filter((c): c is ReplyChannel => c !== undefined))];
+}
+
+function reproduceFor(amqp: AmqpEvidence): string {
+  const last = amqp.published.at(-1);
+  const payload = last?.body.text ?? '';
+  const quoted = `'${payload.length > 2000 ? `${payload.slice(0, 2000)}…` : payload.replace(/'/g, `'\\''`)}'`;
+  return `rabbitmqadmin publish exchange=amq.default routing_key=${amqp.commandQueue} payload=${quoted}  # then read ${amqp.upQueue}`;
+}

@@ -1,0 +1,42 @@
+import type { Profile } from '../results/types.ts';
+import type { StateAdapter } from '../state/state-adapter.ts';
+import type { AmqpSession } from '../transports/amqp-transport.ts';
+import type { CallbackReceiver } from '../transports/callback-receiver.ts';
+import type { ReplyInbox } from '../transports/reply-inbox.ts';
+
+/** The MQ side of a run, present when a broker was given. */
+export interface AmqpContext {
+  session: AmqpSession;
+  inbox: ReplyInbox;
+  callbacks: CallbackReceiver;
+  /** How long a reply may take after the command is confirmed by the broker. */
+  replyWithinMs: number;
+  /** The device's mq_license_key: given on the command line or learnt from its first reply (MQ-4: stable). */
+  licenseKey: string | undefined;
+}
+
+/** What every case of a run shares: the target, the windows, the state adapter. */
+export interface RunContext {
+  /** The target's API base URL, e.g. http://127.0.0.1:5555. */
+  target: string;
+  /** The system API base URL (getuptime, getsoftwareversion), when the device has one. */
+  systemUrl: string | undefined;
+  profile: Profile;
+  /** undefined for the `none` adapter: state expectations become could-not-test. */
+  adapter: StateAdapter | undefined;
+  /** A device must go down within this after a successful wipe (design §5). */
+  downWithinMs: number;
+  /** ... and be ready again within this after going down. */
+  upWithinMs: number;
+  /** How long a device that must stay up is watched after the request. */
+  quietMs: number;
+  probeIntervalMs: number;
+  requestTimeoutMs: number;
+  signal: AbortSignal;
+  /** undefined when no broker was given: MQ cases cannot be tested. */
+  amqp: AmqpContext | undefined;
+  /** Set when the device was not ready for a whole up window before a case; cleared when it answers again. */
+  deviceLostSince?: string | undefined;
+  /** Unique per run: names seeded items, so runs never mistake each other's data. */
+  runTag: string;
+}

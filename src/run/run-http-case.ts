@@ -1,0 +1,104 @@
+import { checkHttpCase } from '../checks/check-http-case.ts';
+import { viewResponse } from '../checks/check-response.ts';
+import { foldVerdict } from '../results/fold-verdict.ts';
+import type { Evidence } from '../results/types.ts';
+import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schema.ts';
+import { type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
+import { type CaseRun, establishGiven, note, readStateAfter, WIPEDATA_PATH } from './case-steps.ts';
+import { readUptime, watchReboot } from './reboot-watcher.ts';
+import { curlFor } from './reproduce.ts';
+import type { RunContext } from './run-context.ts';
+
+/** Builds the request a case asks for: defaults filled in, JSON serialised, raw bytes kept raw. */
+export function buildHttpRequest(send: HttpSendSpec, target: string): HttpRequestSpec {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(send.headers ?? {})) headers[name.toLowerCase()] = value;
+  let body: Buffer | undefined;
+  if (send.json !== undefined) {
+    body = Buffer.from(JSON.stringify(send.json), 'utf8');
+    headers['content-type'] ??= 'application/json';
+  } else if (send.body !== undefined) {
+    body = Buffer.from(send.body, 'utf8');
+  } else if (send.bodyBase64 !== undefined) {
+    body = Buffer.from(send.bodyBase64, 'base64');
+  }
+  return {
+    method: send.method ?? 'POST',
+    url: new URL(send.path ?? WIPEDATA_PATH, target).toString(),
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  };
+}
+
+/** Runs one HTTP case: precondition, the request (never retried), reboot watch, state after, checks. */
+export async function runHttpCase(spec: HttpCase, ctx: RunContext): Promise<CaseRun> {
+  const origin = performance.now();
+  const evidence: Evidence = {};
+  const { adapter, signal } = ctx;
+  const given = await establishGiven(spec.given, ctx, evidence);
+  if ('stop' in given) return given.stop;
+  const { state } = given;
+
+  const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, signal) : undefined;
+  const request = buildHttpRequest(spec.send, ctx.target);
+  const exchange = await sendHttp(request, { timeoutMs: spec.timeoutMs ?? ctx.requestTimeoutMs, origin, signal });
+  evidence.http = [...(evidence.http ?? []), exchange.evidence];
+  evidence.reproduce = curlFor(exchange.evidence.request);
+
+  // A read between the response and the reboot shows whether the wipe was done before answering
+  // (HTTP-12); it runs beside the watcher so it never delays seeing the device go down.
+  const early =
+    state && adapter && exchange.status === 200
+      ? adapter.read(AbortSignal.any([signal, AbortSignal.timeout(Math.max(ctx.quietMs, 500))])).catch(() => undefined)
+      : Promise.resolve(undefined);
+  const timeline = await watchReboot({
+    target: ctx.target,
+    systemUrl: ctx.systemUrl,
+    downWithinMs: ctx.downWithinMs,
+    upWithinMs: ctx.upWithinMs,
+    watchMs: mayReboot(spec.expect) ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs),
+    probeIntervalMs: ctx.probeIntervalMs,
+    since: exchange.completedAt,
+    uptimeBefore,
+    signal,
+  });
+  evidence.reboot = timeline;
+  const afterResponse = await early;
+  await readStateAfter(ctx, state, timeline, evidence);
+  if (state && afterResponse && timeline.downAtMs !== undefined) state.afterResponse = afterResponse;
+  if (state) evidence.state = state;
+  if (!adapter && mentionsState(spec.expect))
+    note(evidence, 'state adapter "none": state expectations cannot be observed');
+
+  const judged = checkHttpCase(
+    spec.expect,
+    {
+      response: viewResponse(exchange),
+      reboot: {
+        timeline,
+        answered: exchange.error === undefined && exchange.status !== undefined,
+        transportError: exchange.error,
+      },
+      state,
+      settingDefaults: adapter?.settingDefaults ?? {},
+    },
+    spec.level,
+    ctx.profile,
+  );
+  if (judged.outcome) evidence.outcome = judged.unmatched ? `none of: ${judged.unmatched.join(', ')}` : judged.outcome;
+  return { verdict: foldVerdict(judged.checks), evidence };
+}
+
+function outcomesOf(expect: HttpExpectSpec) {
+  return 'oneOf' in expect ? expect.oneOf : [expect];
+}
+
+function mentionsState(expect: HttpExpectSpec): boolean {
+  return outcomesOf(expect).some((o) => o.state !== undefined || o.should?.state !== undefined);
+}
+
+// Only a case that may reboot is watched for the whole down window; one that must stay up is watched
+// for the quiet window, which keeps a suite of negative cases fast on real hardware.
+function mayReboot(expect: HttpExpectSpec): boolean {
+  return outcomesOf(expect).some((o) => o.reboot === 'required' || o.reboot === 'any');
+}
