@@ -1,0 +1,17 @@
+import type { FastifyReply } from 'fastify';
+import type { Faults } from './faults.ts';
+import type { Store } from './store.ts';
+
+/** What the routes of one boot see of the device: its store, its faults, and its lifecycle. */
+export interface DeviceContext {
+  readonly store: Store;
+  readonly faults: Faults;
+  /** performance.now() when this boot started: getuptime counts from here. */
+  readonly bootedAt: number;
+  /** Whether input devices are still initialising (getmediadevices answers DEVICE_INIT_ERROR). */
+  isInitializing(): boolean;
+  /** Reboot once this response has been sent (or its connection is gone), after the configured delay. */
+  rebootAfterResponse(reply: FastifyReply): void;
+  /** Reboot now, answered or not. */
+  rebootNow(): void;
+}

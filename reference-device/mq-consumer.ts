@@ -1,0 +1,492 @@
+import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { request } from 'undici';
+import type { Faults } from './faults.ts';
+import {
+  executeWipe,
+  failureReply,
+  type MqRefusal,
+  type MqReply,
+  type ReplyContext,
+  readMqCommand,
+  replyTarget,
+  successReply,
+  WIPEDATA,
+  type WipeExecution,
+} from './mq-command.ts';
+import type { Store } from './store.ts';
+import { VendorError } from './vendor-error.ts';
+import { applyWipe, changesAnything } from './wipe.ts';
+
+/** Where the device's MQ channel lives (sophon-api.md, MQ channel conventions). */
+export interface MqSettings {
+  /** amqp:// or amqps:// URL of the broker, vhost included. */
+  url: string;
+  /** The device's command (down) queue; declared by the device. */
+  commandQueue: string;
+  /** Where replies without notify_path go; declared durable, without arguments. */
+  upQueue: string;
+  /** Unacknowledged commands the broker hands the device at once. */
+  prefetch: number;
+}
+
+/** A reply kept across a reboot, to be sent once the consumer is back (fault `mq-reply-after-reboot`). */
+export interface HeldReply {
+  reply: MqReply;
+  notifyPath: string | undefined;
+  correlationId: string | undefined;
+  /** The consumer that held it: only a later boot's consumer sends it. */
+  heldBy: object;
+}
+
+export interface MqConsumerOptions {
+  settings: MqSettings;
+  store: Store;
+  faults: Faults;
+  /** The mq_license_key of this boot's replies. */
+  licenseKey: string;
+  /** Owned by the lifecycle, so that they outlive this boot. */
+  heldReplies: HeldReply[];
+  /** A wipe deleted something and its reply is out: reboot as after an HTTP wipe. */
+  rebootAfterWipe(): void;
+}
+
+/** The dead-letter queue of a command queue: where refused (not-JSON) commands end up. */
+export function deadLetterQueue(commandQueue: string): string {
+  return `${commandQueue}.dead`;
+}
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const CALLBACK_TIMEOUT_MS = 3_000;
+const LATE_REPLY_MS = 15_000;
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_MAX_MS = 5_000;
+
+/** One connection to the broker and the one confirm channel the consumer uses on it. */
+interface Session {
+  model: ChannelModel;
+  channel: ConfirmChannel | undefined;
+  consumerTag: string | undefined;
+  /** False once the connection or the channel has closed (or is being closed). */
+  alive: boolean;
+}
+
+/**
+ * One boot's MQ consumer (MQ-1 … MQ-11). It declares the command queue (durable, dead-lettering to
+ * `<commandQueue>.dead`), the dead-letter queue and the up queue, consumes with manual acks and a
+ * prefetch, and handles one command at a time: read it strictly, execute it in one store transaction,
+ * reply (up queue with publisher confirms, or a POST to notify_path), and only then ack it; a wipe that
+ * deleted something stops the consumer and asks for the reboot after the ack. A lost connection or
+ * channel is reopened with backoff; nothing here ever throws into the process.
+ */
+export class MqConsumer {
+  private readonly options: MqConsumerOptions;
+  private readonly replyContext: ReplyContext;
+  private session: Session | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  /** No more consuming on this boot: a reboot is on its way, or the poison fault killed the consumer. */
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private failedAttempts = 0;
+  private connecting: Promise<void> = Promise.resolve();
+  private work: Promise<void> = Promise.resolve();
+  /** message_ids whose wipe ran on this boot without its reboot yet (its reply could not be sent). */
+  private readonly rebootOwed = new Set<string>();
+
+  constructor(options: MqConsumerOptions) {
+    this.options = options;
+    this.replyContext = { licenseKey: options.licenseKey, faults: options.faults };
+  }
+
+  /** Connects, declares and starts consuming; rejects with a clear error if the broker cannot be used. */
+  async start(): Promise<void> {
+    try {
+      await this.connect();
+    } catch (error) {
+      throw new Error(
+        `cannot start the MQ consumer on ${redactUrl(this.options.settings.url)} (command queue "${this.options.settings.commandQueue}"): ${describe(error)}`,
+      );
+    }
+  }
+
+  /** Like start, but a failure is logged and retried with backoff; resolves after the first attempt either way. */
+  async startInBackground(): Promise<void> {
+    try {
+      await this.connect();
+    } catch (error) {
+      if (this.closed) return;
+      log(`MQ consumer cannot connect to ${redactUrl(this.options.settings.url)} (${describe(error)}); retrying`);
+      this.scheduleReconnect();
+    }
+  }
+
+  /** Stops consuming and closes the connection; a command in progress stays unacked (the broker redelivers it). */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.closed = true;
+    this.abort.abort();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const session = this.session;
+    this.session = undefined;
+    if (session) {
+      session.alive = false;
+      await session.model.close().catch(() => {});
+    }
+    // A connection attempt in flight closes its own connection when it sees `closed`.
+    await this.connecting.catch(() => {});
+    await this.work.catch(() => {});
+  }
+
+  private connect(): Promise<void> {
+    const attempt = this.openSession();
+    this.connecting = attempt;
+    return attempt;
+  }
+
+  private async openSession(): Promise<void> {
+    const { url, commandQueue, upQueue, prefetch } = this.options.settings;
+    const model = await amqp.connect(url, {
+      timeout: CONNECT_TIMEOUT_MS,
+      clientProperties: { connection_name: `sophon reference device (${commandQueue})` },
+    });
+    const session: Session = { model, channel: undefined, consumerTag: undefined, alive: true };
+    model.on('error', (error: Error) => {
+      if (!this.closed) log(`MQ connection error: ${describe(error)}`);
+    });
+    model.on('close', () => this.lost(session, 'the connection closed'));
+    try {
+      this.assertOpen(session);
+      const channel = await model.createConfirmChannel();
+      session.channel = channel;
+      channel.on('error', (error: Error) => {
+        if (!this.closed) log(`MQ channel error: ${describe(error)}`);
+      });
+      channel.on('close', () => this.lost(session, 'the channel closed'));
+      await channel.assertQueue(deadLetterQueue(commandQueue), { durable: true });
+      await channel.assertQueue(commandQueue, {
+        durable: true,
+        arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue(commandQueue) },
+      });
+      // Exactly as the checker declares it when it is missing: durable, no arguments.
+      await channel.assertQueue(upQueue, { durable: true });
+      await channel.prefetch(prefetch);
+      this.assertOpen(session);
+      this.session = session;
+      await this.sendHeldReplies(session);
+      this.assertOpen(session);
+      if (!this.stopped) {
+        const { consumerTag } = await channel.consume(commandQueue, (message) => this.onDelivery(session, message), {
+          noAck: false,
+        });
+        session.consumerTag = consumerTag;
+      }
+      this.assertOpen(session);
+      this.failedAttempts = 0;
+    } catch (error) {
+      session.alive = false;
+      if (this.session === session) this.session = undefined;
+      await model.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  private assertOpen(session: Session): void {
+    if (this.closed) throw new Error('the device is shutting the consumer down');
+    if (!session.alive) throw new Error('the connection closed while the consumer was being set up');
+  }
+
+  /** The connection or channel of `session` is gone: drop it and, if it was in use, reconnect. */
+  private lost(session: Session, why: string): void {
+    if (!session.alive) return;
+    session.alive = false;
+    const current = this.session === session;
+    if (current) this.session = undefined;
+    session.model.close().catch(() => {});
+    if (current && !this.closed) {
+      log(`MQ consumer lost its broker (${why}); reconnecting`);
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer) return;
+    const base = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.failedAttempts);
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.failedAttempts++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connect().then(
+        () => log('MQ consumer reconnected'),
+        (error: unknown) => {
+          if (this.closed) return;
+          log(`MQ consumer cannot reconnect (${describe(error)}); retrying`);
+          this.scheduleReconnect();
+        },
+      );
+    }, delay);
+  }
+
+  private onDelivery(session: Session, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled the consumer (the command queue was deleted): reconnect, which declares it again.
+      this.lost(session, 'the broker cancelled the consumer');
+      return;
+    }
+    // One command at a time, whatever the prefetch: the reply and ack of one precede the next.
+    this.work = this.work
+      .then(() => this.handle(session, message))
+      .catch((error: unknown) => {
+        if (!this.closed) log(`MQ command not completed: ${describe(error)}`);
+      });
+  }
+
+  private async handle(session: Session, message: ConsumeMessage): Promise<void> {
+    // Left unacked: the broker hands it out again after the reboot or reconnection.
+    if (this.closed || this.stopped || !session.alive) return;
+    const { faults, store } = this.options;
+    const correlationId = stringProperty(message.properties.correlationId);
+    const command = readMqCommand(message.content, faults);
+    if (command.kind === 'refused') {
+      await this.refuse(session, message, command, correlationId);
+      return;
+    }
+    const { messageId, notifyPath, scope } = command;
+    let execution: WipeExecution;
+    try {
+      execution = await executeWipe(store, scope, messageId, faults);
+    } catch (error) {
+      // The device is going down under the command: it is redelivered after the boot.
+      if (this.closed || !session.alive) return;
+      log(`MQ wipedata could not be stored: ${describe(error)}`);
+      const failure = new VendorError('INTERNAL_ERROR', 'internal error; nothing was deleted, please retry');
+      const reply = failureReply(this.replyContext, failure, WIPEDATA, messageId);
+      if (await this.deliver(session, reply, notifyPath, correlationId)) this.settle(session, message, 'ack');
+      return;
+    }
+    const deleted = execution === 'executed' && changesAnything(scope);
+    if (deleted && messageId !== undefined) this.rebootOwed.add(messageId);
+    const owed = execution === 'duplicate' && messageId !== undefined && this.rebootOwed.has(messageId);
+    const reboots = (deleted || owed) && !faults.has('never-reboots');
+    const reply = successReply(this.replyContext, messageId);
+
+    // Fault mq-reply-after-reboot: the firmware keeps the reply and reboots first.
+    if (reboots && faults.has('mq-reply-after-reboot')) {
+      this.options.heldReplies.push({ reply, notifyPath, correlationId, heldBy: this });
+      await this.stopConsuming(session);
+      this.settle(session, message, 'ack');
+      if (!this.closed) this.options.rebootAfterWipe();
+      return;
+    }
+    // Fault mq-reply-late: the firmware finishes something slow before it replies.
+    if (faults.has('mq-reply-late')) await this.sleep(LATE_REPLY_MS);
+    // Fault mq-no-reply: executed, never answered.
+    if (!faults.has('mq-no-reply') && !(await this.deliver(session, reply, notifyPath, correlationId))) return;
+    if (reboots) await this.stopConsuming(session);
+    this.settle(session, message, 'ack');
+    if (reboots && !this.closed) this.options.rebootAfterWipe();
+  }
+
+  private async refuse(
+    session: Session,
+    message: ConsumeMessage,
+    refusal: MqRefusal,
+    correlationId: string | undefined,
+  ): Promise<void> {
+    const { faults, store } = this.options;
+    const partial = refusal.partialScope;
+    if (partial) {
+      try {
+        await store.commit((doc) => applyWipe(doc, partial, faults));
+      } catch (error) {
+        if (this.closed || !session.alive) return;
+        log(`MQ partial wipe could not be stored: ${describe(error)}`);
+      }
+    }
+    const reply = failureReply(this.replyContext, refusal.error, refusal.messageKey, refusal.messageId);
+    if (!(await this.deliver(session, reply, refusal.notifyPath, correlationId))) return;
+    // Fault mq-consumer-dies-on-poison: the consumer does not survive a message it cannot parse.
+    if (refusal.notJson && faults.has('mq-consumer-dies-on-poison')) {
+      log('MQ consumer stopped after a message that is not JSON (fault mq-consumer-dies-on-poison)');
+      await this.stopConsuming(session);
+    }
+    // Not JSON: rejected without requeue, so the broker dead-letters it; anything else was answered.
+    this.settle(session, message, refusal.deadLetter ? 'reject' : 'ack');
+  }
+
+  /**
+   * Sends a reply where it belongs (MQ-5, MQ-6). True once it is confirmed by the broker, answered by
+   * the callback, or the callback failed (logged, never retried, never published elsewhere: MQ-11).
+   * False when the up queue publish failed: the session is dropped and the command is redelivered.
+   */
+  private async deliver(
+    session: Session,
+    reply: MqReply,
+    notifyPath: string | undefined,
+    correlationId: string | undefined,
+  ): Promise<boolean> {
+    // Fault mq-reply-on-up-queue-despite-notify-path: the firmware reads the older pages' precedence.
+    const target = this.options.faults.has('mq-reply-on-up-queue-despite-notify-path')
+      ? { kind: 'up-queue' as const }
+      : replyTarget(notifyPath);
+    switch (target.kind) {
+      case 'up-queue':
+        try {
+          await this.publish(session, reply, correlationId);
+          return true;
+        } catch (error) {
+          if (!this.closed) this.lost(session, `the reply could not be published: ${describe(error)}`);
+          return false;
+        }
+      case 'callback':
+        await this.post(target.url, reply);
+        return true;
+      case 'unresolvable':
+        log(`MQ notify_path ${JSON.stringify(target.notifyPath)} cannot be reached (${target.reason}); reply dropped`);
+        return true;
+    }
+  }
+
+  /** Publishes to the up queue and waits for the broker's confirm; a returned (unroutable) reply fails. */
+  private publish(session: Session, reply: MqReply, correlationId: string | undefined): Promise<void> {
+    const channel = session.channel;
+    if (!channel || !session.alive) return Promise.reject(new Error('no channel'));
+    const { upQueue } = this.options.settings;
+    return new Promise<void>((resolve, reject) => {
+      // RabbitMQ sends basic.return before the confirm of the same message.
+      let returned = false;
+      const onReturn = () => {
+        returned = true;
+      };
+      channel.on('return', onReturn);
+      try {
+        channel.sendToQueue(
+          upQueue,
+          Buffer.from(JSON.stringify(reply), 'utf8'),
+          {
+            persistent: true,
+            mandatory: true,
+            contentType: 'application/json',
+            ...(correlationId === undefined ? {} : { correlationId }),
+          },
+          (error: unknown) => {
+            channel.removeListener('return', onReturn);
+            if (error) reject(new Error(`the broker did not confirm it (${describe(error)})`));
+            else if (returned) reject(new Error(`the up queue "${upQueue}" does not exist`));
+            else resolve();
+          },
+        );
+      } catch (error) {
+        channel.removeListener('return', onReturn);
+        reject(error);
+      }
+    });
+  }
+
+  /** POSTs the reply as JSON to the notify_path, once, within CALLBACK_TIMEOUT_MS. */
+  private async post(url: string, reply: MqReply): Promise<void> {
+    const controller = new AbortController();
+    const onClose = () => controller.abort();
+    this.abort.signal.addEventListener('abort', onClose, { once: true });
+    const timer = setTimeout(() => controller.abort(), CALLBACK_TIMEOUT_MS);
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(reply),
+        signal: controller.signal,
+        reset: true,
+      });
+      await response.body.dump();
+      if (response.statusCode >= 300) {
+        log(`MQ notify_path ${url} answered ${response.statusCode}; the reply is not sent again`);
+      }
+    } catch (error) {
+      if (this.closed) return;
+      const why = controller.signal.aborted ? `no answer within ${CALLBACK_TIMEOUT_MS} ms` : describe(error);
+      log(`MQ notify_path ${url} is unreachable (${why}); reply dropped, not retried, not published elsewhere`);
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', onClose);
+    }
+  }
+
+  /** Replies an earlier boot's consumer held back (fault mq-reply-after-reboot), before consuming. */
+  private async sendHeldReplies(session: Session): Promise<void> {
+    const held = this.options.heldReplies;
+    for (let next = held.find((h) => h.heldBy !== this); next; next = held.find((h) => h.heldBy !== this)) {
+      if (!(await this.deliver(session, next.reply, next.notifyPath, next.correlationId))) {
+        throw new Error('a held reply could not be published');
+      }
+      held.splice(held.indexOf(next), 1);
+    }
+  }
+
+  /** Cancels the consumer: no more commands on this boot (the reboot, or a dead consumer). */
+  private async stopConsuming(session: Session): Promise<void> {
+    this.stopped = true;
+    const tag = session.consumerTag;
+    session.consumerTag = undefined;
+    if (tag !== undefined && session.alive && session.channel) await session.channel.cancel(tag).catch(() => {});
+  }
+
+  private settle(session: Session, message: ConsumeMessage, how: 'ack' | 'reject'): void {
+    // A closed channel has already given the message back to the broker.
+    if (!session.alive || !session.channel) return;
+    try {
+      if (how === 'ack') session.channel.ack(message);
+      else session.channel.reject(message, false);
+    } catch (error) {
+      log(`MQ ${how} failed: ${describe(error)}`);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const signal = this.abort.signal;
+      if (signal.aborted) {
+        reject(new Error('closed'));
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new Error('closed'));
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function stringProperty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The URL with its password hidden, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+  if (error instanceof Error) return error.message || (error as NodeJS.ErrnoException).code || error.name;
+  return String(error);
+}
+
+function log(message: string): void {
+  process.stderr.write(`reference device: ${message}\n`);
+}

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { DeviceContext } from './device-context.ts';
+import { registerFaceApi } from './face-api.ts';
+import type { Faults } from './faults.ts';
+import { type HeldReply, MqConsumer, type MqSettings } from './mq-consumer.ts';
+import { Store } from './store.ts';
+import { registerSystemApi } from './system-api.ts';
+import { createVendorServer } from './vendor-server.ts';
+
+/** A lifecycle event of the device, with both clocks so a test can order it against its own. */
+export interface LifecycleEvent {
+  kind: 'down' | 'up' | 'ready';
+  at: number;
+  hr: bigint;
+}
+
+export interface LifecycleOptions {
+  host: string;
+  port: number;
+  systemPort: number;
+  dataDir: string;
+  licenseKey: string | undefined;
+  bootMs: number;
+  initMs: number;
+  rebootDelayMs: number;
+  faults: Faults;
+  onLifecycle: ((event: LifecycleEvent) => void) | undefined;
+  /** The MQ channel, when the device has one. */
+  amqp: MqSettings | undefined;
+}
+
+/** One boot of the device: the store it loaded, the two servers it listens with, its MQ consumer. */
+interface Boot {
+  store: Store;
+  api: FastifyInstance;
+  system: FastifyInstance;
+  mq: MqConsumer | undefined;
+}
+
+// While the ports are taken by someone else after a reboot, try again this often.
+const LISTEN_RETRY_MS = 100;
+
+/**
+ * The device's power cycle (design §5, HTTP-13): boot (load the store from disk, listen on both
+ * ports), initialise (getmediadevices answers DEVICE_INIT_ERROR), ready; on a reboot: close both
+ * listeners and every connection, drop the in-memory state, stay down, boot again on the same ports.
+ * Every step runs on one queue, so close() can always wait for the step in progress and then stop.
+ */
+export class DeviceLifecycle {
+  private readonly options: LifecycleOptions;
+  private port: number;
+  private systemPort: number;
+  private boot: Boot | undefined;
+  private phase: 'off' | 'initializing' | 'ready' | 'down' | 'closed' = 'off';
+  private rebootPending = false;
+  private rebootCount = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private steps: Promise<void> = Promise.resolve();
+  private licenseKeyValue = '';
+  private closing: Promise<void> | undefined;
+  // Replies the mq-reply-after-reboot fault keeps across a reboot (the lifecycle outlives each boot).
+  private readonly heldReplies: HeldReply[] = [];
+
+  constructor(options: LifecycleOptions) {
+    this.options = options;
+    this.port = options.port;
+    this.systemPort = options.systemPort;
+  }
+
+  /** The first boot; resolves once the device is ready, rejects (having cleaned up) if it cannot boot. */
+  async start(): Promise<void> {
+    const ready = new Promise<void>((resolve, reject) => {
+      this.onReady = resolve;
+      this.onFirstBootFailed = reject;
+    });
+    await this.bootUp(true);
+    try {
+      await ready;
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  get ports(): { port: number; systemPort: number } {
+    return { port: this.port, systemPort: this.systemPort };
+  }
+
+  get licenseKey(): string {
+    return this.licenseKeyValue;
+  }
+
+  get reboots(): number {
+    return this.rebootCount;
+  }
+
+  /** Stops everything, even mid-reboot: no listener, connection or timer is left. */
+  close(): Promise<void> {
+    this.closing ??= this.closeNow();
+    return this.closing;
+  }
+
+  private async closeNow(): Promise<void> {
+    this.phase = 'closed';
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    // The consumer first: a step may be waiting for its connection attempt.
+    const consumerClosed = this.boot?.mq?.close();
+    await this.steps;
+    await consumerClosed;
+    const boot = this.boot;
+    this.boot = undefined;
+    if (boot) await shutDown(boot);
+  }
+
+  private onReady: () => void = () => {};
+  private onFirstBootFailed: (error: unknown) => void = () => {};
+
+  private schedule(ms: number, step: () => Promise<void> | void): void {
+    if (this.phase === 'closed') return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.enqueue(step);
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private enqueue(step: () => Promise<void> | void): void {
+    this.steps = this.steps.then(step).catch((error: unknown) => {
+      process.stderr.write(`reference device: ${String(error)}\n`);
+    });
+  }
+
+  /** Reboot after `delayMs`; a reboot already on its way absorbs the request. */
+  private requestReboot(delayMs: number): void {
+    if (this.rebootPending || this.phase === 'closed' || this.phase === 'down') return;
+    this.rebootPending = true;
+    this.schedule(delayMs, () => this.goDown());
+  }
+
+  private async goDown(): Promise<void> {
+    const boot = this.boot;
+    if (this.phase === 'closed' || !boot) return;
+    this.boot = undefined;
+    this.phase = 'down';
+    this.rebootCount++;
+    await shutDown(boot);
+    if (this.isClosed()) return;
+    this.emit('down');
+    // Fault not-coming-back: the device never boots again.
+    if (this.options.faults.has('not-coming-back')) return;
+    this.schedule(this.options.bootMs, () => this.bootUp(false));
+  }
+
+  private async bootUp(first: boolean): Promise<void> {
+    if (this.phase === 'closed') return;
+    // Re-read from disk on every boot: what survives a reboot is exactly what was persisted.
+    const store = await Store.open(this.options.dataDir, first ? { licenseKey: this.options.licenseKey } : {});
+    this.licenseKeyValue = store.state.licenseKey;
+    const ctx = this.contextFor(store);
+    const api = createVendorServer(this.options.faults);
+    registerFaceApi(api, ctx);
+    const system = createVendorServer(this.options.faults);
+    registerSystemApi(system, ctx);
+    const boot: Boot = { store, api, system, mq: undefined };
+    try {
+      await api.listen({ host: this.options.host, port: this.port });
+      await system.listen({ host: this.options.host, port: this.systemPort });
+    } catch (error) {
+      await shutDown(boot);
+      if (first) throw error;
+      // The port was taken while the device was down; a real device would keep retrying too.
+      process.stderr.write(`reference device: cannot listen again (${String(error)}); retrying\n`);
+      this.schedule(LISTEN_RETRY_MS, () => this.bootUp(false));
+      return;
+    }
+    if (this.isClosed()) {
+      await shutDown(boot);
+      return;
+    }
+    // Port 0 picks a port once; every later boot comes back on the same one.
+    this.port = (api.server.address() as AddressInfo).port;
+    this.systemPort = (system.server.address() as AddressInfo).port;
+    this.boot = boot;
+    this.phase = 'initializing';
+    this.rebootPending = false;
+    // The MQ consumer starts with the listeners and the device is ready only once it consumes (or, after
+    // a reboot, once its first attempt failed: it then keeps retrying). The first boot fails without it.
+    let consumerStarted: Promise<void> = Promise.resolve();
+    if (this.options.amqp) {
+      boot.mq = this.consumerFor(boot, store, first);
+      consumerStarted = first ? boot.mq.start() : boot.mq.startInBackground();
+      consumerStarted.catch(() => {});
+    }
+    this.emit('up');
+    this.schedule(this.options.initMs, async () => {
+      try {
+        await consumerStarted;
+      } catch (error) {
+        this.onFirstBootFailed(error);
+        return;
+      }
+      if (this.boot !== boot || this.phase !== 'initializing') return;
+      this.phase = 'ready';
+      this.emit('ready');
+      this.onReady();
+    });
+  }
+
+  private consumerFor(boot: Boot, store: Store, first: boolean): MqConsumer {
+    const { amqp, faults } = this.options;
+    if (!amqp) throw new Error('no MQ settings');
+    // Fault mq-license-key-changes-on-reboot: a firmware that makes up its MQ key at every boot.
+    const rebooted = !first && faults.has('mq-license-key-changes-on-reboot');
+    return new MqConsumer({
+      settings: amqp,
+      store,
+      faults,
+      licenseKey: rebooted ? randomBytes(16).toString('hex') : store.state.licenseKey,
+      heldReplies: this.heldReplies,
+      // Only while this boot is the current one: a consumer that is going down never reboots the next boot.
+      rebootAfterWipe: () => {
+        if (this.boot === boot) this.requestReboot(this.options.rebootDelayMs);
+      },
+    });
+  }
+
+  private contextFor(store: Store): DeviceContext {
+    return {
+      store,
+      faults: this.options.faults,
+      bootedAt: performance.now(),
+      isInitializing: () => this.phase === 'initializing',
+      rebootAfterResponse: (reply: FastifyReply) => {
+        // 'close' follows 'finish' once the response is fully handed to the connection, and also
+        // fires if the client went away first: the wipe happened either way, so the reboot follows.
+        reply.raw.once('close', () => this.requestReboot(this.options.rebootDelayMs));
+      },
+      rebootNow: () => this.requestReboot(0),
+    };
+  }
+
+  // A separate method so TypeScript does not narrow `phase` across the awaits that precede the check.
+  private isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  private emit(kind: LifecycleEvent['kind']): void {
+    try {
+      this.options.onLifecycle?.({ kind, at: Date.now(), hr: process.hrtime.bigint() });
+    } catch (error) {
+      process.stderr.write(`reference device: onLifecycle threw: ${String(error)}\n`);
+    }
+  }
+}
+
+// The MQ consumer closed (a command in progress stays unacked and is redelivered after the boot), both
+// listeners closed and every connection destroyed (Fastify's forceCloseConnections plus an explicit
+// closeAllConnections), then the store's pending writes are awaited and it is dropped.
+async function shutDown(boot: Boot): Promise<void> {
+  if (boot.mq) await boot.mq.close();
+  const closing = [boot.api, boot.system].map(async (app) => {
+    const done = app.close();
+    if (app.server.listening) app.server.closeAllConnections();
+    await done;
+  });
+  await Promise.all(closing);
+  await boot.store.close();
+}

@@ -1,0 +1,66 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type Body, invalidArgument, optionalObject, optionalString, paginate, readPage } from './arguments.ts';
+import type { MediaDevice, RecognitionEvent, Store, StoreDocument } from './store.ts';
+
+/**
+ * The recognition simulation. The documented API has no call that creates a record (sophon-api.md):
+ * a real device makes one when it recognises a face from an input. This device treats a new `file`
+ * or `photo` input as a recording in which every enrolled person with a face appears once, and
+ * records one recognition per such identity. Nothing else creates records.
+ */
+export function recogniseEnrolled(doc: StoreDocument, device: MediaDevice, now: number): RecognitionEvent[] {
+  const threshold = Number(doc.settings.MATCH_THRESHOLD ?? 82);
+  return doc.identities
+    .filter((identity) => identity.faces.length > 0)
+    .map((identity) => ({
+      event_id: randomUUID(),
+      timestamp: now,
+      identity_id: identity.identity_id,
+      identity_name: identity.identity_name,
+      user_type: identity.user_type,
+      score: scoreFor(identity.identity_id, device.media_device_id, threshold),
+      media_device_info: {
+        media_device_id: device.media_device_id,
+        media_device_name: device.media_device_name,
+        media_device_type: device.media_device_type,
+      },
+    }));
+}
+
+// A recognised face scores at or above the match threshold; the exact value is stable per
+// (identity, input) so repeated runs produce the same records.
+function scoreFor(identityId: string, deviceId: string, threshold: number): number {
+  const spread = createHash('sha256').update(`${identityId}/${deviceId}`).digest().readUInt16BE(0) / 65535;
+  const low = Math.max(threshold, 90);
+  return Math.round(Math.min(100, low + spread * (100 - low)) * 100) / 100;
+}
+
+/** `getevents`: recognition records, newest first, filtered and one page at a time. */
+export function getEvents(store: Store, body: Body): unknown {
+  const filters = optionalObject(body, 'filters') ?? {};
+  const identityId = optionalString(filters, 'identity_id');
+  const deviceId = optionalString(filters, 'media_device_id');
+  const start = optionalTime(filters, 'start_time');
+  const end = optionalTime(filters, 'end_time');
+  const page = readPage(body);
+  const matching = store.state.events
+    .filter(
+      (event) =>
+        (identityId === undefined || event.identity_id === identityId) &&
+        (deviceId === undefined || event.media_device_info.media_device_id === deviceId) &&
+        (start === undefined || event.timestamp >= start) &&
+        (end === undefined || event.timestamp <= end),
+    )
+    .reverse();
+  const { items, pagination } = paginate(matching, page);
+  return { events: items, pagination };
+}
+
+function optionalTime(filters: Body, name: string): number | undefined {
+  if (!Object.hasOwn(filters, name)) return undefined;
+  const value = filters[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw invalidArgument(name, value, 'expected milliseconds since the epoch');
+  }
+  return value;
+}

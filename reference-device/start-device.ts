@@ -1,0 +1,134 @@
+import { Faults, KNOWN_FAULTS } from './faults.ts';
+import { deadLetterQueue, type MqSettings } from './mq-consumer.ts';
+import { DeviceLifecycle, type LifecycleEvent } from './reboot.ts';
+
+export type { LifecycleEvent };
+export { KNOWN_FAULTS };
+
+/** How to run the reference device. */
+export interface DeviceOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** API port, default 5555; 0 = ephemeral (then reboots come back on the same port). */
+  port?: number;
+  /** System API port, default 8888; 0 = ephemeral (same rule). */
+  systemPort?: number;
+  /** Where the store lives; created if missing. */
+  dataDir: string;
+  /** Default: generated once and persisted in the store (stable across reboots). */
+  licenseKey?: string;
+  /** How long the device is fully down during a reboot, default 300 ms. */
+  bootMs?: number;
+  /** After listening again, getmediadevices answers DEVICE_INIT_ERROR this long, default 50 ms. */
+  initMs?: number;
+  /** Gap between the wipe response being fully sent and going down, default 20 ms. */
+  rebootDelayMs?: number;
+  /** Named fault injections (faults.ts); an unknown name throws, listing the known ones. */
+  faults?: string[];
+  /** Called on every lifecycle step, the first boot included. */
+  onLifecycle?: (event: LifecycleEvent) => void;
+  /**
+   * The MQ command channel (absent: none). The device declares `commandQueue` (durable, dead-lettering
+   * to `<commandQueue>.dead`), that dead-letter queue and `upQueue` (durable, no arguments), and consumes
+   * `commandQueue` with manual acks, `prefetch` (default 1) at a time.
+   */
+  amqp?: AmqpOptions;
+}
+
+/** Where the device's MQ channel lives. */
+export interface AmqpOptions {
+  /** amqp://user:pass@host:port/vhost (or amqps://). */
+  url: string;
+  commandQueue: string;
+  upQueue: string;
+  /** Default 1. */
+  prefetch?: number;
+}
+
+/** A running reference device. */
+export interface RunningDevice {
+  /** http://<host>:<port> */
+  url: string;
+  /** http://<host>:<systemPort> */
+  systemUrl: string;
+  port: number;
+  systemPort: number;
+  licenseKey: string;
+  /** How many reboots so far (counted when the device goes down). */
+  reboots(): number;
+  /** Stops everything, even mid-reboot; no timers left behind. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the reference device and resolves once it is ready (listening, past initialisation, and
+ * consuming its command queue when `amqp` is given). Rejects if it cannot: a port taken, a damaged
+ * store, a broker that cannot be used (the message names the URL, without its password).
+ */
+export async function startDevice(options: DeviceOptions): Promise<RunningDevice> {
+  const faults = Faults.parse(options.faults ?? []);
+  const host = options.host ?? '127.0.0.1';
+  const lifecycle = new DeviceLifecycle({
+    host,
+    port: nonNegative('port', options.port ?? 5555),
+    systemPort: nonNegative('systemPort', options.systemPort ?? 8888),
+    dataDir: options.dataDir,
+    licenseKey: options.licenseKey,
+    bootMs: nonNegative('bootMs', options.bootMs ?? 300),
+    initMs: nonNegative('initMs', options.initMs ?? 50),
+    rebootDelayMs: nonNegative('rebootDelayMs', options.rebootDelayMs ?? 20),
+    faults,
+    onLifecycle: options.onLifecycle,
+    amqp: options.amqp === undefined ? undefined : amqpSettings(options.amqp),
+  });
+  await lifecycle.start();
+  const { port, systemPort } = lifecycle.ports;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    systemUrl: `http://${urlHost}:${systemPort}`,
+    port,
+    systemPort,
+    licenseKey: lifecycle.licenseKey,
+    reboots: () => lifecycle.reboots,
+    close: () => lifecycle.close(),
+  };
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+// Queue names the broker would refuse, or that would mix the device's queues up, fail here, by name.
+function amqpSettings(options: AmqpOptions): MqSettings {
+  const { url, commandQueue, upQueue } = options;
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new Error('amqp.url must be an amqp:// or amqps:// URL');
+  }
+  if (protocol !== 'amqp:' && protocol !== 'amqps:') {
+    throw new Error(`amqp.url must be an amqp:// or amqps:// URL, got ${protocol}`);
+  }
+  for (const [name, queue] of [
+    ['commandQueue', commandQueue],
+    ['upQueue', upQueue],
+  ] as const) {
+    if (typeof queue !== 'string' || queue.trim() === '')
+      throw new Error(`amqp.${name} must be a non-empty queue name`);
+    if (Buffer.byteLength(queue) > 250) throw new Error(`amqp.${name} is longer than 250 bytes`);
+    if (queue.startsWith('amq.'))
+      throw new Error(`amqp.${name} "${queue}": names starting with "amq." are the broker's`);
+  }
+  if (commandQueue === upQueue) throw new Error(`amqp.commandQueue and amqp.upQueue are both "${upQueue}"`);
+  if (upQueue === deadLetterQueue(commandQueue)) {
+    throw new Error(`amqp.upQueue "${upQueue}" is the command queue's dead-letter queue`);
+  }
+  const prefetch = options.prefetch ?? 1;
+  if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535) {
+    throw new Error(`amqp.prefetch must be an integer from 1 to 65535, got ${prefetch}`);
+  }
+  return { url, commandQueue, upQueue, prefetch };
+}
