@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** The client assets beside this file, read once and inlined into every page. */
+export type PageScript = 'report.js' | 'compare.js' | 'run-index.js';
+
+const assets = new Map<string, string>();
+
+function asset(name: string): string {
+  let text = assets.get(name);
+  if (text === undefined) {
+    text = readFileSync(new URL(name, import.meta.url), 'utf8');
+    assets.set(name, text);
+  }
+  return text;
+}
+
+/** Escapes text for HTML element content and double-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * JSON for a `<script type="application/json">` element: `<` is written `\u003c`, so no string in the
+ * data (an evidence body holding `</script>` or `<!--`) can end the element early. JSON.parse reads it back unchanged.
+ */
+export function embedJson(data: unknown): string {
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+function mustNotClose(text: string, tag: string, name: string): string {
+  if (new RegExp(`</${tag}`, 'i').test(text)) throw new Error(`${name} must not contain </${tag}`);
+  return text;
+}
+
+export interface PageInput {
+  /** The document title (plain text). */
+  title: string;
+  /** The data the page script draws, embedded as JSON. */
+  data: unknown;
+  dataId: string;
+  script: PageScript;
+  /** Plain-text lines shown when scripts are off. */
+  fallback: string[];
+}
+
+/**
+ * One self-contained HTML document: inline CSS, inline script, the data as JSON. Its Content-Security-Policy
+ * allows only this page's own script and style (by hash) and data: images, so the page cannot load
+ * anything from any host, even if a report held markup.
+ */
+export function renderPage(input: PageInput): string {
+  const css = mustNotClose(asset('report.css'), 'style', 'report.css');
+  const js = mustNotClose(`${asset('common.js')}\n${asset(input.script)}`, 'script', input.script);
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(js)}`,
+    `style-src ${sha256(css)}`,
+    'img-src data:',
+    "form-action 'self'",
+    "base-uri 'none'",
+  ].join('; ');
+  const fallback = input.fallback.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="color-scheme" content="light">
+<title>${escapeHtml(input.title)}</title>
+<link rel="icon" href="data:,">
+<style>${css}</style>
+</head>
+<body>
+<div id="app"><noscript><div class="page"><div class="card">
+${fallback}
+</div></div></noscript></div>
+<script type="application/json" id="${input.dataId}">${embedJson(input.data)}</script>
+<script>${js}</script>
+</body>
+</html>
+`;
+}
+
+/** A small page with no script (the report browser's 404 and error pages), in both languages. */
+export function renderNoticePage(input: { title: string; message: string; backHref?: string }): string {
+  const css = mustNotClose(asset('report.css'), 'style', 'report.css');
+  const csp = ["default-src 'none'", `style-src ${sha256(css)}`, 'img-src data:', "base-uri 'none'"].join('; ');
+  const back = input.backHref ? `<p><a href="${escapeHtml(input.backHref)}">← All runs · 全部运行记录</a></p>` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<title>${escapeHtml(input.title)}</title>
+<link rel="icon" href="data:,">
+<style>${css}</style>
+</head>
+<body>
+<main class="page"><section class="card notice">
+<h2>${escapeHtml(input.title)}</h2>
+<p>${escapeHtml(input.message)}</p>
+${back}
+</section></main>
+</body>
+</html>
+`;
+}

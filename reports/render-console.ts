@@ -1,0 +1,67 @@
+import type { CaseResult, Report } from '../src/results/types.ts';
+
+/** Console styling: ANSI colours only for a terminal that wants them. */
+export interface ConsoleStyle {
+  color: boolean;
+}
+
+const LABEL: Record<CaseResult['verdict'], string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  warn: 'WARN',
+  'not-applicable': 'N/A ',
+  'could-not-test': 'CNT ',
+};
+
+const COLOR: Record<CaseResult['verdict'], string> = {
+  pass: '32',
+  fail: '31',
+  warn: '33',
+  'not-applicable': '90',
+  'could-not-test': '35',
+};
+
+function paint(text: string, code: string, style: ConsoleStyle): string {
+  return style.color ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+/** The lines printed when a case finishes: one line, and for anything but a pass, why. */
+export function renderCaseLines(result: CaseResult, style: ConsoleStyle): string[] {
+  const head = `${paint(LABEL[result.verdict], COLOR[result.verdict], style)} ${result.id}  [${result.level} ${result.clauses.join(' ')}]  ${result.durationMs} ms`;
+  if (result.verdict === 'pass') return [head];
+  const lines = [head, `  -> ${result.title}`];
+  const problems = result.checks.filter((c) => c.result !== 'pass');
+  if (problems.length === 0) lines.push(`  --> ${result.source}   ${result.message}`);
+  for (const check of problems) {
+    lines.push(
+      `  --> ${result.source}   ${check.check} [${check.level}${check.result === 'pass' ? '' : ` ${check.result}`}]`,
+    );
+    lines.push(`      expected: ${check.expected}`);
+    lines.push(`      received: ${check.received}`);
+  }
+  if (result.verdict === 'could-not-test' && problems.length > 0) lines.push(`      ${result.message}`);
+  if (result.evidence.outcome) lines.push(`  outcome: ${result.evidence.outcome}`);
+  if (result.evidence.reproduce) lines.push(`  Reproduce: ${result.evidence.reproduce}`);
+  return lines;
+}
+
+/** The closing block: counts, the gate, and the plain last line `N passed, N failed, N skipped`. */
+export function renderSummary(report: Report, style: ConsoleStyle): string[] {
+  const s = report.summary;
+  const gate =
+    report.exitCode === 0
+      ? paint('PASS', '32', style)
+      : report.exitCode === 1
+        ? paint('FAIL', '31', style)
+        : paint('INCOMPLETE', '35', style);
+  const uncovered = report.clauses.filter((c) => c.verdict === 'uncovered' && c.level === 'MUST');
+  const lines = [
+    '',
+    `Target ${report.target}  suite ${report.suite}  profile ${report.profile}${report.complete ? '' : '  (interrupted: partial results)'}`,
+    `${s.total} cases: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.notApplicable} not-applicable, ${s.couldNotTest} could-not-test`,
+  ];
+  if (uncovered.length) lines.push(`MUST clauses no selected case covers: ${uncovered.map((c) => c.id).join(', ')}`);
+  lines.push(`Gate: ${gate} (exit ${report.exitCode})`);
+  lines.push(`${s.pass + s.warn} passed, ${s.fail} failed, ${s.notApplicable + s.couldNotTest} skipped`);
+  return lines;
+}

@@ -1,0 +1,28 @@
+import type { Report } from '../src/results/types.ts';
+import { renderPage } from './html/page-shell.ts';
+
+const GATE_WORD: Record<number, string> = { 0: 'PASS', 1: 'FAIL', 2: 'NOT RUN', 3: 'INCOMPLETE' };
+
+/**
+ * The HTML report: one self-contained file (inline CSS, script and SVG; nothing is fetched) that opens
+ * from disk. The report is embedded as `<script type="application/json" id="report-data">` and drawn in
+ * the browser by `html/report.js`; the page is a pure function of the report.
+ */
+export function renderHtml(report: Report): string {
+  const s = report.summary;
+  const gate = GATE_WORD[report.exitCode] ?? `exit ${report.exitCode}`;
+  const failing = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'could-not-test');
+  return renderPage({
+    title: `Conformance report: ${report.suite} · ${report.target} · ${gate}`,
+    data: report,
+    dataId: 'report-data',
+    script: 'report.js',
+    fallback: [
+      `${report.tool} ${report.version}: suite ${report.suite} against ${report.target}, profile ${report.profile}`,
+      `Gate: ${gate} (exit ${report.exitCode})${report.complete ? '' : ', interrupted: partial results'}`,
+      `${s.total} cases: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.notApplicable} not-applicable, ${s.couldNotTest} could-not-test`,
+      ...failing.map((r) => `${r.verdict.toUpperCase()} ${r.id}: ${r.message}`),
+      'Turn on JavaScript to see every case with its evidence; report.json holds the same data.',
+    ],
+  });
+}

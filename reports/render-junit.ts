@@ -1,0 +1,55 @@
+import type { CaseResult, Report } from '../src/results/types.ts';
+
+// XML 1.0 cannot carry most control characters, even escaped; they are dropped.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing characters XML forbids
+const INVALID_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+function xml(text: string): string {
+  return text
+    .replace(INVALID_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function details(result: CaseResult): string {
+  const lines = result.checks
+    .filter((c) => c.result !== 'pass')
+    .map((c) => `${c.check} [${c.level} ${c.result}]\n  expected: ${c.expected}\n  received: ${c.received}`);
+  if (result.evidence.reproduce) lines.push(`Reproduce: ${result.evidence.reproduce}`);
+  lines.push(`Case: ${result.source}`);
+  return lines.join('\n');
+}
+
+/**
+ * JUnit XML, mapped in one table: fail → failure, could-not-test → error, not-applicable → skipped,
+ * warn → passing with the deviation in system-out. One testsuite per transport.
+ */
+export function renderJunit(report: Report): string {
+  const byTransport = new Map<string, CaseResult[]>();
+  for (const r of report.results) byTransport.set(r.transport, [...(byTransport.get(r.transport) ?? []), r]);
+  const suites = [...byTransport].map(([transport, results]) => {
+    const count = (v: CaseResult['verdict']) => results.filter((r) => r.verdict === v).length;
+    const time = results.reduce((t, r) => t + r.durationMs, 0) / 1000;
+    const cases = results.map((r) => {
+      const open = `    <testcase classname="sophon-conformance.${xml(transport)}" name="${xml(r.id)}" time="${(r.durationMs / 1000).toFixed(3)}" file="${xml(r.source.split(':')[0] ?? '')}">`;
+      const message = xml(r.message);
+      switch (r.verdict) {
+        case 'fail':
+          return `${open}\n      <failure message="${message}" type="${xml(r.level)}">${xml(details(r))}</failure>\n    </testcase>`;
+        case 'could-not-test':
+          return `${open}\n      <error message="${message}" type="could-not-test">${xml(details(r))}</error>\n    </testcase>`;
+        case 'not-applicable':
+          return `${open}\n      <skipped message="${message}"/>\n    </testcase>`;
+        case 'warn':
+          return `${open}\n      <system-out>${xml(`WARN ${r.message}\n${details(r)}`)}</system-out>\n    </testcase>`;
+        default:
+          return `${open}</testcase>`;
+      }
+    });
+    return `  <testsuite name="${xml(transport)}" tests="${results.length}" failures="${count('fail')}" errors="${count('could-not-test')}" skipped="${count('not-applicable')}" time="${time.toFixed(3)}" timestamp="${xml(report.startedAt)}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  const s = report.summary;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sophon-conformance ${xml(report.suite)}" tests="${s.total}" failures="${s.fail}" errors="${s.couldNotTest}" skipped="${s.notApplicable}">\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,23 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Report } from '../src/results/types.ts';
+import { renderJunit } from './render-junit.ts';
+
+/** The report formats written to the output folder (console is printed, not written). */
+export const FILE_REPORTERS = ['json', 'junit'] as const;
+export type FileReporter = (typeof FILE_REPORTERS)[number];
+
+/** Writes the chosen reports into `dir`; returns the paths written, by reporter. */
+export function writeReports(report: Report, dir: string, reporters: readonly string[]): Record<string, string> {
+  mkdirSync(dir, { recursive: true });
+  const written: Record<string, string> = {};
+  if (reporters.includes('json')) {
+    written.json = join(dir, 'report.json');
+    writeFileSync(written.json, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (reporters.includes('junit')) {
+    written.junit = join(dir, 'junit.xml');
+    writeFileSync(written.junit, renderJunit(report));
+  }
+  return written;
+}
