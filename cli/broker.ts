@@ -1,0 +1,43 @@
+import { connect } from 'node:net';
+import amqp from 'amqplib';
+
+/** The broker used unless told otherwise (the project's CI and dev machines run one here). */
+export const DEFAULT_BROKER = 'amqp://guest:guest@127.0.0.1:5672';
+
+/** Whether something accepts TCP connections at the broker URL's host and port. */
+export function brokerAnswers(url: string): Promise<boolean> {
+  let host: string;
+  let port: number;
+  try {
+    const parsed = new URL(url);
+    host = parsed.hostname;
+    port = Number(parsed.port || 5672);
+  } catch {
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Removes a run's own queues from the broker, so nothing is left behind. */
+export async function deleteQueues(url: string, names: string[]): Promise<void> {
+  const model = await amqp.connect(url).catch(() => undefined);
+  if (!model) return;
+  try {
+    const channel = await model.createChannel();
+    channel.on('error', () => {});
+    for (const name of names) await channel.deleteQueue(name).catch(() => {});
+  } finally {
+    await model.close().catch(() => {});
+  }
+}

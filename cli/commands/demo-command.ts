@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startDevice } from '../../reference-device/start-device.ts';
+import type { AmqpSettings } from '../../src/run/execute-run.ts';
+import { redactUrl } from '../../src/transports/amqp-transport.ts';
+import { brokerAnswers, DEFAULT_BROKER, deleteQueues } from '../broker.ts';
+import { KNOWN_REPORTERS } from '../run-options.ts';
+import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
+import { runAndReport, runFolderName } from './run-command.ts';
+
+/**
+ * `demo`: starts the bundled reference device on free ports (with its MQ channel when a broker
+ * answers), runs the certification suite against it with windows that suit its sub-second boot,
+ * writes every report, and says where they are.
+ */
+export async function demoCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      suite: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      amqp: { type: 'string' },
+    },
+  });
+  const brokerUrl = values.amqp ?? process.env.SOPHON_AMQP_URL ?? DEFAULT_BROKER;
+  const broker = (await brokerAnswers(brokerUrl)) ? brokerUrl : undefined;
+  // Queues of our own, so the demo never reads or leaves behind anyone else's messages.
+  const tag = randomBytes(3).toString('hex');
+  const queues = { commandQueue: `sc-demo-${tag}-commands`, upQueue: `sc-demo-${tag}-replies` };
+  const dataDir = mkdtempSync(join(tmpdir(), 'sophon-demo-'));
+  const device = await startDevice({
+    port: 0,
+    systemPort: 0,
+    dataDir,
+    bootMs: 150,
+    faults: values.fault ?? [],
+    ...(broker ? { amqp: { url: broker, ...queues } } : {}),
+  });
+  out.write(
+    `reference device: ${device.url} (system ${device.systemUrl})${broker ? `, MQ on ${redactUrl(broker)} (${queues.commandQueue} → ${queues.upQueue})` : ''}${values.fault?.length ? `, faults ${values.fault.join(',')}` : ''}\n`,
+  );
+  if (!broker) {
+    out.write(`no broker answers at ${redactUrl(brokerUrl)}: the MQ cases will be could-not-test (pass --amqp URL)\n`);
+  }
+  const amqpSettings: AmqpSettings | undefined = broker
+    ? { url: broker, ...queues, replyWithinMs: 3_000, licenseKey: undefined }
+    : undefined;
+  try {
+    const outDir = values.out ?? join(PROJECT_ROOT, 'reports', 'out', runFolderName());
+    const { report, written } = await runAndReport(
+      {
+        root: PROJECT_ROOT,
+        target: device.url,
+        systemPort: device.systemPort,
+        suite: values.suite ?? 'certification',
+        selection: {},
+        profile: 'strict',
+        stateAdapter: 'sophon-http',
+        downWithinMs: 2_000,
+        upWithinMs: 10_000,
+        quietMs: 300,
+        probeIntervalMs: 10,
+        requestTimeoutMs: 5_000,
+        preflightMs: 5_000,
+        amqp: amqpSettings,
+        tool: TOOL,
+        signal: new AbortController().signal,
+      },
+      outDir,
+      KNOWN_REPORTERS,
+      out,
+    );
+    out.write(`reports in ${relative(process.cwd(), outDir) || outDir} (${Object.keys(written).join(', ')})\n`);
+    if (written.html) out.write(`HTML report: ${written.html}\n`);
+    return report.exitCode;
+  } finally {
+    await device.close();
+    if (broker) await deleteQueues(broker, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

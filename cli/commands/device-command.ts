@@ -1,0 +1,58 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startDevice } from '../../reference-device/start-device.ts';
+import { redactUrl } from '../../src/transports/amqp-transport.ts';
+import { intFlag } from '../run-options.ts';
+
+/** `device`: the reference device in the foreground; one line when ready, stops on SIGINT/SIGTERM. */
+export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'system-port': { type: 'string' },
+      'boot-ms': { type: 'string' },
+      amqp: { type: 'string' },
+      'command-queue': { type: 'string' },
+      'up-queue': { type: 'string' },
+      license: { type: 'string' },
+      data: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+    },
+  });
+  const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'sophon-device-'));
+  // Queue names follow sophon-api.md's conventions unless given.
+  const amqp = values.amqp
+    ? {
+        url: values.amqp,
+        commandQueue: values['command-queue'] ?? `queue-dev-${values.license ?? 'reference'}`,
+        upQueue: values['up-queue'] ?? 'upload-queue',
+      }
+    : undefined;
+  const bootMs = intFlag('boot-ms', values['boot-ms']);
+  const device = await startDevice({
+    host: values.host ?? '127.0.0.1',
+    port: intFlag('port', values.port) ?? 5555,
+    systemPort: intFlag('system-port', values['system-port']) ?? 8888,
+    dataDir,
+    ...(bootMs !== undefined ? { bootMs } : {}),
+    ...(values.license ? { licenseKey: values.license } : {}),
+    faults: values.fault ?? [],
+    ...(amqp ? { amqp } : {}),
+  });
+  const mq = amqp ? ` mq ${redactUrl(amqp.url)} commands ${amqp.commandQueue} replies ${amqp.upQueue}` : '';
+  const faults = (values.fault ?? []).join(',') || 'none';
+  out.write(
+    `sophon reference device ready: api ${device.url} system ${device.systemUrl} license ${device.licenseKey}${mq} data ${dataDir} faults ${faults}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await device.close();
+  return 0;
+}

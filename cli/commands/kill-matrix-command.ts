@@ -1,0 +1,54 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
+import { type KillMatrix, renderKillMatrixMarkdown, runKillMatrix } from '../kill-matrix.ts';
+import { intFlag } from '../run-options.ts';
+import { PROJECT_ROOT } from '../tool-info.ts';
+
+/**
+ * `kill-matrix`: runs the suite against the reference device with every fault (and clean, several
+ * times) and writes reports/out/kill-matrix.{json,md}. Exit 0 only when every fault is caught by
+ * exactly its declared cases and the clean device never fails.
+ */
+export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      suite: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      parallel: { type: 'string' },
+      'clean-runs': { type: 'string' },
+      amqp: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const brokerUrl = values.amqp ?? process.env.SOPHON_AMQP_URL ?? DEFAULT_BROKER;
+  const broker = (await brokerAnswers(brokerUrl)) ? brokerUrl : undefined;
+  const matrix = await runKillMatrix({
+    suite: values.suite ?? 'certification',
+    ...(values.fault ? { faults: values.fault } : {}),
+    parallel: intFlag('parallel', values.parallel, 1) ?? 3,
+    cleanRuns: intFlag('clean-runs', values['clean-runs']) ?? 5,
+    broker,
+    onRow: (row) =>
+      out.write(
+        `${row.exact ? 'exact  ' : row.caughtBy.length ? 'INEXACT' : 'MISSED '} ${row.fault}: caught by ${row.caughtBy.length} (declared ${row.expectedCases.length}), ${row.durationMs} ms\n`,
+      ),
+  });
+  const dir = values.out ?? join(PROJECT_ROOT, 'reports', 'out');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'kill-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
+  writeFileSync(join(dir, 'kill-matrix.md'), renderKillMatrixMarkdown(matrix));
+  const cleanFails = matrix.clean.fails.flat().length;
+  out.write(
+    `${matrix.faults.filter((f) => f.exact).length}/${matrix.faults.length} faults caught exactly; clean device: ${cleanFails} failures in ${matrix.clean.runs} runs; gaps: ${matrix.gaps.join(', ') || 'none'}; ${(matrix.durationMs / 1000).toFixed(1)} s\n`,
+  );
+  out.write(`kill matrix: ${join(dir, 'kill-matrix.md')}\n`);
+  return isClean(matrix) ? 0 : 1;
+}
+
+function isClean(matrix: KillMatrix): boolean {
+  return matrix.faults.every((f) => f.exact) && matrix.clean.fails.every((f) => f.length === 0);
+}

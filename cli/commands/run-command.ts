@@ -1,0 +1,148 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderCaseLines, renderSummary } from '../../reports/render-console.ts';
+import { writeReports } from '../../reports/write-reports.ts';
+import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { loadSuite } from '../../src/plan/load-suite.ts';
+import { planCases } from '../../src/plan/plan-cases.ts';
+import type { Report } from '../../src/results/types.ts';
+import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
+import { loadSpecs } from '../../src/specs/load-specs.ts';
+import {
+  amqpFlags,
+  intFlag,
+  KNOWN_REPORTERS,
+  listFlag,
+  profileFlag,
+  RUN_FLAGS,
+  reportersFlag,
+} from '../run-options.ts';
+import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
+
+export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:PORT [options]
+
+  --target URL            the device's API (port 5555 by default on a device)
+  --system-port N         the device's system API port (getuptime, getsoftwareversion); default 8888, 0 = none
+  --suite NAME|FILE       suite to run (default certification)
+  --only ID-GLOB          only these cases (glob over dotted ids, or an id prefix); repeatable
+  --tag T                 only cases with this tag; repeatable
+  --profile strict|lenient
+  --state-adapter NAME|PATH  sophon-http (default), none, or a module exporting createStateAdapter
+  --down-within MS        a wiped device must go down within this (default 30000)
+  --up-within MS          ... and be ready again within this after going down (default 180000)
+  --quiet-ms MS           how long a device that must stay up is watched (default 5000, at most --down-within)
+  --probe-ms MS           reboot probe interval (default 20)
+  --timeout MS            per-request timeout (default 10000)
+  --amqp URL              the broker of the device's MQ channel (amqp://user:pass@host:5672/vhost)
+  --command-queue Q       the device's command queue (default queue-dev-<license>)
+  --up-queue Q            where the device publishes replies (default upload-queue; use one no one else reads)
+  --license KEY           the device's mq_license_key, when known (replies must carry it)
+  --reply-within MS       how long an MQ reply may take (default 10000)
+  --callback-host HOST    the address a device on another machine reaches our notify_path receiver at
+  --callback-listen HOST  interface the receiver listens on (default 127.0.0.1)
+  --callback-port N       its port (default: a free one)
+  --record-source URL     face video/photo the device can play to produce recognition records
+  --out DIR               where reports go (default reports/out/<run>)
+  --reporter LIST         console,json,junit (default all)
+  --specs DIR             folder holding specs/ and suites/ (default: the tool's own)
+  --list                  list the selected cases and exit
+
+Exit codes: 0 every MUST case passed, 1 a MUST case failed, 2 the run could not be carried out,
+3 nothing failed but some cases could not be tested.`;
+
+/** `run`: the whole check against one target; returns the exit code. */
+export async function runCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
+  if (values.help) {
+    out.write(`${RUN_USAGE}\n`);
+    return 0;
+  }
+  const root = resolve(values.specs ?? PROJECT_ROOT);
+  const suiteName = values.suite ?? 'certification';
+  const selection = { only: listFlag(values.only), tags: listFlag(values.tag) };
+  if (values.list) {
+    const catalogue = loadSpecs(root);
+    const planned = planCases(catalogue.cases, loadSuite(root, suiteName), selection);
+    for (const c of planned) {
+      out.write(`${c.spec.id}  ${c.spec.level}  [${(c.spec.tags ?? []).join(',')}]  ${c.spec.title}\n`);
+    }
+    out.write(`${planned.length} cases in suite ${suiteName}\n`);
+    return 0;
+  }
+  if (!values.target)
+    throw new ConformanceError('CONFIG_INVALID', '--target is required (e.g. --target http://192.168.1.20:5555)');
+  const reporters = reportersFlag(values.reporter, KNOWN_REPORTERS);
+  const downWithinMs = intFlag('down-within', values['down-within'], 1) ?? 30_000;
+  const systemPort = intFlag('system-port', values['system-port']) ?? 8888;
+  const settings: RunSettings = {
+    root,
+    target: values.target,
+    systemPort: systemPort === 0 ? undefined : systemPort,
+    suite: suiteName,
+    selection,
+    profile: profileFlag(values.profile),
+    stateAdapter: values['state-adapter'] ?? 'sophon-http',
+    downWithinMs,
+    upWithinMs: intFlag('up-within', values['up-within'], 1) ?? 180_000,
+    quietMs: Math.min(intFlag('quiet-ms', values['quiet-ms']) ?? 5_000, downWithinMs),
+    probeIntervalMs: intFlag('probe-ms', values['probe-ms'], 1) ?? 20,
+    requestTimeoutMs: intFlag('timeout', values.timeout, 100) ?? 10_000,
+    preflightMs: 5_000,
+    recordSource: values['record-source'],
+    amqp: amqpFlags(values),
+    tool: TOOL,
+    signal: new AbortController().signal,
+  };
+  const outDir = values.out ?? join(PROJECT_ROOT, 'reports', 'out', runFolderName());
+  const { report } = await runAndReport(settings, outDir, reporters, out);
+  return report.exitCode;
+}
+
+/** Runs with live console output and writes the reports; stops cleanly on SIGINT/SIGTERM. */
+export async function runAndReport(
+  settings: RunSettings,
+  outDir: string,
+  reporters: readonly string[],
+  out: NodeJS.WriteStream,
+): Promise<{ report: Report; written: Record<string, string> }> {
+  const style = { color: Boolean(out.isTTY) && !process.env.NO_COLOR };
+  const console = reporters.includes('console');
+  const controller = new AbortController();
+  const stop = (signal: string) => {
+    out.write(`\n${signal}: stopping after the current step; writing a partial report\n`);
+    controller.abort();
+  };
+  const onInt = () => stop('SIGINT');
+  const onTerm = () => stop('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  try {
+    const report = await executeRun({
+      ...settings,
+      signal: AbortSignal.any([settings.signal, controller.signal]),
+      onStart: ({ total, suite }) => {
+        if (console)
+          out.write(
+            `sophon-conformance ${TOOL.version}: ${total} cases of suite ${suite} against ${settings.target}\n`,
+          );
+      },
+      onResult: (result) => {
+        if (console) out.write(`${renderCaseLines(result, style).join('\n')}\n`);
+      },
+    });
+    const written = writeReports(report, outDir, reporters);
+    if (console) {
+      out.write(`${renderSummary(report, style).join('\n')}\n`);
+      for (const [kind, path] of Object.entries(written)) out.write(`${kind} report: ${path}\n`);
+    }
+    return { report, written };
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+}
+
+/** A folder name that sorts by time and never collides within a second. */
+export function runFolderName(now = new Date()): string {
+  return `${now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19)}-${process.pid}`;
+}

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { listSuites, loadSuite } from '../../src/plan/load-suite.ts';
+import { planCases } from '../../src/plan/plan-cases.ts';
+import { loadSpecs } from '../../src/specs/load-specs.ts';
+import { PROJECT_ROOT } from '../tool-info.ts';
+
+/** `validate [--specs DIR]`: loads every spec file and suite; a bad one is exit 2 with file:line:col. */
+export function validateCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): number {
+  const { values } = parseArgs({ args: argv, options: { specs: { type: 'string' } }, strict: true });
+  const root = resolve(values.specs ?? PROJECT_ROOT);
+  const catalogue = loadSpecs(root);
+  const cited = new Set(catalogue.cases.flatMap((c) => c.spec.clauses));
+  const uncovered = [...catalogue.clauses.values()].filter((c) => !cited.has(c.id));
+  const suites = listSuites(root).map((name) => {
+    const count = planCases(catalogue.cases, loadSuite(root, name)).length;
+    return `${name} (${count})`;
+  });
+  out.write(
+    `specs valid: ${catalogue.cases.length} cases, ${catalogue.clauses.size} clauses, suites: ${suites.join(', ')}; spec hash ${catalogue.hash.slice(0, 12)}\n`,
+  );
+  if (uncovered.length) {
+    out.write(`clauses no case covers: ${uncovered.map((c) => `${c.id} (${c.level})`).join(', ')}\n`);
+    if (uncovered.some((c) => c.level === 'MUST')) return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KNOWN_FAULTS } from '../reference-device/faults.ts';
+import { startDevice } from '../reference-device/start-device.ts';
+import type { CaseResult, Report } from '../src/results/types.ts';
+import { executeRun, type RunSettings } from '../src/run/execute-run.ts';
+import { loadSpecs } from '../src/specs/load-specs.ts';
+import { deleteQueues } from './broker.ts';
+import { PROJECT_ROOT, TOOL } from './tool-info.ts';
+
+/** One fault's row of the matrix: the cases it declares and the cases that caught it. */
+export interface FaultRow {
+  fault: string;
+  description: string;
+  expectedCases: string[];
+  caughtBy: string[];
+  /** Cases that could not be tested in this fault's run (a precondition the fault broke). */
+  couldNotTest: string[];
+  /** expectedCases === caughtBy, and at least one case caught it. */
+  exact: boolean;
+  durationMs: number;
+}
+
+/** The kill matrix (issue 6): every fault against the suite, and the clean device repeatedly. */
+export interface KillMatrix {
+  suite: string;
+  startedAt: string;
+  durationMs: number;
+  faults: FaultRow[];
+  clean: { runs: number; fails: string[][]; couldNotTest: string[][] };
+  /** MUST clauses that no fault breaks: no fault is caught by a case citing them. */
+  gaps: string[];
+  /** The clauses each case cites, for tracing a catch to the requirement. */
+  caseClauses: Record<string, string[]>;
+}
+
+export interface KillMatrixOptions {
+  suite: string;
+  /** Faults to run (default all). */
+  faults?: string[];
+  cleanRuns: number;
+  parallel: number;
+  /** Broker for the MQ cases; each device gets queues of its own. */
+  broker?: string | undefined;
+  onRow?: (row: FaultRow) => void;
+}
+
+/** Runs the suite against each fault (several at once, each on its own ports, folder and queues). */
+export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMatrix> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const catalogue = loadSpecs(PROJECT_ROOT);
+  const selected = KNOWN_FAULTS.filter((f) => !options.faults || options.faults.includes(f.name));
+  const jobs: (() => Promise<void>)[] = [];
+  const rows: FaultRow[] = [];
+  const cleanFails: string[][] = [];
+  const cleanCnt: string[][] = [];
+  for (let i = 0; i < options.cleanRuns; i++) {
+    jobs.push(async () => {
+      const report = await runOnce([], options);
+      cleanFails.push(ids(report.results, 'fail'));
+      cleanCnt.push(ids(report.results, 'could-not-test'));
+    });
+  }
+  for (const fault of selected) {
+    jobs.push(async () => {
+      const t = performance.now();
+      const report = await runOnce([fault.name], options);
+      const expectedCases = [...((fault as { catches?: readonly string[] }).catches ?? [])].sort();
+      const caughtBy = ids(report.results, 'fail');
+      const row: FaultRow = {
+        fault: fault.name,
+        description: fault.description,
+        expectedCases,
+        caughtBy,
+        couldNotTest: ids(report.results, 'could-not-test'),
+        exact: caughtBy.length > 0 && caughtBy.join('\n') === expectedCases.join('\n'),
+        durationMs: Math.round(performance.now() - t),
+      };
+      rows.push(row);
+      options.onRow?.(row);
+    });
+  }
+  await pool(jobs, options.parallel);
+  rows.sort((a, b) => a.fault.localeCompare(b.fault));
+  const caseClauses = Object.fromEntries(catalogue.cases.map((c) => [c.spec.id, c.spec.clauses]));
+  const broken = new Set(rows.flatMap((r) => r.caughtBy.flatMap((id) => caseClauses[id] ?? [])));
+  const suiteTransports = new Set(catalogue.cases.map((c) => c.transport));
+  const gaps = [...catalogue.clauses.values()]
+    .filter((c) => c.level === 'MUST' && suiteTransports.has(c.id.startsWith('MQ-') ? 'amqp' : 'http'))
+    .filter((c) => !broken.has(c.id))
+    .map((c) => c.id);
+  return {
+    suite: options.suite,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    faults: rows,
+    clean: { runs: options.cleanRuns, fails: cleanFails, couldNotTest: cleanCnt },
+    gaps,
+    caseClauses,
+  };
+}
+
+async function runOnce(faults: string[], options: KillMatrixOptions): Promise<Report> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sophon-kill-'));
+  const tag = randomBytes(4).toString('hex');
+  const queues = { commandQueue: `sc-kill-${tag}-commands`, upQueue: `sc-kill-${tag}-replies` };
+  const device = await startDevice({
+    port: 0,
+    systemPort: 0,
+    dataDir,
+    bootMs: 40,
+    faults,
+    ...(options.broker ? { amqp: { url: options.broker, ...queues } } : {}),
+  });
+  const settings: RunSettings = {
+    root: PROJECT_ROOT,
+    target: device.url,
+    systemPort: device.systemPort,
+    suite: options.suite,
+    selection: {},
+    profile: 'strict',
+    stateAdapter: 'sophon-http',
+    downWithinMs: 1_500,
+    upWithinMs: 8_000,
+    quietMs: 150,
+    probeIntervalMs: 10,
+    requestTimeoutMs: 5_000,
+    preflightMs: 5_000,
+    amqp: options.broker ? { url: options.broker, ...queues, replyWithinMs: 2_000, licenseKey: undefined } : undefined,
+    tool: TOOL,
+    signal: new AbortController().signal,
+  };
+  try {
+    return await executeRun(settings);
+  } finally {
+    await device.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (options.broker)
+      await deleteQueues(options.broker, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+  }
+}
+
+function ids(results: CaseResult[], verdict: CaseResult['verdict']): string[] {
+  return results
+    .filter((r) => r.verdict === verdict)
+    .map((r) => r.id)
+    .sort();
+}
+
+async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
+  const queue = [...jobs];
+  const workers = Array.from({ length: Math.max(1, width) }, async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  });
+  await Promise.all(workers);
+}
+
+/** The matrix as Markdown: fault × caught, and the clauses each catching case traces to. */
+export function renderKillMatrixMarkdown(matrix: KillMatrix): string {
+  const lines = [
+    `# Kill matrix — suite \`${matrix.suite}\``,
+    '',
+    `${matrix.startedAt}, ${(matrix.durationMs / 1000).toFixed(1)} s. ${matrix.faults.length} faults; ${matrix.faults.filter((f) => f.exact).length} caught by exactly their declared cases; clean device: ${matrix.clean.runs} runs, ${matrix.clean.fails.reduce((n, f) => n + f.length, 0)} failures.`,
+    '',
+    '| fault | caught | by (clauses) | declared but not caught | caught but not declared |',
+    '|---|---|---|---|---|',
+  ];
+  for (const row of matrix.faults) {
+    const by = row.caughtBy.map((id) => `${id} (${(matrix.caseClauses[id] ?? []).join(', ')})`).join('<br>');
+    const missing = row.expectedCases.filter((id) => !row.caughtBy.includes(id));
+    const extra = row.caughtBy.filter((id) => !row.expectedCases.includes(id));
+    const mark = row.caughtBy.length === 0 ? '**NO**' : row.exact ? 'yes' : '**inexact**';
+    lines.push(
+      `| \`${row.fault}\`: ${row.description} | ${mark} | ${by || '—'} | ${missing.join('<br>') || '—'} | ${extra.join('<br>') || '—'} |`,
+    );
+  }
+  lines.push('', '## Gaps', '');
+  lines.push(
+    matrix.gaps.length
+      ? `MUST clauses no fault breaks: ${matrix.gaps.join(', ')}`
+      : 'Every MUST clause is broken by at least one fault.',
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,62 @@
+import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { demoCommand } from './commands/demo-command.ts';
+import { deviceCommand } from './commands/device-command.ts';
+import { killMatrixCommand } from './commands/kill-matrix-command.ts';
+import { RUN_USAGE, runCommand } from './commands/run-command.ts';
+import { validateCommand } from './commands/validate-command.ts';
+import { TOOL } from './tool-info.ts';
+
+const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
+
+  sophon-conformance run --target http://HOST:PORT [options]   check a device (run --help for options)
+  sophon-conformance device [--port N] [--system-port N] [--boot-ms N] [--data DIR] [--fault NAME]
+                                                              start the bundled reference device
+  sophon-conformance demo [--out DIR]                          reference device + certification suite + reports
+  sophon-conformance validate [--specs DIR]                    check every spec file and suite
+  sophon-conformance kill-matrix [--fault NAME] [--parallel N] every fault of the reference device against the suite
+
+${RUN_USAGE.split('\n').slice(-2).join('\n')}`;
+
+/** Dispatches a command line; returns the exit code (never calls process.exit). */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case 'device':
+        return await deviceCommand(rest);
+      case 'demo':
+        return await demoCommand(rest);
+      case 'validate':
+        return validateCommand(rest);
+      case 'kill-matrix':
+        return await killMatrixCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      case '--version':
+        process.stdout.write(`${TOOL.version}\n`);
+        return 0;
+      default:
+        process.stderr.write(`sophon-conformance: unknown command "${command}"\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConformanceError) {
+      process.stderr.write(`sophon-conformance: ${error.describe()}\n`);
+      return 2;
+    }
+    // node:util parseArgs names the flag in its message; anything else is a bug worth its stack.
+    const e = error as { code?: string; message?: string; stack?: string };
+    if (e.code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`sophon-conformance: CONFIG_INVALID: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`sophon-conformance: internal error: ${e.stack ?? String(error)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,119 @@
+import { ConformanceError } from '../src/errors/conformance-error.ts';
+import type { Profile } from '../src/results/types.ts';
+import type { AmqpSettings } from '../src/run/execute-run.ts';
+import { redactUrl } from '../src/transports/amqp-transport.ts';
+
+/** The flags of `run` (design §7), parsed and checked: bad values are exit 2 with the reason. */
+export const RUN_FLAGS = {
+  target: { type: 'string' },
+  'system-port': { type: 'string' },
+  amqp: { type: 'string' },
+  'command-queue': { type: 'string' },
+  'up-queue': { type: 'string' },
+  'reply-within': { type: 'string' },
+  license: { type: 'string' },
+  'callback-host': { type: 'string' },
+  'callback-listen': { type: 'string' },
+  'callback-port': { type: 'string' },
+  suite: { type: 'string' },
+  only: { type: 'string', multiple: true },
+  tag: { type: 'string', multiple: true },
+  profile: { type: 'string' },
+  'state-adapter': { type: 'string' },
+  'down-within': { type: 'string' },
+  'up-within': { type: 'string' },
+  'quiet-ms': { type: 'string' },
+  'probe-ms': { type: 'string' },
+  timeout: { type: 'string' },
+  'record-source': { type: 'string' },
+  out: { type: 'string' },
+  reporter: { type: 'string' },
+  specs: { type: 'string' },
+  list: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const KNOWN_REPORTERS = ['console', 'json', 'junit'];
+
+/** Parses a non-negative integer flag; `undefined` when absent. */
+export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new ConformanceError('CONFIG_INVALID', `--${name} ${value}: want a whole number ≥ ${min}`);
+  }
+  return n;
+}
+
+export function profileFlag(value: string | undefined): Profile {
+  if (value === undefined || value === 'strict') return 'strict';
+  if (value === 'lenient') return 'lenient';
+  throw new ConformanceError('CONFIG_INVALID', `--profile ${value}: want strict or lenient`);
+}
+
+/** Splits `--reporter a,b` and `--only x --only y,z` into lists. */
+export function listFlag(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((v: string) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+export function reportersFlag(value: string | undefined, available: readonly string[]): string[] {
+  const chosen = value === undefined ? [...available] : listFlag(value);
+  const unknown = chosen.filter((r) => !available.includes(r));
+  if (unknown.length) {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      `--reporter ${unknown.join(',')}: known reporters are ${available.join(', ')}`,
+    );
+  }
+  return chosen;
+}
+
+/** The MQ flags: defaults follow sophon-api.md (command queue `queue-dev-<key>`, up queue `upload-queue`). */
+export function amqpFlags(values: {
+  amqp?: string | undefined;
+  'command-queue'?: string | undefined;
+  'up-queue'?: string | undefined;
+  'reply-within'?: string | undefined;
+  license?: string | undefined;
+  'callback-host'?: string | undefined;
+  'callback-listen'?: string | undefined;
+  'callback-port'?: string | undefined;
+}): AmqpSettings | undefined {
+  if (values.amqp === undefined) {
+    const stray = (['command-queue', 'up-queue', 'reply-within', 'callback-host'] as const).find(
+      (f) => values[f] !== undefined,
+    );
+    if (stray) throw new ConformanceError('CONFIG_INVALID', `--${stray} needs --amqp URL`);
+    return undefined;
+  }
+  if (!/^amqps?:\/\//.test(values.amqp)) {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      `--amqp ${redactUrl(values.amqp)}: want amqp://user:pass@host:5672/vhost`,
+    );
+  }
+  const commandQueue = values['command-queue'] ?? (values.license ? `queue-dev-${values.license}` : undefined);
+  if (!commandQueue) {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      '--amqp needs --command-queue Q (or --license KEY for the default queue-dev-KEY)',
+    );
+  }
+  const callbackPort = intFlag('callback-port', values['callback-port']);
+  return {
+    url: values.amqp,
+    commandQueue,
+    upQueue: values['up-queue'] ?? 'upload-queue',
+    replyWithinMs: intFlag('reply-within', values['reply-within'], 1) ?? 10_000,
+    licenseKey: values.license,
+    callback: {
+      ...(values['callback-listen'] ? { listenHost: values['callback-listen'] } : {}),
+      ...(values['callback-host'] ? { advertisedHost: values['callback-host'] } : {}),
+      ...(callbackPort !== undefined ? { port: callbackPort } : {}),
+    },
+  };
+}
