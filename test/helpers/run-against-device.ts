@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
+import type { Report } from '../../src/results/types.ts';
+import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
+
+export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
+
+/** Windows that suit the reference device's fast boot, used by every end-to-end test. */
+export const FAST_WINDOWS = { downWithinMs: 1_500, upWithinMs: 8_000, quietMs: 150, probeIntervalMs: 10 };
+
+/** Starts a reference device (optionally faulted) on free ports with its own data folder. */
+export async function withDevice<T>(faults: string[], work: (device: RunningDevice) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sophon-test-device-'));
+  const device = await startDevice({ port: 0, systemPort: 0, dataDir, bootMs: 40, faults });
+  try {
+    return await work(device);
+  } finally {
+    await device.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a suite (or part of one) of the project's own specs against a device. */
+export function runSuiteAgainst(device: RunningDevice, overrides: Partial<RunSettings> = {}): Promise<Report> {
+  return executeRun({
+    root: PROJECT_ROOT,
+    target: device.url,
+    systemPort: device.systemPort,
+    suite: 'http',
+    selection: {},
+    profile: 'strict',
+    stateAdapter: 'sophon-http',
+    ...FAST_WINDOWS,
+    requestTimeoutMs: 5_000,
+    preflightMs: 3_000,
+    tool: { name: 'sophon-conformance', version: 'test' },
+    signal: new AbortController().signal,
+    ...overrides,
+  });
+}
+
+/** The ids of the cases that did not pass, sorted: what a fault must be caught by. */
+export function failedIds(report: Report): string[] {
+  return report.results
+    .filter((r) => r.verdict === 'fail')
+    .map((r) => r.id)
+    .sort();
+}
