@@ -3,6 +3,7 @@ import { demoCommand } from './commands/demo-command.ts';
 import { deviceCommand } from './commands/device-command.ts';
 import { killMatrixCommand } from './commands/kill-matrix-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
+import { serveCommand } from './commands/serve-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { TOOL } from './tool-info.ts';
 
@@ -14,6 +15,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance demo [--out DIR]                          reference device + certification suite + reports
   sophon-conformance validate [--specs DIR]                    check every spec file and suite
   sophon-conformance kill-matrix [--fault NAME] [--parallel N] every fault of the reference device against the suite
+  sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
 
 ${RUN_USAGE.split('\n').slice(-2).join('\n')}`;
 
@@ -32,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
         return validateCommand(rest);
       case 'kill-matrix':
         return await killMatrixCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       case undefined:
       case 'help':
       case '--help':

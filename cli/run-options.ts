@@ -33,7 +33,7 @@ export const RUN_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const KNOWN_REPORTERS = ['console', 'json', 'junit'];
+export const KNOWN_REPORTERS = ['console', 'json', 'junit', 'html'];
 
 /** Parses a non-negative integer flag; `undefined` when absent. */
 export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {

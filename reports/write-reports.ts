@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/results/types.ts';
+import { renderHtml } from './render-html.ts';
 import { renderJunit } from './render-junit.ts';
 
 /** The report formats written to the output folder (console is printed, not written). */
-export const FILE_REPORTERS = ['json', 'junit'] as const;
+export const FILE_REPORTERS = ['json', 'junit', 'html'] as const;
 export type FileReporter = (typeof FILE_REPORTERS)[number];
 
 /** Writes the chosen reports into `dir`; returns the paths written, by reporter. */
@@ -18,6 +19,10 @@ export function writeReports(report: Report, dir: string, reporters: readonly st
   if (reporters.includes('junit')) {
     written.junit = join(dir, 'junit.xml');
     writeFileSync(written.junit, renderJunit(report));
+  }
+  if (reporters.includes('html')) {
+    written.html = join(dir, 'report.html');
+    writeFileSync(written.html, renderHtml(report));
   }
   return written;
 }

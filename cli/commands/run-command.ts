@@ -43,7 +43,7 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --callback-port N       its port (default: a free one)
   --record-source URL     face video/photo the device can play to produce recognition records
   --out DIR               where reports go (default reports/out/<run>)
-  --reporter LIST         console,json,junit (default all)
+  --reporter LIST         console,json,junit,html (default all)
   --specs DIR             folder holding specs/ and suites/ (default: the tool's own)
   --list                  list the selected cases and exit
 
