@@ -9,9 +9,13 @@ import { Store } from './store.ts';
 import { registerSystemApi } from './system-api.ts';
 import { createVendorServer } from './vendor-server.ts';
 
-/** A lifecycle event of the device, with both clocks so a test can order it against its own. */
+/**
+ * A lifecycle event of the device, with both clocks so a test can order it against its own.
+ * `stop-serving` and `serving` are the exact moments the API port stops and starts accepting connections
+ * (the edges a reboot watcher sees); `down`, `up` and `ready` follow once the step is complete.
+ */
 export interface LifecycleEvent {
-  kind: 'down' | 'up' | 'ready';
+  kind: 'stop-serving' | 'down' | 'serving' | 'up' | 'ready';
   at: number;
   hr: bigint;
 }
@@ -146,6 +150,8 @@ export class DeviceLifecycle {
     this.boot = undefined;
     this.phase = 'down';
     this.rebootCount++;
+    // The listeners close inside shutDown, right after the MQ consumer: the port refuses from here on.
+    this.emit('stop-serving');
     await shutDown(boot);
     if (this.isClosed()) return;
     this.emit('down');
@@ -167,6 +173,7 @@ export class DeviceLifecycle {
     const boot: Boot = { store, api, system, mq: undefined };
     try {
       await api.listen({ host: this.options.host, port: this.port });
+      this.emit('serving');
       await system.listen({ host: this.options.host, port: this.systemPort });
     } catch (error) {
       await shutDown(boot);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Report } from '../src/results/types.ts';
 import { renderHtml } from './render-html.ts';
 import { renderJunit } from './render-junit.ts';
+import { writeJsonFile } from './write-json-stream.ts';
 
 /** The report formats written to the output folder (console is printed, not written). */
 export const FILE_REPORTERS = ['json', 'junit', 'html'] as const;
@@ -14,7 +15,8 @@ export function writeReports(report: Report, dir: string, reporters: readonly st
   const written: Record<string, string> = {};
   if (reporters.includes('json')) {
     written.json = join(dir, 'report.json');
-    writeFileSync(written.json, `${JSON.stringify(report, null, 2)}\n`);
+    // Streamed: byte-identical to JSON.stringify(report, null, 2), without the whole text in memory.
+    writeJsonFile(written.json, report);
   }
   if (reporters.includes('junit')) {
     written.junit = join(dir, 'junit.xml');

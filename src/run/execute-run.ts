@@ -43,6 +43,8 @@ export interface RunSettings {
   quietMs: number;
   probeIntervalMs: number;
   requestTimeoutMs: number;
+  /** Cases that leave the device alone run this many at a time (default 4; 1 = one after another). */
+  caseConcurrency?: number | undefined;
   /** How long the target may take to answer at the start before the run gives up (exit 2). */
   preflightMs: number;
   recordSource?: string | undefined;
@@ -87,6 +89,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     signal: settings.signal,
     runTag,
     amqp,
+    caseConcurrency: settings.caseConcurrency,
   };
   const startedAt = new Date().toISOString();
   settings.onStart?.({ total: cases.length, suite: suite.name });

@@ -39,4 +39,6 @@ export interface RunContext {
   deviceLostSince?: string | undefined;
   /** Unique per run: names seeded items, so runs never mistake each other's data. */
   runTag: string;
+  /** Cases that leave the device alone in flight together (concurrent-cases.ts); 1 = one at a time. Default 4. */
+  caseConcurrency?: number | undefined;
 }
