@@ -8,6 +8,7 @@ import { planCases } from '../../src/plan/plan-cases.ts';
 import type { Report } from '../../src/results/types.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
+import { isLabRun, runLab } from '../lab-run.ts';
 import {
   amqpFlags,
   intFlag,
@@ -22,6 +23,8 @@ import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
 export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:PORT [options]
 
   --target URL            the device's API (port 5555 by default on a device)
+                          repeat it (URL[,system=N][,name=NAME][,FLAG=VALUE]) or use --lab FILE to check
+                          several devices at once: <out>/<name>/ each, <out>/lab-summary.json, worst exit
   --system-port N         the device's system API port (getuptime, getsoftwareversion); default 8888, 0 = none
   --suite NAME|FILE       suite to run (default certification)
   --only ID-GLOB          only these cases (glob over dotted ids, or an id prefix); repeatable
@@ -52,6 +55,11 @@ Exit codes: 0 every MUST case passed, 1 a MUST case failed, 2 the run could not 
 
 /** `run`: the whole check against one target; returns the exit code. */
 export async function runCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  // Several devices (--target twice, URL,system=N, or --lab FILE): one run each, side by side (cli/lab-run.ts).
+  if (isLabRun(argv)) {
+    const defaultOut = () => join(PROJECT_ROOT, 'reports', 'out', `${runFolderName()}-lab`);
+    return runLab(argv, out, { runOne: runCommand, defaultOut });
+  }
   const { values } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
   if (values.help) {
     out.write(`${RUN_USAGE}\n`);
