@@ -1,4 +1,5 @@
 import type { CaseResult, Report } from '../src/results/types.ts';
+import { policySummaryLines, policyTag } from './render-policy.ts';
 
 /** Console styling: ANSI colours only for a terminal that wants them. */
 export interface ConsoleStyle {
@@ -27,7 +28,7 @@ function paint(text: string, code: string, style: ConsoleStyle): string {
 
 /** The lines printed when a case finishes: one line, and for anything but a pass, why. */
 export function renderCaseLines(result: CaseResult, style: ConsoleStyle): string[] {
-  const head = `${paint(LABEL[result.verdict], COLOR[result.verdict], style)} ${result.id}  [${result.level} ${result.clauses.join(' ')}]  ${result.durationMs} ms`;
+  const head = `${paint(LABEL[result.verdict], COLOR[result.verdict], style)} ${result.id}  [${result.level} ${result.clauses.join(' ')}]  ${result.durationMs} ms${policyTag(result)}`;
   if (result.verdict === 'pass') return [head];
   const lines = [head, `  -> ${result.title}`];
   const problems = result.checks.filter((c) => c.result !== 'pass');
@@ -61,6 +62,7 @@ export function renderSummary(report: Report, style: ConsoleStyle): string[] {
     `${s.total} cases: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.notApplicable} not-applicable, ${s.couldNotTest} could-not-test`,
   ];
   if (uncovered.length) lines.push(`MUST clauses no selected case covers: ${uncovered.map((c) => c.id).join(', ')}`);
+  lines.push(...policySummaryLines(report));
   lines.push(`Gate: ${gate} (exit ${report.exitCode})`);
   lines.push(`${s.pass + s.warn} passed, ${s.fail} failed, ${s.notApplicable + s.couldNotTest} skipped`);
   return lines;

@@ -1,5 +1,6 @@
 import type { Report } from '../src/results/types.ts';
 import { renderPage } from './html/page-shell.ts';
+import { policySummaryLines } from './render-policy.ts';
 
 const GATE_WORD: Record<number, string> = { 0: 'PASS', 1: 'FAIL', 2: 'NOT RUN', 3: 'INCOMPLETE' };
 
@@ -21,6 +22,7 @@ export function renderHtml(report: Report): string {
       `${report.tool} ${report.version}: suite ${report.suite} against ${report.target}, profile ${report.profile}`,
       `Gate: ${gate} (exit ${report.exitCode})${report.complete ? '' : ', interrupted: partial results'}`,
       `${s.total} cases: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.notApplicable} not-applicable, ${s.couldNotTest} could-not-test`,
+      ...policySummaryLines(report),
       ...failing.map((r) => `${r.verdict.toUpperCase()} ${r.id}: ${r.message}`),
       'Turn on JavaScript to see every case with its evidence; report.json holds the same data.',
     ],

@@ -1,4 +1,5 @@
 import type { CaseResult, Report } from '../src/results/types.ts';
+import { policyTag } from './render-policy.ts';
 
 // XML 1.0 cannot carry most control characters, even escaped; they are dropped.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing characters XML forbids
@@ -30,11 +31,15 @@ export function renderJunit(report: Report): string {
   const byTransport = new Map<string, CaseResult[]>();
   for (const r of report.results) byTransport.set(r.transport, [...(byTransport.get(r.transport) ?? []), r]);
   const suites = [...byTransport].map(([transport, results]) => {
-    const count = (v: CaseResult['verdict']) => results.filter((r) => r.verdict === v).length;
+    const count = (v: CaseResult['verdict']) => results.filter((r) => junitVerdict(r) === v).length;
     const time = results.reduce((t, r) => t + r.durationMs, 0) / 1000;
     const cases = results.map((r) => {
       const open = `    <testcase classname="sophon-conformance.${xml(transport)}" name="${xml(r.id)}" time="${(r.durationMs / 1000).toFixed(3)}" file="${xml(r.source.split(':')[0] ?? '')}">`;
-      const message = xml(r.message);
+      const message = xml(`${r.message}${policyTag(r)}`);
+      // A failure under a waiver in force is reported skipped (it does not fail the gate), with its details.
+      if (junitVerdict(r) !== r.verdict) {
+        return `${open}\n      <skipped message="${message}"/>\n      <system-out>${xml(`FAIL (waived) ${r.message}\n${details(r)}`)}</system-out>\n    </testcase>`;
+      }
       switch (r.verdict) {
         case 'fail':
           return `${open}\n      <failure message="${message}" type="${xml(r.level)}">${xml(details(r))}</failure>\n    </testcase>`;
@@ -51,5 +56,11 @@ export function renderJunit(report: Report): string {
     return `  <testsuite name="${xml(transport)}" tests="${results.length}" failures="${count('fail')}" errors="${count('could-not-test')}" skipped="${count('not-applicable')}" time="${time.toFixed(3)}" timestamp="${xml(report.startedAt)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   const s = report.summary;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sophon-conformance ${xml(report.suite)}" tests="${s.total}" failures="${s.fail}" errors="${s.couldNotTest}" skipped="${s.notApplicable}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const waived = s.waived ?? 0;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sophon-conformance ${xml(report.suite)}" tests="${s.total}" failures="${s.fail - waived}" errors="${s.couldNotTest}" skipped="${s.notApplicable + waived}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** The verdict JUnit shows: a waived failure (waiver in force) is skipped, everything else as it is. */
+function junitVerdict(r: CaseResult): CaseResult['verdict'] {
+  return r.verdict === 'fail' && r.waived?.status === 'waived' ? 'not-applicable' : r.verdict;
 }

@@ -340,6 +340,24 @@
         'meta.specHash',
         h('code', { title: report.specHash, text: report.specHash ? report.specHash.slice(0, 12) : '–' }),
       ],
+      capabilitiesRow(),
+      report.waivers
+        ? [
+            'meta.waivers',
+            h(
+              'span',
+              { title: report.waivers.file },
+              t('meta.waiverCounts', {
+                waived: report.summary.waived ?? 0,
+                expired: report.summary.waiversExpired ?? 0,
+                unneeded: report.summary.waiversNoLongerNeeded ?? 0,
+              }),
+            ),
+          ]
+        : null,
+      report.repeat
+        ? ['meta.repeat', t('meta.repeatCounts', { n: report.repeat, flaky: report.summary.flaky ?? 0 })]
+        : null,
       ['meta.startedAt', formatTime(report.startedAt)],
       ['meta.finishedAt', formatTime(report.finishedAt)],
       ['meta.duration', durationBetween(report.startedAt, report.finishedAt)],
@@ -353,6 +371,43 @@
         rows.map(([key, value]) => h('div', { class: 'meta-item' }, h('dt', { text: t(key) }), h('dd', {}, value))),
       ),
     );
+  }
+
+  // Which optional behaviours the target declared (--capabilities), or that all were assumed.
+  function capabilitiesRow() {
+    const caps = report.capabilities;
+    if (!caps) return null;
+    if (caps.mode === 'assumed')
+      return ['meta.capabilities', h('span', { class: 'muted', text: t('meta.capabilitiesAssumed') })];
+    return [
+      'meta.capabilities',
+      h(
+        'span',
+        { class: 'kv-inline', title: caps.manifest },
+        Object.entries(caps.declared).map(([name, has]) =>
+          h('span', { class: 'kv-pair' }, h('code', { text: name }), ' ', has ? '✓' : '✗'),
+        ),
+      ),
+    ];
+  }
+
+  // A case's waiver and flakiness, beside its tags.
+  function policyMarks(r) {
+    const marks = [];
+    const w = r.waived;
+    if (w?.status === 'waived')
+      marks.push(
+        h('span', { class: 'tag tag-waived', title: w.reason, text: t('case.waived', { expires: w.expires }) }),
+      );
+    if (w?.status === 'expired')
+      marks.push(
+        h('span', { class: 'tag tag-expired', title: w.reason, text: t('case.waiverExpired', { expires: w.expires }) }),
+      );
+    if (w?.status === 'no-longer-needed')
+      marks.push(h('span', { class: 'tag tag-unneeded', title: w.reason, text: t('case.waiverUnneeded') }));
+    if (r.flaky)
+      marks.push(h('span', { class: 'tag tag-flaky', title: (r.repeats || []).join(', '), text: t('case.flaky') }));
+    return marks;
   }
 
   function attentionSection() {
@@ -567,6 +622,7 @@
       h(
         'span',
         { class: 'case-tags' },
+        policyMarks(r),
         (r.tags || []).map((tag) => h('span', { class: 'tag', text: tag })),
       ),
       h('span', { class: 'case-duration', text: formatMs(r.durationMs) }),

@@ -29,12 +29,13 @@ export function summarize(results: readonly CaseResult[]): Summary {
     else if (r.verdict === 'not-applicable') summary.notApplicable++;
     else summary.couldNotTest++;
   }
-  return summary;
+  return { ...summary, ...policyCounts(results) };
 }
 
 /** Exit code of `run` (design §3): 0 every MUST case passed, 1 a MUST case failed, 3 incomplete. */
 export function exitCodeFor(summary: Summary, complete: boolean): number {
-  if (summary.fail > 0) return 1;
+  // A failure under a waiver in force stays `fail` but does not fail the gate; an expired one does.
+  if (summary.fail - (summary.waived ?? 0) > 0) return 1;
   if (summary.couldNotTest > 0 || !complete) return 3;
   return 0;
 }
@@ -68,6 +69,9 @@ export interface ReportInput {
   device?: Report['device'];
   clauses: readonly ClauseInfo[];
   results: CaseResult[];
+  capabilities?: Report['capabilities'];
+  waivers?: Report['waivers'];
+  repeat?: number;
 }
 
 /** Assembles report.json from the run's results: the canonical record every other report renders. */
@@ -88,5 +92,21 @@ export function buildReport(input: ReportInput): Report {
     summary,
     clauses: coverClauses(input.clauses, input.results),
     results: input.results,
+    ...(input.capabilities ? { capabilities: input.capabilities } : {}),
+    ...(input.waivers ? { waivers: input.waivers } : {}),
+    ...(input.repeat ? { repeat: input.repeat } : {}),
+  };
+}
+
+/** The summary counts of waivers and repeats (zero in a plain run). */
+export function policyCounts(
+  results: readonly CaseResult[],
+): Required<Pick<Summary, 'waived' | 'waiversExpired' | 'waiversNoLongerNeeded' | 'flaky'>> {
+  const status = (s: string) => results.filter((r) => r.waived?.status === s).length;
+  return {
+    waived: status('waived'),
+    waiversExpired: status('expired'),
+    waiversNoLongerNeeded: status('no-longer-needed'),
+    flaky: results.filter((r) => r.flaky).length,
   };
 }

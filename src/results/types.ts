@@ -172,6 +172,12 @@ export interface CaseResult {
   startedAt: string;
   durationMs: number;
   evidence: Evidence;
+  /** Set when a waiver (--waivers) names this case; see WaiverNote. */
+  waived?: WaiverNote;
+  /** With --repeat N: the verdict of each repetition, in order. */
+  repeats?: VerdictKind[];
+  /** True when the repetitions' verdicts differ; the worst of them is the case's verdict. */
+  flaky?: boolean;
 }
 
 export interface Summary {
@@ -181,6 +187,14 @@ export interface Summary {
   warn: number;
   notApplicable: number;
   couldNotTest: number;
+  /** Failures covered by a waiver in force: still `fail`, but not counted by the gate. */
+  waived?: number;
+  /** Failures whose waiver has expired: they count as plain failures. */
+  waiversExpired?: number;
+  /** Waived cases that no longer fail (the waiver can be removed). */
+  waiversNoLongerNeeded?: number;
+  /** Cases whose verdicts differed across --repeat runs. */
+  flaky?: number;
 }
 
 /** A clause with the cases that cite it and the worst verdict among them. */
@@ -212,4 +226,38 @@ export interface Report {
   summary: Summary;
   clauses: ClauseCoverage[];
   results: CaseResult[];
+  /** What the target declared it supports (--capabilities); absent in reports made before it existed. */
+  capabilities?: CapabilityStatement;
+  /** The waivers file the run used, each entry with how it applied. */
+  waivers?: WaiverStatement;
+  /** How many times each case was run (--repeat), when more than once. */
+  repeat?: number;
+}
+
+/** How a waiver applied to one case: `waived` (a failure, waiver in force), `expired` (a failure, waiver past its date: a plain fail), `no-longer-needed` (the case passes now), `unused` (the case did not fail or could not run). */
+export interface WaiverNote {
+  reason: string;
+  /** Last day (YYYY-MM-DD) the waiver is in force. */
+  expires: string;
+  /** The waiver's case id or glob. */
+  case: string;
+  status: 'waived' | 'expired' | 'no-longer-needed' | 'unused';
+}
+
+/** The waivers file of a run, entry by entry. */
+export interface WaiverStatement {
+  file: string;
+  entries: { case: string; reason: string; expires: string; expired: boolean; cases: string[] }[];
+}
+
+/** The capability manifest of a run: what the target declared, or that everything was assumed. */
+export interface CapabilityStatement {
+  /** `declared`: a manifest was given; `assumed`: none was, so every capability was assumed (the default). */
+  mode: 'declared' | 'assumed';
+  /** The manifest file, when one was given. */
+  manifest?: string;
+  /** Every known capability and whether the target has it. */
+  declared: Record<string, boolean>;
+  /** Cases that were not-applicable because the target lacks a capability they require. */
+  notApplicable: string[];
 }

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import { loadSuite } from '../plan/load-suite.ts';
+import { checkWaiversMatch } from '../plan/load-waivers.ts';
 import { planCases, type Selection } from '../plan/plan-cases.ts';
 import { buildReport } from '../results/build-report.ts';
 import type { CaseResult, Profile, Report } from '../results/types.ts';
@@ -13,6 +14,7 @@ import { AmqpSession } from '../transports/amqp-transport.ts';
 import { CallbackReceiver, type CallbackReceiverOptions } from '../transports/callback-receiver.ts';
 import { callApi, systemPath } from '../transports/device-api.ts';
 import { ReplyInbox } from '../transports/reply-inbox.ts';
+import { type CasePolicy, policyReportFields } from './case-policy.ts';
 import { waitReady } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
 import { runCases } from './run-suite.ts';
@@ -51,6 +53,8 @@ export interface RunSettings {
   /** The MQ channel, when a broker is given (MQ cases are could-not-test without it). */
   amqp?: AmqpSettings | undefined;
   tool: { name: string; version: string };
+  /** Capability manifest, waivers and repeats (case-policy.ts); absent: the plain run. */
+  policy?: CasePolicy | undefined;
   signal: AbortSignal;
   onStart?: (plan: { total: number; suite: string }) => void;
   onResult?: (result: CaseResult) => void;
@@ -66,6 +70,14 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
   const systemUrl = settings.systemPort === undefined ? undefined : withPort(target, settings.systemPort);
   const runTag = randomBytes(3).toString('hex');
 
+  // A waiver naming no case of the suite is a mistake to fix before touching the target (exit 2).
+  if (settings.policy?.waivers) {
+    checkWaiversMatch(
+      settings.policy.waivers,
+      planCases(catalogue.cases, suite).map((c) => c.spec.id),
+      suite.name,
+    );
+  }
   await preflight(target, settings);
   const adapter = await resolveAdapter(
     settings.stateAdapter,
@@ -90,6 +102,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     runTag,
     amqp,
     caseConcurrency: settings.caseConcurrency,
+    policy: settings.policy,
   };
   const startedAt = new Date().toISOString();
   settings.onStart?.({ total: cases.length, suite: suite.name });
@@ -116,6 +129,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
           source: `${c.source.document} § ${c.source.section}`,
         })),
       results,
+      ...policyReportFields(settings.policy, results),
     });
   } finally {
     await adapter?.close?.();

@@ -3,6 +3,7 @@ import type { StateAdapter } from '../state/state-adapter.ts';
 import type { AmqpSession } from '../transports/amqp-transport.ts';
 import type { CallbackReceiver } from '../transports/callback-receiver.ts';
 import type { ReplyInbox } from '../transports/reply-inbox.ts';
+import type { CasePolicy } from './case-policy.ts';
 
 /** The MQ side of a run, present when a broker was given. */
 export interface AmqpContext {
@@ -41,4 +42,6 @@ export interface RunContext {
   runTag: string;
   /** Cases that leave the device alone in flight together (concurrent-cases.ts); 1 = one at a time. Default 4. */
   caseConcurrency?: number | undefined;
+  /** Capabilities, repeats and waivers applied around each case (case-policy.ts); none: the plain run. */
+  policy?: CasePolicy | undefined;
 }

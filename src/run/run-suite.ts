@@ -1,6 +1,7 @@
 import { verdictMessage } from '../results/build-report.ts';
 import type { CaseResult } from '../results/types.ts';
 import type { LoadedCase } from '../specs/load-specs.ts';
+import { runPlannedCase, withPolicy } from './case-policy.ts';
 import { runGrouped } from './concurrent-cases.ts';
 import { runAmqpCase } from './run-amqp-case.ts';
 import type { RunContext } from './run-context.ts';
@@ -23,7 +24,10 @@ export async function runCase(c: LoadedCase, ctx: RunContext): Promise<CaseResul
   if (ctx.signal.aborted) return undefined;
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const run = c.transport === 'http' ? await runHttpCase(c.spec, ctx) : await runAmqpCase(c.spec, ctx);
+  const policy = ctx.policy ?? {};
+  const run = await runPlannedCase(c, ctx, policy, (one) =>
+    one.transport === 'http' ? runHttpCase(one.spec, ctx) : runAmqpCase(one.spec, ctx),
+  );
   if (ctx.signal.aborted) return undefined;
   const verdict = run.verdict;
   const result: CaseResult = {
@@ -41,5 +45,5 @@ export async function runCase(c: LoadedCase, ctx: RunContext): Promise<CaseResul
     durationMs: Math.round(performance.now() - started),
     evidence: run.evidence,
   };
-  return result;
+  return withPolicy(result, run, policy);
 }

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { CAPABILITY_NAMES } from './capabilities.ts';
 
 // The one source of the spec vocabulary: the JSON Schema files in specs/schema/ are generated from
 // these definitions (npm run schema) and the loader validates with them, so types, schema and
@@ -182,6 +183,14 @@ const caseFields = {
   tags: Type.Optional(Type.Array(Tag, { uniqueItems: true })),
   given: Type.Optional(Given),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 100, description: 'Request timeout for this case.' })),
+  requires: Type.Optional(
+    Type.Array(Type.Union(CAPABILITY_NAMES.map((name) => Type.Literal(name))), {
+      minItems: 1,
+      uniqueItems: true,
+      description:
+        'Capabilities (src/specs/capabilities.ts) the target must declare; without them the case is not-applicable.',
+    }),
+  ),
 };
 
 export const HttpCaseSchema = Type.Object({ ...caseFields, send: HttpSend, expect: HttpExpect }, closed);
