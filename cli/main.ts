@@ -1,6 +1,7 @@
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { deviceCommand } from './commands/device-command.ts';
+import { initCommand } from './commands/init-command.ts';
 import { killMatrixCommand } from './commands/kill-matrix-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
@@ -14,6 +15,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
                                                               start the bundled reference device
   sophon-conformance demo [--out DIR]                          reference device + certification suite + reports
   sophon-conformance validate [--specs DIR]                    check every spec file and suite
+  sophon-conformance init [FILE] [--force]                     write a commented sophon-conformance.config.yaml
   sophon-conformance kill-matrix [--fault NAME] [--parallel N] every fault of the reference device against the suite
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
 
@@ -30,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
         return await deviceCommand(rest);
       case 'demo':
         return await demoCommand(rest);
+      case 'init':
+        return initCommand(rest);
       case 'validate':
         return validateCommand(rest);
       case 'kill-matrix':

@@ -31,6 +31,7 @@ export const RUN_FLAGS = {
   specs: { type: 'string' },
   list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  config: { type: 'string' },
 } as const;
 
 export const KNOWN_REPORTERS = ['console', 'json', 'junit', 'html'];

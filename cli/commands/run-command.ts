@@ -8,6 +8,7 @@ import { planCases } from '../../src/plan/plan-cases.ts';
 import type { Report } from '../../src/results/types.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
+import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
 import {
   amqpFlags,
@@ -49,6 +50,8 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --reporter LIST         console,json,junit,html (default all)
   --specs DIR             folder holding specs/ and suites/ (default: the tool's own)
   --list                  list the selected cases and exit
+  --config FILE           settings file (default ./sophon-conformance.config.yaml; write one with init);
+                          a flag beats its SOPHON_* variable, which beats the file (README: Config file)
 
 Exit codes: 0 every MUST case passed, 1 a MUST case failed, 2 the run could not be carried out,
 3 nothing failed but some cases could not be tested.`;
@@ -60,7 +63,9 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     const defaultOut = () => join(PROJECT_ROOT, 'reports', 'out', `${runFolderName()}-lab`);
     return runLab(argv, out, { runOne: runCommand, defaultOut });
   }
-  const { values } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
+  const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
+  // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
+  const { values } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
   if (values.help) {
     out.write(`${RUN_USAGE}\n`);
     return 0;

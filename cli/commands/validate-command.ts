@@ -1,7 +1,9 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listSuites, loadSuite } from '../../src/plan/load-suite.ts';
 import { planCases } from '../../src/plan/plan-cases.ts';
+import { checkContractDrift } from '../../src/specs/contract-drift.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
 import { PROJECT_ROOT } from '../tool-info.ts';
 
@@ -19,9 +21,16 @@ export function validateCommand(argv: string[], out: NodeJS.WriteStream = proces
   out.write(
     `specs valid: ${catalogue.cases.length} cases, ${catalogue.clauses.size} clauses, suites: ${suites.join(', ')}; spec hash ${catalogue.hash.slice(0, 12)}\n`,
   );
+  // The contract documents are checked where the spec folder has them (the tool's own always does).
+  const contracts = join(root, 'contracts');
+  const drift = existsSync(contracts) ? checkContractDrift(catalogue.cases, contracts) : undefined;
+  if (drift?.length) {
+    out.write(`contract drift (${drift.length}): the specs and contracts/ disagree\n`);
+    for (const finding of drift) out.write(`  ${finding.where}: ${finding.message}\n`);
+  } else if (drift) out.write('contracts agree with the specs: contracts/openapi.yaml, contracts/asyncapi.yaml\n');
   if (uncovered.length) {
     out.write(`clauses no case covers: ${uncovered.map((c) => `${c.id} (${c.level})`).join(', ')}\n`);
     if (uncovered.some((c) => c.level === 'MUST')) return 1;
   }
-  return 0;
+  return drift?.length ? 1 : 0;
 }

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { TSchema } from '@sinclair/typebox';
 import { SCHEMA_FILES } from './case-schema.ts';
 
-/** The text of each schema file under specs/schema/, from the one TypeBox source. */
-export function schemaFileTexts(): Record<string, string> {
+/** The text of each schema file under specs/schema/, from the one TypeBox source (the config schema passes its own). */
+export function schemaFileTexts(files: Record<string, TSchema> = SCHEMA_FILES): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(SCHEMA_FILES).map(([name, schema]) => [
+    Object.entries(files).map(([name, schema]) => [
       name,
       `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', $id: name, ...schema }, null, 2)}\n`,
     ]),

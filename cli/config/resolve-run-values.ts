@@ -1,0 +1,179 @@
+import { Ajv } from 'ajv';
+import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { RUN_FLAGS } from '../run-options.ts';
+import { ConfigSchema, type SophonConfig } from './config-schema.ts';
+import { configPath, findConfigFile, type LoadedConfig, loadConfig } from './load-config.ts';
+
+/** How a setting is written: a string, a whole number, a list, or a path (relative to the config file). */
+type Kind = 'string' | 'int' | 'list' | 'path' | 'name-or-path';
+
+/** One setting of `run`: its flag, its environment variable and its place in the config file. */
+export interface SettingSource {
+  flag: string;
+  env: string;
+  key: readonly [string] | readonly [string, string];
+  kind: Kind;
+}
+
+/**
+ * Every setting a config file or the environment can give, in one table. Precedence: flag >
+ * environment variable > config file > the flag's default (applied later by run-command.ts).
+ */
+export const SETTINGS: readonly SettingSource[] = [
+  { flag: 'target', env: 'SOPHON_TARGET', key: ['target'], kind: 'string' },
+  { flag: 'system-port', env: 'SOPHON_SYSTEM_PORT', key: ['systemPort'], kind: 'int' },
+  { flag: 'amqp', env: 'SOPHON_AMQP_URL', key: ['amqp', 'url'], kind: 'string' },
+  { flag: 'command-queue', env: 'SOPHON_COMMAND_QUEUE', key: ['amqp', 'commandQueue'], kind: 'string' },
+  { flag: 'up-queue', env: 'SOPHON_UP_QUEUE', key: ['amqp', 'upQueue'], kind: 'string' },
+  { flag: 'license', env: 'SOPHON_LICENSE', key: ['amqp', 'license'], kind: 'string' },
+  { flag: 'callback-host', env: 'SOPHON_CALLBACK_HOST', key: ['callback', 'host'], kind: 'string' },
+  { flag: 'callback-listen', env: 'SOPHON_CALLBACK_LISTEN', key: ['callback', 'listen'], kind: 'string' },
+  { flag: 'callback-port', env: 'SOPHON_CALLBACK_PORT', key: ['callback', 'port'], kind: 'int' },
+  { flag: 'down-within', env: 'SOPHON_DOWN_WITHIN', key: ['windows', 'downWithin'], kind: 'int' },
+  { flag: 'up-within', env: 'SOPHON_UP_WITHIN', key: ['windows', 'upWithin'], kind: 'int' },
+  { flag: 'quiet-ms', env: 'SOPHON_QUIET_MS', key: ['windows', 'quiet'], kind: 'int' },
+  { flag: 'probe-ms', env: 'SOPHON_PROBE_MS', key: ['windows', 'probe'], kind: 'int' },
+  { flag: 'timeout', env: 'SOPHON_TIMEOUT', key: ['windows', 'timeout'], kind: 'int' },
+  { flag: 'reply-within', env: 'SOPHON_REPLY_WITHIN', key: ['windows', 'replyWithin'], kind: 'int' },
+  { flag: 'state-adapter', env: 'SOPHON_STATE_ADAPTER', key: ['stateAdapter'], kind: 'name-or-path' },
+  { flag: 'profile', env: 'SOPHON_PROFILE', key: ['profile'], kind: 'string' },
+  { flag: 'suite', env: 'SOPHON_SUITE', key: ['suite'], kind: 'name-or-path' },
+  { flag: 'reporter', env: 'SOPHON_REPORTERS', key: ['reporters'], kind: 'list' },
+  { flag: 'out', env: 'SOPHON_OUT', key: ['out'], kind: 'path' },
+  { flag: 'record-source', env: 'SOPHON_RECORD_SOURCE', key: ['recordSource'], kind: 'string' },
+  { flag: 'specs', env: 'SOPHON_SPECS', key: ['specs'], kind: 'path' },
+  { flag: 'waivers', env: 'SOPHON_WAIVERS', key: ['waivers'], kind: 'path' },
+  { flag: 'capabilities', env: 'SOPHON_CAPABILITIES', key: ['capabilities'], kind: 'path' },
+];
+
+/** Where each setting that was not left at its default came from. */
+export type SettingOrigin = 'flag' | 'env' | 'config';
+
+export interface ResolvedRunValues<T> {
+  values: T;
+  /** The config file read, if any. */
+  config: LoadedConfig | undefined;
+  origins: Record<string, SettingOrigin>;
+}
+
+const validateEnv = new Ajv({ allErrors: true, strict: false }).compile(ConfigSchema);
+
+/**
+ * Fills in the flags the command line did not give from SOPHON_* variables, then from the config file
+ * (`--config FILE` or ./sophon-conformance.config.yaml), in flag form: run-command.ts parses and
+ * defaults them exactly as if they had been typed.
+ */
+export function resolveRunValues<T extends { config?: string | undefined }>(
+  flags: T,
+  options: { env: NodeJS.ProcessEnv; cwd: string },
+): ResolvedRunValues<T> {
+  // `run --help` answers even beside a broken config file.
+  if ((flags as { help?: boolean }).help) return { values: flags, config: undefined, origins: {} };
+  const configFile = findConfigFile(flags.config, options.cwd);
+  const config = configFile ? loadConfig(configFile) : undefined;
+  const fromEnv = readEnv(options.env);
+  const values: Record<string, unknown> = { ...flags };
+  const origins: Record<string, SettingOrigin> = {};
+  const multiple = RUN_FLAGS as Record<string, { multiple?: boolean }>;
+  for (const setting of SETTINGS) {
+    if (values[setting.flag] !== undefined) {
+      origins[setting.flag] = 'flag';
+      continue;
+    }
+    let value = fromEnv.get(setting.flag);
+    let origin: SettingOrigin = 'env';
+    if (value === undefined && config) {
+      const raw = lookup(config.config, setting.key);
+      if (raw !== undefined) {
+        value = flagForm(raw, setting, config.dir);
+        origin = 'config';
+      }
+    }
+    if (value === undefined) continue;
+    // A flag that may be repeated (e.g. --target in lab mode) is parsed as a list.
+    values[setting.flag] = multiple[setting.flag]?.multiple ? [value] : value;
+    origins[setting.flag] = origin;
+  }
+  // A broker from the environment or a file needs its queue from there too; say so in those terms.
+  const broker = origins.amqp;
+  if (
+    (broker === 'env' || broker === 'config') &&
+    values['command-queue'] === undefined &&
+    values.license === undefined
+  ) {
+    const from = broker === 'env' ? 'SOPHON_AMQP_URL' : `amqp.url in ${config?.path ?? 'the config file'}`;
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      `${from} names a broker but no command queue: set --command-queue, SOPHON_COMMAND_QUEUE or amqp.commandQueue (or the license for queue-dev-<license>)`,
+    );
+  }
+  // The MQ settings mean something only with a broker: from a file or the environment they wait for one
+  // quietly (replyWithin may sit in every lab's file), while a typed flag without --amqp stays an error.
+  if (values.amqp === undefined) {
+    for (const flag of MQ_ONLY) {
+      if (origins[flag] !== 'flag' && origins[flag] !== undefined) {
+        delete values[flag];
+        delete origins[flag];
+      }
+    }
+  }
+  return { values: values as T, config, origins };
+}
+
+const MQ_ONLY = [
+  'command-queue',
+  'up-queue',
+  'license',
+  'reply-within',
+  'callback-host',
+  'callback-listen',
+  'callback-port',
+];
+
+function lookup(config: SophonConfig, key: SettingSource['key']): unknown {
+  let node: unknown = config;
+  for (const part of key) node = (node as Record<string, unknown> | undefined)?.[part];
+  return node;
+}
+
+function flagForm(raw: unknown, setting: SettingSource, dir: string): string {
+  if (Array.isArray(raw)) return raw.join(',');
+  const text = String(raw);
+  if (setting.kind === 'path') return configPath(dir, text);
+  // A suite or adapter written as a path (./my-suite.yaml) is relative to the file; a name stays a name.
+  if (setting.kind === 'name-or-path' && (text.startsWith('.') || text.includes('/'))) return configPath(dir, text);
+  return text;
+}
+
+/** The SOPHON_* variables that are set, checked against the config schema so a bad one names itself. */
+function readEnv(env: NodeJS.ProcessEnv): Map<string, string> {
+  const found = new Map<string, string>();
+  const shaped: Record<string, unknown> = {};
+  const byPath = new Map<string, SettingSource>();
+  for (const setting of SETTINGS) {
+    const text = env[setting.env];
+    if (text === undefined || text === '') continue;
+    found.set(setting.flag, text);
+    const value =
+      setting.kind === 'int' && /^-?\d+$/.test(text.trim())
+        ? Number(text)
+        : setting.kind === 'list'
+          ? text
+              .split(',')
+              .map((v) => v.trim())
+              .filter(Boolean)
+          : text;
+    const [first, second] = setting.key;
+    if (second === undefined) shaped[first] = value;
+    else shaped[first] = { ...(shaped[first] as Record<string, unknown> | undefined), [second]: value };
+    byPath.set(`/${setting.key.join('/')}`, setting);
+  }
+  if (!validateEnv(shaped)) {
+    const error = validateEnv.errors?.find((e) => e.instancePath !== '') ?? validateEnv.errors?.[0];
+    const path = error?.instancePath ?? '';
+    const setting = [...byPath].find(([p]) => path === p || path.startsWith(`${p}/`))?.[1];
+    const name = setting ? `${setting.env}=${env[setting.env]}` : 'a SOPHON_* variable';
+    throw new ConformanceError('CONFIG_INVALID', `${name}: ${error?.message ?? 'is invalid'}`);
+  }
+  return found;
+}
