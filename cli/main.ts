@@ -6,6 +6,7 @@ import { killMatrixCommand } from './commands/kill-matrix-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
+import { verifyCommand } from './commands/verify-command.ts';
 import { TOOL } from './tool-info.ts';
 
 const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
@@ -18,6 +19,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance init [FILE] [--force]                     write a commented sophon-conformance.config.yaml
   sophon-conformance kill-matrix [--fault NAME] [--parallel N] every fault of the reference device against the suite
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
+  sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
 
 ${RUN_USAGE.split('\n').slice(-2).join('\n')}`;
 
@@ -40,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
         return await killMatrixCommand(rest);
       case 'serve':
         return await serveCommand(rest);
+      case 'verify':
+        return await verifyCommand(rest);
       case undefined:
       case 'help':
       case '--help':

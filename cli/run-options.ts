@@ -2,6 +2,7 @@ import { ConformanceError } from '../src/errors/conformance-error.ts';
 import type { Profile } from '../src/results/types.ts';
 import type { AmqpSettings } from '../src/run/execute-run.ts';
 import { redactUrl } from '../src/transports/amqp-transport.ts';
+import { POLICY_FLAGS } from './policy-options.ts';
 
 /** The flags of `run` (design §7), parsed and checked: bad values are exit 2 with the reason. */
 export const RUN_FLAGS = {
@@ -31,6 +32,7 @@ export const RUN_FLAGS = {
   specs: { type: 'string' },
   list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...POLICY_FLAGS,
   config: { type: 'string' },
 } as const;
 

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
-import type { AmqpSettings } from '../../src/run/execute-run.ts';
+import type { AmqpSettings, RunSettings } from '../../src/run/execute-run.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { brokerAnswers, DEFAULT_BROKER, deleteQueues } from '../broker.ts';
+import { bundleFromFlags, writeRunBundle } from '../policy-options.ts';
 import { KNOWN_REPORTERS } from '../run-options.ts';
 import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
 import { runAndReport, runFolderName } from './run-command.ts';
@@ -25,8 +26,11 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
       suite: { type: 'string' },
       fault: { type: 'string', multiple: true },
       amqp: { type: 'string' },
+      bundle: { type: 'string' },
+      'sign-key': { type: 'string' },
     },
   });
+  const bundle = bundleFromFlags(values);
   const brokerUrl = values.amqp ?? process.env.SOPHON_AMQP_URL ?? DEFAULT_BROKER;
   const broker = (await brokerAnswers(brokerUrl)) ? brokerUrl : undefined;
   // Queues of our own, so the demo never reads or leaves behind anyone else's messages.
@@ -52,31 +56,28 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     : undefined;
   try {
     const outDir = values.out ?? join(PROJECT_ROOT, 'reports', 'out', runFolderName());
-    const { report, written } = await runAndReport(
-      {
-        root: PROJECT_ROOT,
-        target: device.url,
-        systemPort: device.systemPort,
-        suite: values.suite ?? 'certification',
-        selection: {},
-        profile: 'strict',
-        stateAdapter: 'sophon-http',
-        downWithinMs: 2_000,
-        upWithinMs: 10_000,
-        quietMs: 300,
-        probeIntervalMs: 10,
-        requestTimeoutMs: 5_000,
-        preflightMs: 5_000,
-        amqp: amqpSettings,
-        tool: TOOL,
-        signal: new AbortController().signal,
-      },
-      outDir,
-      KNOWN_REPORTERS,
-      out,
-    );
+    const settings: RunSettings = {
+      root: PROJECT_ROOT,
+      target: device.url,
+      systemPort: device.systemPort,
+      suite: values.suite ?? 'certification',
+      selection: {},
+      profile: 'strict',
+      stateAdapter: 'sophon-http',
+      downWithinMs: 2_000,
+      upWithinMs: 10_000,
+      quietMs: 300,
+      probeIntervalMs: 10,
+      requestTimeoutMs: 5_000,
+      preflightMs: 5_000,
+      amqp: amqpSettings,
+      tool: TOOL,
+      signal: new AbortController().signal,
+    };
+    const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out);
     out.write(`reports in ${relative(process.cwd(), outDir) || outDir} (${Object.keys(written).join(', ')})\n`);
     if (written.html) out.write(`HTML report: ${written.html}\n`);
+    if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
     return report.exitCode;
   } finally {
     await device.close();

@@ -10,6 +10,7 @@ import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
+import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
 import {
   amqpFlags,
   intFlag,
@@ -50,6 +51,7 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --reporter LIST         console,json,junit,html (default all)
   --specs DIR             folder holding specs/ and suites/ (default: the tool's own)
   --list                  list the selected cases and exit
+${POLICY_USAGE}
   --config FILE           settings file (default ./sophon-conformance.config.yaml; write one with init);
                           a flag beats its SOPHON_* variable, which beats the file (README: Config file)
 
@@ -77,7 +79,8 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     const catalogue = loadSpecs(root);
     const planned = planCases(catalogue.cases, loadSuite(root, suiteName), selection);
     for (const c of planned) {
-      out.write(`${c.spec.id}  ${c.spec.level}  [${(c.spec.tags ?? []).join(',')}]  ${c.spec.title}\n`);
+      const needs = c.spec.requires ? `  requires ${c.spec.requires.join(',')}` : '';
+      out.write(`${c.spec.id}  ${c.spec.level}  [${(c.spec.tags ?? []).join(',')}]${needs}  ${c.spec.title}\n`);
     }
     out.write(`${planned.length} cases in suite ${suiteName}\n`);
     return 0;
@@ -104,10 +107,13 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     recordSource: values['record-source'],
     amqp: amqpFlags(values),
     tool: TOOL,
+    policy: policyFromFlags(values),
     signal: new AbortController().signal,
   };
+  const bundle = bundleFromFlags(values);
   const outDir = values.out ?? join(PROJECT_ROOT, 'reports', 'out', runFolderName());
   const { report } = await runAndReport(settings, outDir, reporters, out);
+  if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
 }
 
