@@ -7,7 +7,7 @@ import type { Faults } from './faults.ts';
 import { type HeldReply, MqConsumer, type MqSettings } from './mq-consumer.ts';
 import { Store } from './store.ts';
 import { registerSystemApi } from './system-api.ts';
-import { createVendorServer } from './vendor-server.ts';
+import { createVendorServer, type HttpLimits } from './vendor-server.ts';
 
 /**
  * A lifecycle event of the device, with both clocks so a test can order it against its own.
@@ -29,6 +29,8 @@ export interface LifecycleOptions {
   bootMs: number;
   initMs: number;
   rebootDelayMs: number;
+  /** Timeouts against slow clients and the body size limit of both listeners. */
+  limits: HttpLimits;
   faults: Faults;
   onLifecycle: ((event: LifecycleEvent) => void) | undefined;
   /** The MQ channel, when the device has one. */
@@ -166,9 +168,9 @@ export class DeviceLifecycle {
     const store = await Store.open(this.options.dataDir, first ? { licenseKey: this.options.licenseKey } : {});
     this.licenseKeyValue = store.state.licenseKey;
     const ctx = this.contextFor(store);
-    const api = createVendorServer(this.options.faults);
+    const api = createVendorServer(this.options.faults, this.options.limits);
     registerFaceApi(api, ctx);
-    const system = createVendorServer(this.options.faults);
+    const system = createVendorServer(this.options.faults, this.options.limits);
     registerSystemApi(system, ctx);
     const boot: Boot = { store, api, system, mq: undefined };
     try {

@@ -1,8 +1,9 @@
 import { Faults, KNOWN_FAULTS } from './faults.ts';
 import { deadLetterQueue, type MqSettings } from './mq-consumer.ts';
 import { DeviceLifecycle, type LifecycleEvent } from './reboot.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './vendor-server.ts';
 
-export type { LifecycleEvent };
+export type { HttpLimits, LifecycleEvent };
 export { KNOWN_FAULTS };
 
 /** How to run the reference device. */
@@ -23,6 +24,12 @@ export interface DeviceOptions {
   initMs?: number;
   /** Gap between the wipe response being fully sent and going down, default 20 ms. */
   rebootDelayMs?: number;
+  /**
+   * Slow clients and big bodies, per listener: headers within `headersTimeoutMs` (default 5 s), the
+   * whole request within `requestTimeoutMs` (10 s; not below headersTimeoutMs), idle sockets closed
+   * after `connectionTimeoutMs` (30 s), bodies up to `bodyLimit` bytes (1 MiB; larger: 413 envelope).
+   */
+  limits?: Partial<HttpLimits>;
   /** Named fault injections (faults.ts); an unknown name throws, listing the known ones. */
   faults?: string[];
   /** Called on every lifecycle step, the first boot included. */
@@ -77,6 +84,7 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
     bootMs: nonNegative('bootMs', options.bootMs ?? 300),
     initMs: nonNegative('initMs', options.initMs ?? 50),
     rebootDelayMs: nonNegative('rebootDelayMs', options.rebootDelayMs ?? 20),
+    limits: httpLimits(options.limits ?? {}),
     faults,
     onLifecycle: options.onLifecycle,
     amqp: options.amqp === undefined ? undefined : amqpSettings(options.amqp),
@@ -98,6 +106,21 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
 function nonNegative(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${value}`);
   return value;
+}
+
+function httpLimits(given: Partial<HttpLimits>): HttpLimits {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...given };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`limits.${name} must be a positive integer, got ${value}`);
+  }
+  // Node refuses a header deadline later than the request deadline.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new Error(
+      `limits.headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed limits.requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
 }
 
 // Queue names the broker would refuse, or that would mix the device's queues up, fail here, by name.

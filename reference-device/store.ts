@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { CONFIG_DEFAULTS, type ConfigValue, defaultSettings } from './settings.ts';
@@ -101,6 +101,7 @@ export class Store {
    */
   static async open(dataDir: string, options: { licenseKey?: string | undefined } = {}): Promise<Store> {
     await mkdir(dataDir, { recursive: true });
+    await removeLeftovers(dataDir);
     const file = join(dataDir, FILE_NAME);
     let text: string | undefined;
     try {
@@ -165,6 +166,14 @@ export class Store {
       await folder.close();
     }
   }
+}
+
+// A crash in the middle of a write leaves write-file-atomic's temp file (`store.json.<number>`) beside
+// the store: never read, but a device that keeps losing power would fill its disk with them. The device
+// is the folder's only writer, so at start they can only be leftovers.
+async function removeLeftovers(dataDir: string): Promise<void> {
+  const leftovers = (await readdir(dataDir)).filter((name) => /^store\.json\.\d+$/.test(name));
+  await Promise.all(leftovers.map((name) => rm(join(dataDir, name), { force: true })));
 }
 
 function emptyDocument(licenseKey: string): StoreDocument {

@@ -77,12 +77,12 @@ export function sendVendorError(reply: FastifyReply, error: VendorError, statusO
  * Maps anything thrown while handling a request to a vendor error, so Fastify's own error bodies
  * (`{"statusCode","error","message"}`) never leak (HTTP-14).
  */
-export function toVendorError(error: unknown): VendorError {
+export function toVendorError(error: unknown, bodyLimit: number = BODY_LIMIT): VendorError {
   if (error instanceof VendorError) return error;
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new VendorError('INVALID_REQUEST_JSON', `request body larger than ${BODY_LIMIT} bytes`, 413);
+      return new VendorError('INVALID_REQUEST_JSON', `request body larger than ${bodyLimit} bytes`, 413);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new VendorError('UNSUPPORT_CONTENT_TYPE', 'unsupported content type; only application/json is accepted');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -1,25 +1,51 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Faults } from './faults.ts';
-import { BODY_LIMIT, sendVendorError, toVendorError, VendorError, writeClientError } from './vendor-error.ts';
+import { BODY_LIMIT, envelope, sendVendorError, toVendorError, VendorError, writeClientError } from './vendor-error.ts';
+
+/** How long a client may take and how much it may send; `startDevice` options, defaults below. */
+export interface HttpLimits {
+  /** The request line and headers must have arrived within this, else 408 and the connection is closed. */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must have arrived within this; at least headersTimeoutMs. */
+  requestTimeoutMs: number;
+  /** A socket with no traffic for this long is closed. */
+  connectionTimeoutMs: number;
+  /** Largest body read, in bytes; a larger one gets a 413 envelope. */
+  bodyLimit: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  connectionTimeoutMs: 30_000,
+  bodyLimit: BODY_LIMIT,
+};
 
 /**
  * A Fastify server that speaks only the vendor's dialect: every answer that is not a command's own
  * result is the `{"error":{"code","message"}}` envelope (HTTP-14), whatever went wrong and wherever
  * (unknown path, wrong method, body too large, malformed HTTP, internal error).
  */
-export function createVendorServer(faults: Faults): FastifyInstance {
+export function createVendorServer(faults: Faults, limits: HttpLimits = DEFAULT_HTTP_LIMITS): FastifyInstance {
   // Fault error-status-200: the envelope is right, the status says success.
   const statusOverride = faults.has('error-status-200') ? 200 : undefined;
+  const { bodyLimit, headersTimeoutMs, requestTimeoutMs, connectionTimeoutMs } = limits;
+  // Node checks the header and request deadlines only every connectionsCheckingInterval (30 s by
+  // default), which would let a stalled client hold a socket several times longer than intended.
+  const checkEveryMs = Math.max(10, Math.min(1_000, Math.floor(headersTimeoutMs / 4)));
   const app = Fastify({
     logger: false,
-    bodyLimit: BODY_LIMIT,
-    // Slow clients are held off: the whole request within 10 s, idle sockets dropped after 30 s.
-    requestTimeout: 10_000,
-    connectionTimeout: 30_000,
-    // Node checks the header and request deadlines only every connectionsCheckingInterval (30 s by
-    // default), which would let a stalled client hold a socket three times longer than intended.
-    http: { headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000 },
-    keepAliveTimeout: 5_000,
+    bodyLimit,
+    // Slow clients are held off: headers within headersTimeoutMs, the whole request within
+    // requestTimeoutMs (a 408 envelope, then the connection is closed), idle sockets dropped.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+    http: {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: checkEveryMs,
+    },
+    keepAliveTimeout: Math.min(5_000, connectionTimeoutMs),
     // A reboot drops every connection, busy or idle, as a power cycle would.
     forceCloseConnections: true,
     // Fastify's own 503 body during close would leak its format; a closing device just drops requests.
@@ -27,8 +53,21 @@ export function createVendorServer(faults: Faults): FastifyInstance {
     exposeHeadRoutes: false,
     clientErrorHandler: (error, socket) => writeClientError(error, socket, statusOverride),
     frameworkErrors: (error, _request, reply) => {
-      sendVendorError(reply, toVendorError(error), statusOverride);
+      sendVendorError(reply, toVendorError(error, bodyLimit), statusOverride);
     },
+  });
+
+  // An Expect other than 100-continue: Node would answer 417 with an empty body of its own (and never
+  // reach the routes); the device answers it in its envelope, then closes.
+  app.server.on('checkExpectation', (request, response) => {
+    const expect = String(request.headers.expect ?? '').slice(0, 100);
+    const body = JSON.stringify(envelope('INVALID_ARGUMENTS', `unsupported Expect: ${JSON.stringify(expect)}`));
+    response.shouldKeepAlive = false;
+    response.writeHead(statusOverride ?? 417, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
+    response.end(body);
   });
 
   // One parser for every content type, keeping the raw bytes: the content type is judged in
@@ -37,7 +76,7 @@ export function createVendorServer(faults: Faults): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.setErrorHandler((error, _request, reply) => {
-    const vendorError = toVendorError(error);
+    const vendorError = toVendorError(error, bodyLimit);
     if (vendorError.code === 'INTERNAL_ERROR')
       process.stderr.write(`reference device: internal error: ${String(error)}\n`);
     sendVendorError(reply, vendorError, statusOverride);
