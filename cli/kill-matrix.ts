@@ -2,8 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KNOWN_FAULTS } from '../reference-device/faults.ts';
+import { type FaultInfo, KNOWN_FAULTS } from '../reference-device/faults.ts';
 import { startDevice } from '../reference-device/start-device.ts';
+import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { loadSuite } from '../src/plan/load-suite.ts';
+import { matchesId } from '../src/plan/match-id.ts';
+import { planCases } from '../src/plan/plan-cases.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
 import { executeRun, type RunSettings } from '../src/run/execute-run.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
@@ -14,12 +18,20 @@ import { PROJECT_ROOT, TOOL } from './tool-info.ts';
 export interface FaultRow {
   fault: string;
   description: string;
+  /** The declared catches (`catches` in reference-device/faults.ts) expanded over the suite's cases. */
   expectedCases: string[];
+  /** Cases that did not pass against the fault: fail, or warn for a SHOULD case. */
   caughtBy: string[];
+  /** The MUST cases among caughtBy: the ones that stop a release. */
+  caughtByMust: string[];
   /** Cases that could not be tested in this fault's run (a precondition the fault broke). */
   couldNotTest: string[];
-  /** expectedCases === caughtBy, and at least one case caught it. */
+  /**
+   * caughtBy === expectedCases, and a MUST case is among them (for a fault graded SHOULD, whose clause
+   * the design keeps at SHOULD, a warn is the catch).
+   */
   exact: boolean;
+  grade: 'MUST' | 'SHOULD';
   durationMs: number;
 }
 
@@ -29,7 +41,17 @@ export interface KillMatrix {
   startedAt: string;
   durationMs: number;
   faults: FaultRow[];
-  clean: { runs: number; fails: string[][]; couldNotTest: string[][] };
+  /** Faults none of whose declared cases are in the suite (e.g. MQ faults in an HTTP-only run). */
+  notExercised: string[];
+  clean: {
+    runs: number;
+    /** Failures over all clean runs: anything but 0 is a false alarm. */
+    fails: number;
+    warns: number;
+    /** The failed (and warned) case ids of each clean run. */
+    failedCases: string[][];
+    couldNotTest: string[][];
+  };
   /** MUST clauses that no fault breaks: no fault is caught by a case citing them. */
   gaps: string[];
   /** The clauses each case cites, for tracing a catch to the requirement. */
@@ -52,31 +74,49 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const catalogue = loadSpecs(PROJECT_ROOT);
-  const selected = KNOWN_FAULTS.filter((f) => !options.faults || options.faults.includes(f.name));
+  const planned = planCases(catalogue.cases, loadSuite(PROJECT_ROOT, options.suite));
+  const levels = new Map(planned.map((c) => [c.spec.id, c.spec.level]));
+  const unknown = (options.faults ?? []).filter((name) => !KNOWN_FAULTS.some((f) => f.name === name));
+  if (unknown.length) {
+    throw new ConformanceError('CONFIG_INVALID', `unknown fault ${unknown.join(', ')}; see reference-device/faults.ts`);
+  }
+  const selected = KNOWN_FAULTS.filter((f) => !options.faults || options.faults.includes(f.name)).map((f) => ({
+    ...f,
+    expected: [...levels.keys()].filter((id) => f.catches.some((pattern) => matchesId(id, pattern))).sort(),
+  }));
+  // A fault that declares nothing still runs (and is reported inexact): that is how its catches are found.
+  const exercised = selected.filter((f) => f.expected.length > 0 || (f.catches as readonly string[]).length === 0);
   const jobs: (() => Promise<void>)[] = [];
   const rows: FaultRow[] = [];
-  const cleanFails: string[][] = [];
-  const cleanCnt: string[][] = [];
+  const clean = { fails: 0, warns: 0, failedCases: [] as string[][], couldNotTest: [] as string[][] };
   for (let i = 0; i < options.cleanRuns; i++) {
     jobs.push(async () => {
       const report = await runOnce([], options);
-      cleanFails.push(ids(report.results, 'fail'));
-      cleanCnt.push(ids(report.results, 'could-not-test'));
+      clean.fails += ids(report.results, 'fail').length;
+      clean.warns += ids(report.results, 'warn').length;
+      clean.failedCases.push(caught(report.results));
+      clean.couldNotTest.push(ids(report.results, 'could-not-test'));
     });
   }
-  for (const fault of selected) {
+  for (const fault of exercised) {
     jobs.push(async () => {
       const t = performance.now();
       const report = await runOnce([fault.name], options);
-      const expectedCases = [...((fault as { catches?: readonly string[] }).catches ?? [])].sort();
-      const caughtBy = ids(report.results, 'fail');
+      const caughtBy = caught(report.results);
+      const caughtByMust = caughtBy.filter((id) => levels.get(id) === 'MUST');
+      const grade = (fault as FaultInfo).grade ?? 'MUST';
       const row: FaultRow = {
         fault: fault.name,
         description: fault.description,
-        expectedCases,
+        expectedCases: fault.expected,
         caughtBy,
+        caughtByMust,
         couldNotTest: ids(report.results, 'could-not-test'),
-        exact: caughtBy.length > 0 && caughtBy.join('\n') === expectedCases.join('\n'),
+        exact:
+          caughtBy.length > 0 &&
+          caughtBy.join('\n') === fault.expected.join('\n') &&
+          (grade === 'SHOULD' || caughtByMust.length > 0),
+        grade,
         durationMs: Math.round(performance.now() - t),
       };
       rows.push(row);
@@ -85,9 +125,9 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   }
   await pool(jobs, options.parallel);
   rows.sort((a, b) => a.fault.localeCompare(b.fault));
-  const caseClauses = Object.fromEntries(catalogue.cases.map((c) => [c.spec.id, c.spec.clauses]));
+  const caseClauses = Object.fromEntries(planned.map((c) => [c.spec.id, c.spec.clauses]));
   const broken = new Set(rows.flatMap((r) => r.caughtBy.flatMap((id) => caseClauses[id] ?? [])));
-  const suiteTransports = new Set(catalogue.cases.map((c) => c.transport));
+  const suiteTransports = new Set(planned.map((c) => c.transport));
   const gaps = [...catalogue.clauses.values()]
     .filter((c) => c.level === 'MUST' && suiteTransports.has(c.id.startsWith('MQ-') ? 'amqp' : 'http'))
     .filter((c) => !broken.has(c.id))
@@ -97,10 +137,16 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
     startedAt,
     durationMs: Math.round(performance.now() - started),
     faults: rows,
-    clean: { runs: options.cleanRuns, fails: cleanFails, couldNotTest: cleanCnt },
+    notExercised: selected.filter((f) => !exercised.includes(f)).map((f) => f.name),
+    clean: { runs: options.cleanRuns, ...clean },
     gaps,
     caseClauses,
   };
+}
+
+/** Whether the matrix proves the checker: every fault caught exactly, the clean device never failing. */
+export function killMatrixHolds(matrix: KillMatrix): boolean {
+  return matrix.faults.every((f) => f.exact) && matrix.clean.fails === 0 && matrix.clean.warns === 0;
 }
 
 async function runOnce(faults: string[], options: KillMatrixOptions): Promise<Report> {
@@ -143,6 +189,14 @@ async function runOnce(faults: string[], options: KillMatrixOptions): Promise<Re
   }
 }
 
+/** Cases that did not pass: a fail, or a warn (a SHOULD case, or a SHOULD check inside a MUST case). */
+function caught(results: CaseResult[]): string[] {
+  return results
+    .filter((r) => r.verdict === 'fail' || r.verdict === 'warn')
+    .map((r) => r.id)
+    .sort();
+}
+
 function ids(results: CaseResult[], verdict: CaseResult['verdict']): string[] {
   return results
     .filter((r) => r.verdict === verdict)
@@ -163,19 +217,34 @@ export function renderKillMatrixMarkdown(matrix: KillMatrix): string {
   const lines = [
     `# Kill matrix — suite \`${matrix.suite}\``,
     '',
-    `${matrix.startedAt}, ${(matrix.durationMs / 1000).toFixed(1)} s. ${matrix.faults.length} faults; ${matrix.faults.filter((f) => f.exact).length} caught by exactly their declared cases; clean device: ${matrix.clean.runs} runs, ${matrix.clean.fails.reduce((n, f) => n + f.length, 0)} failures.`,
+    `${matrix.startedAt}, ${(matrix.durationMs / 1000).toFixed(1)} s. ${matrix.faults.length} faults; ${matrix.faults.filter((f) => f.exact).length} caught by exactly their declared cases; clean device: ${matrix.clean.runs} runs, ${matrix.clean.fails} failures, ${matrix.clean.warns} warnings.`,
     '',
-    '| fault | caught | by (clauses) | declared but not caught | caught but not declared |',
+    '| fault | caught | by (level, clauses) | declared but not caught | caught but not declared |',
     '|---|---|---|---|---|',
   ];
   for (const row of matrix.faults) {
-    const by = row.caughtBy.map((id) => `${id} (${(matrix.caseClauses[id] ?? []).join(', ')})`).join('<br>');
+    const by = row.caughtBy
+      .map((id) => {
+        const level = row.caughtByMust.includes(id) ? 'MUST' : 'SHOULD';
+        return `${id} (${level}; ${(matrix.caseClauses[id] ?? []).join(', ')})`;
+      })
+      .join('<br>');
     const missing = row.expectedCases.filter((id) => !row.caughtBy.includes(id));
     const extra = row.caughtBy.filter((id) => !row.expectedCases.includes(id));
-    const mark = row.caughtBy.length === 0 ? '**NO**' : row.exact ? 'yes' : '**inexact**';
+    const mark =
+      row.caughtBy.length === 0
+        ? '**NO**'
+        : row.exact
+          ? `yes${row.grade === 'SHOULD' ? ' (SHOULD: warns)' : ''}`
+          : row.caughtByMust.length === 0 && row.grade === 'MUST'
+            ? '**no MUST case**'
+            : '**inexact**';
     lines.push(
       `| \`${row.fault}\`: ${row.description} | ${mark} | ${by || '—'} | ${missing.join('<br>') || '—'} | ${extra.join('<br>') || '—'} |`,
     );
+  }
+  if (matrix.notExercised.length) {
+    lines.push('', `Not exercised by this suite (their cases are not in it): ${matrix.notExercised.join(', ')}`);
   }
   lines.push('', '## Gaps', '');
   lines.push(

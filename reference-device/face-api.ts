@@ -34,6 +34,15 @@ export function registerFaceApi(app: FastifyInstance, ctx: DeviceContext): void 
   // Every face command accepts application/json only (000_2427abba6c145ae1.txt, 错误码 1).
   const onRequest = contentTypeGuard(ctx.faults);
   app.post(WIPE_PATH, { onRequest }, (request, reply) => handleWipe(ctx, request, reply));
+  // Fault any-method-wipes: a firmware that routes the path and never looks at the method.
+  if (ctx.faults.has('any-method-wipes')) {
+    app.route({
+      method: ['PUT', 'DELETE', 'PATCH'],
+      url: WIPE_PATH,
+      onRequest,
+      handler: (request, reply) => handleWipe(ctx, request, reply),
+    });
+  }
   for (const [name, command] of Object.entries(COMMANDS)) {
     app.post(`${FACE_API}/${name}`, { onRequest }, async (request, reply) => {
       const result = await command(ctx, jsonObjectBody(request));

@@ -2,6 +2,16 @@
 export interface FaultInfo {
   name: string;
   description: string;
+  /**
+   * The case ids (or id globs) that must catch the fault, and no others: the kill matrix holds the
+   * suite to it, so a case that stops catching its fault, or starts failing a healthy behaviour, shows.
+   */
+  catches: readonly string[];
+  /**
+   * SHOULD when the only clause the fault breaks is SHOULD-level (the design keeps it there, as a
+   * device without the behaviour is not wrong by the documents): a warn is then the catch.
+   */
+  grade?: 'SHOULD';
 }
 
 /**
@@ -11,131 +21,398 @@ export interface FaultInfo {
 export const KNOWN_FAULTS = [
   {
     name: 'accepts-text-plain',
+    catches: ['http.wipedata.content-type.text-plain'],
     description: 'A text/plain body is parsed as JSON instead of being refused with UNSUPPORT_CONTENT_TYPE.',
   },
   {
     name: 'ok-on-malformed-json',
+    catches: [
+      'http.wipedata.body.empty',
+      'http.wipedata.body.trailing-comma',
+      'http.wipedata.body.truncated',
+      'http.wipedata.body.unquoted-key',
+      'http.wipedata.body.vendor-example-comment',
+    ],
     description:
       'wipedata with malformed JSON (bad syntax, truncated, empty) answers 200 {"result":true}; nothing is wiped and the device does not reboot.',
   },
   {
     name: 'users-keeps-permissions',
+    catches: [
+      'amqp.wipedata.flags.all',
+      'amqp.wipedata.flags.all-three',
+      'amqp.wipedata.flags.users',
+      'amqp.wipedata.flags.users-and-events',
+      'amqp.wipedata.notify-path.unreachable-still-wipes',
+      'amqp.wipedata.reboot.consumer-back',
+      'amqp.wipedata.reply.notify-path-wipe',
+      'http.wipedata.combination.*',
+      'http.wipedata.content-type.charset-no-space',
+      'http.wipedata.content-type.charset-utf-8',
+      'http.wipedata.content-type.upper-case',
+      'http.wipedata.extra-fields.unknown-beside-users',
+      'http.wipedata.flags.all',
+      'http.wipedata.flags.all-beside-false',
+      'http.wipedata.flags.users',
+      'http.wipedata.flags.users-beside-false',
+    ],
     description: 'A users (or all) wipe deletes identities and input devices but leaves the permission groups.',
   },
   {
     name: 'reboots-before-answering',
+    catches: [
+      'http.wipedata.combination.*',
+      'http.wipedata.content-type.charset-no-space',
+      'http.wipedata.content-type.charset-utf-8',
+      'http.wipedata.content-type.upper-case',
+      'http.wipedata.extra-fields.unknown-beside-users',
+      'http.wipedata.flags.*',
+    ],
     description:
       'A successful wipe is carried out, then the connection is dropped without a response and the device reboots.',
   },
   {
     name: 'never-reboots',
+    catches: [
+      'http.wipedata.combination.*',
+      'http.wipedata.content-type.charset-no-space',
+      'http.wipedata.content-type.charset-utf-8',
+      'http.wipedata.content-type.upper-case',
+      'http.wipedata.extra-fields.unknown-beside-users',
+      'http.wipedata.flags.*',
+      'http.wipedata.idempotent.all-on-empty-device',
+    ],
     description: 'A successful wipe is answered correctly but the device never reboots.',
   },
   {
     name: 'not-coming-back',
+    catches: ['amqp.wipedata.flags.users'],
     description: 'After a successful wipe the device goes down and never listens again.',
   },
   {
     name: 'error-status-200',
+    catches: [
+      'http.wipedata.arguments.*',
+      'http.wipedata.body.*',
+      'http.wipedata.content-type.application-jsonx',
+      'http.wipedata.content-type.form-urlencoded',
+      'http.wipedata.content-type.missing',
+      'http.wipedata.content-type.multipart',
+      'http.wipedata.content-type.text-json',
+      'http.wipedata.content-type.text-plain',
+      'http.wipedata.method.*',
+    ],
     description: 'Every error envelope is sent with HTTP status 200 instead of a 4xx/5xx status.',
   },
   {
     name: 'result-false-200',
+    catches: [
+      'http.wipedata.combination.*',
+      'http.wipedata.content-type.charset-no-space',
+      'http.wipedata.content-type.charset-utf-8',
+      'http.wipedata.content-type.upper-case',
+      'http.wipedata.extra-fields.unknown-beside-users',
+      'http.wipedata.flags.*',
+      'http.wipedata.idempotent.all-on-empty-device',
+    ],
     description: 'A successful wipe (data deleted, reboot follows) answers 200 {"result":false}.',
   },
   {
     name: 'missing-args-wrong-code',
+    catches: [
+      'http.wipedata.arguments.missing-capitalised-users',
+      'http.wipedata.arguments.missing-empty-object',
+      'http.wipedata.arguments.missing-typo-user',
+    ],
     description: 'wipedata without any of users/events/all answers INVALID_ARGUMENTS instead of MISSING_ARGUMENTS.',
   },
   {
     name: 'string-true-accepted',
+    catches: [
+      'http.wipedata.arguments.all-string-true',
+      'http.wipedata.arguments.events-string-true',
+      'http.wipedata.arguments.users-string-true',
+    ],
     description: 'wipedata takes the string "true" as the boolean true instead of refusing it with INVALID_ARGUMENTS.',
   },
   {
     name: 'events-deletes-identities',
+    catches: [
+      'amqp.wipedata.flags.events',
+      'amqp.wipedata.malformed.*',
+      'amqp.wipedata.notify-path.unreachable-then-valid',
+      'http.wipedata.flags.events',
+      'http.wipedata.flags.events-beside-false',
+    ],
     description: 'An events wipe also deletes every identity with its faces.',
   },
   {
     name: 'all-keeps-settings',
+    catches: [
+      'amqp.wipedata.flags.all',
+      'amqp.wipedata.flags.all-three',
+      'http.wipedata.combination.all-three',
+      'http.wipedata.combination.events-all',
+      'http.wipedata.combination.users-all',
+      'http.wipedata.flags.all',
+      'http.wipedata.flags.all-beside-false',
+    ],
     description: 'An all wipe deletes users and events but leaves the smart settings as they were.',
   },
   {
     name: 'wipe-not-persisted',
+    catches: [
+      'amqp.wipedata.flags.all',
+      'amqp.wipedata.flags.all-three',
+      'amqp.wipedata.flags.events',
+      'amqp.wipedata.flags.users',
+      'amqp.wipedata.flags.users-and-events',
+      'amqp.wipedata.malformed.*',
+      'amqp.wipedata.notify-path.*',
+      'amqp.wipedata.reboot.consumer-back',
+      'amqp.wipedata.reply.notify-path-wipe',
+      'http.wipedata.combination.*',
+      'http.wipedata.content-type.charset-no-space',
+      'http.wipedata.content-type.charset-utf-8',
+      'http.wipedata.content-type.upper-case',
+      'http.wipedata.extra-fields.unknown-beside-users',
+      'http.wipedata.flags.*',
+    ],
     description: 'The wipe is done in memory only and answered 200; the reboot reloads the old data from disk.',
   },
   {
     name: 'reboots-after-error',
+    catches: [
+      'http.wipedata.arguments.*',
+      'http.wipedata.body.*',
+      'http.wipedata.content-type.application-jsonx',
+      'http.wipedata.content-type.form-urlencoded',
+      'http.wipedata.content-type.missing',
+      'http.wipedata.content-type.multipart',
+      'http.wipedata.content-type.text-json',
+      'http.wipedata.content-type.text-plain',
+      'http.wipedata.method.*',
+    ],
     description: 'A failed wipedata request (any error answer on the wipedata path) reboots the device.',
   },
   {
     name: 'partial-wipe-on-error',
+    catches: ['http.wipedata.arguments.valid-beside-invalid'],
     description:
       "wipedata with one valid true flag and one invalid flag deletes the valid flag's data, then answers INVALID_ARGUMENTS.",
   },
   {
     name: 'users-keeps-media-devices',
+    catches: [
+      'amqp.wipedata.flags.all',
+      'amqp.wipedata.flags.all-three',
+      'amqp.wipedata.flags.users',
+      'amqp.wipedata.flags.users-and-events',
+      'amqp.wipedata.notify-path.unreachable-still-wipes',
+      'amqp.wipedata.reboot.consumer-back',
+      'amqp.wipedata.reply.notify-path-wipe',
+      'http.wipedata.combination.*',
+      'http.wipedata.content-type.charset-no-space',
+      'http.wipedata.content-type.charset-utf-8',
+      'http.wipedata.content-type.upper-case',
+      'http.wipedata.extra-fields.unknown-beside-users',
+      'http.wipedata.flags.*',
+    ],
     description: 'A users (or all) wipe deletes identities and permission groups but leaves the input (media) devices.',
   },
   {
     name: 'message-not-naming-missing',
+    catches: [
+      'http.wipedata.arguments.missing-capitalised-users',
+      'http.wipedata.arguments.missing-empty-object',
+      'http.wipedata.arguments.missing-typo-user',
+    ],
     description: 'wipedata without any of users/events/all answers MISSING_ARGUMENTS with an empty message.',
+  },
+  {
+    name: 'false-flag-wipes',
+    catches: [
+      'http.wipedata.flags-false.*',
+      'http.wipedata.flags.events-beside-false',
+      'http.wipedata.flags.users-beside-false',
+    ],
+    description: 'A flag sent as false is acted on as if it were true: the firmware only checks that the key is there.',
+  },
+  {
+    name: 'any-method-wipes',
+    catches: ['http.wipedata.method.delete', 'http.wipedata.method.put'],
+    description: 'PUT, DELETE and PATCH on the wipe path are handled like POST: a body with a true flag wipes.',
+  },
+  {
+    name: 'charset-refused',
+    catches: [
+      'http.wipedata.content-type.charset-no-space',
+      'http.wipedata.content-type.charset-utf-8',
+      'http.wipedata.content-type.upper-case',
+    ],
+    description:
+      'Content-Type must be exactly "application/json": a charset parameter or an upper-case media type is refused with UNSUPPORT_CONTENT_TYPE.',
+  },
+  {
+    name: 'non-object-missing-args',
+    catches: [
+      'http.wipedata.body.array',
+      'http.wipedata.body.boolean',
+      'http.wipedata.body.null',
+      'http.wipedata.body.number',
+      'http.wipedata.body.string',
+    ],
+    description:
+      'Valid JSON that is not an object (array, string, number, true, null) is answered MISSING_ARGUMENTS instead of INVALID_REQUEST_JSON.',
+  },
+  {
+    name: 'empty-device-refused',
+    catches: ['http.wipedata.idempotent.all-on-empty-device'],
+    description: 'A wipe that finds nothing to delete is refused with INVALID_ARGUMENTS instead of succeeding.',
   },
   // --- the MQ channel (mq-consumer.ts, mq-command.ts) ---
   {
     name: 'mq-reply-on-up-queue-despite-notify-path',
+    catches: ['amqp.wipedata.reply.notify-path-only', 'amqp.wipedata.reply.notify-path-wipe'],
     description:
       'An MQ command with a notify_path gets its reply published on the up queue instead of POSTed to the notify_path.',
   },
   {
     name: 'mq-no-reply',
+    catches: [
+      'amqp.wipedata.flags.*',
+      'amqp.wipedata.malformed.*',
+      'amqp.wipedata.notify-path.unreachable-then-valid',
+      'amqp.wipedata.reboot.consumer-back',
+      'amqp.wipedata.reply.notify-path-wipe',
+    ],
     description:
       'An MQ wipedata command is executed (and the device reboots as usual) but its reply is never sent; refusals are still answered.',
   },
   {
     name: 'mq-code-success',
+    catches: [
+      'amqp.wipedata.flags.*',
+      'amqp.wipedata.malformed.*',
+      'amqp.wipedata.notify-path.unreachable-then-valid',
+      'amqp.wipedata.reboot.consumer-back',
+      'amqp.wipedata.reply.notify-path-wipe',
+    ],
     description: 'A successful MQ command replies with code "SUCCESS" instead of "EXECUTE_SUCCESS".',
   },
   {
     name: 'mq-wrong-message-key',
+    catches: [
+      'amqp.wipedata.arguments.all-null',
+      'amqp.wipedata.arguments.events-number-one',
+      'amqp.wipedata.arguments.missing',
+      'amqp.wipedata.arguments.users-string-true',
+      'amqp.wipedata.flags.*',
+      'amqp.wipedata.reply.license-key-stable',
+      'amqp.wipedata.reply.notify-path-only',
+      'amqp.wipedata.reply.notify-path-wipe',
+      'amqp.wipedata.reply.up-queue-without-notify-path',
+    ],
     description: 'MQ replies to a wipedata command carry message_key "wipeData" instead of "wipedata".',
   },
   {
     name: 'mq-empty-license-key',
+    catches: [
+      'amqp.wipedata.arguments.all-null',
+      'amqp.wipedata.arguments.events-number-one',
+      'amqp.wipedata.arguments.missing',
+      'amqp.wipedata.arguments.users-string-true',
+      'amqp.wipedata.flags.*',
+      'amqp.wipedata.reply.license-key-stable',
+      'amqp.wipedata.reply.notify-path-only',
+      'amqp.wipedata.reply.notify-path-wipe',
+      'amqp.wipedata.reply.up-queue-without-notify-path',
+    ],
     description: 'MQ replies carry an empty mq_license_key.',
   },
   {
     name: 'mq-license-key-changes-on-reboot',
+    catches: [
+      'amqp.wipedata.arguments.all-null',
+      'amqp.wipedata.arguments.events-number-one',
+      'amqp.wipedata.arguments.missing',
+      'amqp.wipedata.arguments.users-string-true',
+      'amqp.wipedata.flags.all',
+      'amqp.wipedata.flags.all-false',
+      'amqp.wipedata.flags.all-three',
+      'amqp.wipedata.flags.events',
+      'amqp.wipedata.flags.users-and-events',
+      'amqp.wipedata.reply.license-key-stable',
+      'amqp.wipedata.reply.notify-path-only',
+      'amqp.wipedata.reply.notify-path-wipe',
+      'amqp.wipedata.reply.up-queue-without-notify-path',
+    ],
     description:
       "After every reboot the MQ replies carry a newly generated mq_license_key instead of the device's stable one.",
   },
   {
     name: 'mq-consumer-dies-on-poison',
+    catches: [
+      'amqp.wipedata.malformed.*',
+      'amqp.wipedata.notify-path.*',
+      'amqp.wipedata.reboot.consumer-back',
+      'amqp.wipedata.reply.*',
+    ],
     description:
       'After an MQ message that is not JSON (bad syntax, empty, not UTF-8) the consumer stops consuming until the next reboot.',
   },
   {
     name: 'mq-duplicate-executed-twice',
+    grade: 'SHOULD',
+    catches: ['amqp.wipedata.duplicate.message-id-executed-once'],
     description:
       'An MQ command whose message_id was already executed is executed again (and reboots the device again).',
   },
   {
     name: 'mq-reply-after-reboot',
+    catches: [
+      'amqp.wipedata.flags.all',
+      'amqp.wipedata.flags.events',
+      'amqp.wipedata.flags.users',
+      'amqp.wipedata.reply.notify-path-wipe',
+    ],
     description:
       'After an MQ wipe that deleted something the device reboots first and sends the reply only once it is back.',
   },
   {
     name: 'mq-reply-late',
+    catches: [
+      'amqp.wipedata.arguments.*',
+      'amqp.wipedata.flags.*',
+      'amqp.wipedata.malformed.binary-then-valid',
+      'amqp.wipedata.malformed.empty-then-valid',
+      'amqp.wipedata.malformed.not-an-object-then-valid',
+      'amqp.wipedata.malformed.very-large-then-valid',
+      'amqp.wipedata.malformed.wrong-types-then-valid',
+      'amqp.wipedata.message-key.*',
+      'amqp.wipedata.notify-path.*',
+      'amqp.wipedata.reboot.consumer-back',
+      'amqp.wipedata.reply.*',
+    ],
     description:
       'The reply to an executed MQ wipedata command is sent 15 s late; the ack and the reboot follow it as usual.',
   },
   {
     name: 'mq-wipes-without-message-key',
+    catches: ['amqp.wipedata.message-key.missing'],
     description: 'An MQ message with wipe flags but no message_key is executed as wipedata instead of being refused.',
   },
   {
     name: 'mq-bad-flag-partial-wipe',
+    catches: ['amqp.wipedata.arguments.valid-beside-invalid'],
     description:
       "An MQ wipedata command with a true flag beside an invalid one deletes the valid flag's data, then replies INVALID_ARGUMENTS.",
+  },
+  {
+    name: 'mq-unreachable-notify-stops-consumer',
+    catches: ['amqp.wipedata.notify-path.unreachable-then-valid', 'amqp.wipedata.reboot.consumer-back'],
+    description:
+      'After a reply it could not POST to an unreachable notify_path the consumer stops until the next reboot.',
   },
 ] as const satisfies readonly FaultInfo[];
 

@@ -344,7 +344,11 @@ export class MqConsumer {
           return false;
         }
       case 'callback':
-        await this.post(target.url, reply);
+        // Fault mq-unreachable-notify-stops-consumer: a firmware whose consumer waits on the failed callback.
+        if (!(await this.post(target.url, reply)) && this.options.faults.has('mq-unreachable-notify-stops-consumer')) {
+          log('MQ consumer stopped after an unreachable notify_path (fault mq-unreachable-notify-stops-consumer)');
+          await this.stopConsuming(session);
+        }
         return true;
       case 'unresolvable':
         log(`MQ notify_path ${JSON.stringify(target.notifyPath)} cannot be reached (${target.reason}); reply dropped`);
@@ -388,8 +392,8 @@ export class MqConsumer {
     });
   }
 
-  /** POSTs the reply as JSON to the notify_path, once, within CALLBACK_TIMEOUT_MS. */
-  private async post(url: string, reply: MqReply): Promise<void> {
+  /** POSTs the reply as JSON to the notify_path, once, within CALLBACK_TIMEOUT_MS; false when it could not be delivered. */
+  private async post(url: string, reply: MqReply): Promise<boolean> {
     const controller = new AbortController();
     const onClose = () => controller.abort();
     this.abort.signal.addEventListener('abort', onClose, { once: true });
@@ -406,10 +410,12 @@ export class MqConsumer {
       if (response.statusCode >= 300) {
         log(`MQ notify_path ${url} answered ${response.statusCode}; the reply is not sent again`);
       }
+      return true;
     } catch (error) {
-      if (this.closed) return;
+      if (this.closed) return true;
       const why = controller.signal.aborted ? `no answer within ${CALLBACK_TIMEOUT_MS} ms` : describe(error);
       log(`MQ notify_path ${url} is unreachable (${why}); reply dropped, not retried, not published elsewhere`);
+      return false;
     } finally {
       clearTimeout(timer);
       this.abort.signal.removeEventListener('abort', onClose);

@@ -18,7 +18,9 @@ export function contentTypeGuard(faults: Faults): onRequestHookHandler {
   return (request, _reply, done) => {
     const header = request.headers['content-type'];
     const mediaType = mediaTypeOf(header);
-    if (mediaType === 'application/json') return done();
+    // Fault charset-refused: a firmware that compares the whole header with one string.
+    const exact = !faults.has('charset-refused') || header === 'application/json';
+    if (mediaType === 'application/json' && exact) return done();
     // Fault accepts-text-plain: a firmware that only rejects what it cannot decode.
     if (mediaType === 'text/plain' && faults.has('accepts-text-plain')) return done();
     done(

@@ -39,7 +39,8 @@ export function readWipeFlags(body: Readonly<Record<string, unknown>>, faults: F
   let error: VendorError | undefined;
   for (const flag of present) {
     const value = body[flag];
-    if (typeof value === 'boolean') values[flag] = value;
+    // Fault false-flag-wipes: a firmware that only checks that the key is there.
+    if (typeof value === 'boolean') values[flag] = value || faults.has('false-flag-wipes');
     else if (value === 'true' && faults.has('string-true-accepted')) values[flag] = true;
     else error ??= invalidArgument(flag, value);
   }
@@ -84,6 +85,10 @@ export async function handleWipe(ctx: DeviceContext, request: FastifyRequest, re
       sendJson(reply, 200, { result: true });
       return;
     }
+    // Fault non-object-missing-args: a firmware that parses, finds no flag, and never checks the type.
+    if (reading.reason === 'not-object' && faults.has('non-object-missing-args')) {
+      throw new VendorError('MISSING_ARGUMENTS', `missing one of: ${WIPE_FLAGS.join(', ')}`);
+    }
     throw new VendorError('INVALID_REQUEST_JSON', reading.message);
   }
   const flags = readWipeFlags(reading.value, faults);
@@ -101,6 +106,10 @@ export async function handleWipe(ctx: DeviceContext, request: FastifyRequest, re
     sendJson(reply, 200, { result: true });
     return;
   }
+  // Fault empty-device-refused: a firmware that treats "nothing to delete" as a failure.
+  if (faults.has('empty-device-refused') && holdsNothing(store.state, scope)) {
+    throw new VendorError('INVALID_ARGUMENTS', 'there is no data to wipe');
+  }
   await store.commit((doc) => applyWipe(doc, scope, faults), { persist: !faults.has('wipe-not-persisted') });
   if (faults.has('reboots-before-answering')) {
     reply.hijack();
@@ -110,4 +119,10 @@ export async function handleWipe(ctx: DeviceContext, request: FastifyRequest, re
   }
   if (!faults.has('never-reboots')) ctx.rebootAfterResponse(reply);
   sendJson(reply, 200, { result: !faults.has('result-false-200') });
+}
+
+/** Whether the wipe would find nothing in its scope to delete. */
+function holdsNothing(doc: Readonly<StoreDocument>, scope: WipeScope): boolean {
+  const users = doc.identities.length + doc.permissions.length + doc.mediaDevices.length;
+  return (!scope.users || users === 0) && (!scope.events || doc.events.length === 0);
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
-import { type KillMatrix, renderKillMatrixMarkdown, runKillMatrix } from '../kill-matrix.ts';
+import { killMatrixHolds, renderKillMatrixMarkdown, runKillMatrix } from '../kill-matrix.ts';
 import { intFlag } from '../run-options.ts';
 import { PROJECT_ROOT } from '../tool-info.ts';
 
@@ -41,14 +41,9 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'kill-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
   writeFileSync(join(dir, 'kill-matrix.md'), renderKillMatrixMarkdown(matrix));
-  const cleanFails = matrix.clean.fails.flat().length;
   out.write(
-    `${matrix.faults.filter((f) => f.exact).length}/${matrix.faults.length} faults caught exactly; clean device: ${cleanFails} failures in ${matrix.clean.runs} runs; gaps: ${matrix.gaps.join(', ') || 'none'}; ${(matrix.durationMs / 1000).toFixed(1)} s\n`,
+    `${matrix.faults.filter((f) => f.exact).length}/${matrix.faults.length} faults caught exactly; clean device: ${matrix.clean.fails} failures, ${matrix.clean.warns} warnings in ${matrix.clean.runs} runs; gaps: ${matrix.gaps.join(', ') || 'none'}; ${(matrix.durationMs / 1000).toFixed(1)} s\n`,
   );
   out.write(`kill matrix: ${join(dir, 'kill-matrix.md')}\n`);
-  return isClean(matrix) ? 0 : 1;
-}
-
-function isClean(matrix: KillMatrix): boolean {
-  return matrix.faults.every((f) => f.exact) && matrix.clean.fails.every((f) => f.length === 0);
+  return killMatrixHolds(matrix) ? 0 : 1;
 }

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
+import { deleteQueues } from '../../cli/broker.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
@@ -19,6 +21,38 @@ export async function withDevice<T>(faults: string[], work: (device: RunningDevi
   } finally {
     await device.close();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The broker the MQ tests use; CI makes sure it answers (.ci/run). */
+export const TEST_BROKER = process.env.SOPHON_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/**
+ * Starts a reference device with its MQ channel on queues of its own and runs the `amqp` suite (or the
+ * given overrides) against it; the queues are deleted afterwards so runs never read each other's replies.
+ */
+export async function runMqSuite(faults: string[], overrides: Partial<RunSettings> = {}): Promise<Report> {
+  const tag = randomBytes(4).toString('hex');
+  const queues = { commandQueue: `sc-test-${tag}-commands`, upQueue: `sc-test-${tag}-replies` };
+  const dataDir = mkdtempSync(join(tmpdir(), 'sophon-test-device-'));
+  const device = await startDevice({
+    port: 0,
+    systemPort: 0,
+    dataDir,
+    bootMs: 40,
+    faults,
+    amqp: { url: TEST_BROKER, ...queues },
+  });
+  try {
+    return await runSuiteAgainst(device, {
+      suite: 'amqp',
+      amqp: { url: TEST_BROKER, ...queues, replyWithinMs: 2_000, licenseKey: undefined },
+      ...overrides,
+    });
+  } finally {
+    await device.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await deleteQueues(TEST_BROKER, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
   }
 }
 
