@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** The project's root folder (specs/, suites/, bin/). */
+export const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+/** Prints one benchmark figure as a JSON line on stdout: the only thing a benchmark prints there. */
+export function emit(bench: string, figures: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ bench, ...figures })}\n`);
+}
+
+/** What the figures were measured on (RESULTS.md records it beside them). */
+export function machine(): Record<string, unknown> {
+  return {
+    node: process.version,
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+  };
+}
+
+/** The q-quantile (0..1) of a list of numbers, nearest rank; NaN when empty. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+/** Rounds to one decimal, for figures in ms. */
+export function ms(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** A reference device in a child process, so its CPU is not the benchmark's event loop. */
+export interface DeviceProcess {
+  url: string;
+  systemUrl: string;
+  systemPort: number;
+  close(): Promise<void>;
+}
+
+/** Starts `sophon-conformance device` on ephemeral ports in a child process and waits for its ready line. */
+export async function startDeviceProcess(options: { bootMs?: number; faults?: string[] } = {}): Promise<DeviceProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sophon-bench-device-'));
+  const args = [
+    join(PROJECT_ROOT, 'bin', 'sophon-conformance.mjs'),
+    'device',
+    '--port',
+    '0',
+    '--system-port',
+    '0',
+    '--data',
+    dataDir,
+    ...(options.bootMs !== undefined ? ['--boot-ms', String(options.bootMs)] : []),
+    ...(options.faults ?? []).flatMap((f) => ['--fault', f]),
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the device process exited (${code}) before it was ready`)));
+  });
+  const api = /api (\S+)/.exec(line)?.[1];
+  const system = /system (\S+)/.exec(line)?.[1];
+  if (!api || !system) throw new Error(`unexpected device line: ${line}`);
+  return {
+    url: api,
+    systemUrl: system,
+    systemPort: Number(new URL(system).port),
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
