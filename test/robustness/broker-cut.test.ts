@@ -5,7 +5,7 @@ describe('broker connection cut during a stream of commands (TCP proxy; the brok
   it('reconnects; every command is executed exactly once and answered', async () => {
     const figures = await streamThroughCuts({ commands: 80, wipeEvery: 10, cutEveryMs: 250, cutForMs: 150 });
     expect(figures.cuts).toBeGreaterThan(0);
-    expect(figures).toMatchObject({ sent: 80, executed: 80, lost: 0, doubled: 0, unanswered: 0 });
+    expect(figures).toMatchObject({ sent: 80, executed: 80, lost: 0, doubled: 0, unanswered: 0, deviceClosed: true });
   }, 60_000);
 
   it('catches a device that executes a repeated message_id again (fault mq-duplicate-executed-twice)', async () => {

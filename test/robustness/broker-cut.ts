@@ -22,6 +22,8 @@ export interface CutFigures {
   cuts: number;
   /** Reboots caused by the wipes in the stream. */
   reboots: number;
+  /** Whether the device closed within 10 s once the stream was over (a stuck consumer keeps it from closing). */
+  deviceClosed: boolean;
   durationMs: number;
 }
 
@@ -49,6 +51,8 @@ export async function streamThroughCuts(options: CutOptions): Promise<CutFigures
   const counter = countExecutions();
   const proxy = await BrokerProxy.start();
   let cuts = 0;
+  let figures: Omit<CutFigures, 'deviceClosed'>;
+  let deviceClosed = false;
   try {
     const { device, mq } = await startMqDevice({ url: proxy.url, faults: options.faults ?? [] });
     const channel = await mq.scratchChannel();
@@ -104,7 +108,7 @@ export async function streamThroughCuts(options: CutOptions): Promise<CutFigures
     // A duplicate delivered late would show up here.
     await sleep(200);
     const replied = answered();
-    return {
+    figures = {
       sent: ids.length,
       executed: ids.filter((id) => counter.executions.has(id)).length,
       lost: ids.filter((id) => !counter.executions.has(id)).length,
@@ -116,8 +120,9 @@ export async function streamThroughCuts(options: CutOptions): Promise<CutFigures
     };
   } finally {
     counter.uninstall();
-    await stopTestDevices();
+    deviceClosed = await Promise.race([stopTestDevices().then(() => true), sleep(10_000).then(() => false)]);
     await stopMqProbes();
     await proxy.close();
   }
+  return { ...figures, deviceClosed };
 }
