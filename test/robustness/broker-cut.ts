@@ -29,7 +29,7 @@ export interface CutFigures {
 
 export interface CutOptions {
   commands: number;
-  /** Every Nth command is a real wipe (`events: true`), which reboots the device; the rest change nothing. */
+  /** Every Nth command (0: none) is a real wipe (`events: true`), which reboots the device; the rest change nothing. */
   wipeEvery?: number;
   /** Mean gap between cuts (0: no cuts) and mean length of a cut (ms). */
   cutEveryMs?: number;
@@ -85,7 +85,7 @@ export async function streamThroughCuts(options: CutOptions): Promise<CutFigures
     };
     for (let i = 0; i < commands; i++) {
       const id = `cmd-${tag}-${i}`;
-      await send(id, (i + 1) % wipeEvery === 0);
+      await send(id, wipeEvery > 0 && (i + 1) % wipeEvery === 0);
       ids.push(id);
       await sleep(publishEveryMs);
     }
