@@ -106,7 +106,9 @@ try {
     const watched = performance.now() - exchange.completedAt;
     probeRates.push(((connections - before) / watched) * 1_000);
     const zero = exchange.completedAt + offset;
-    const stop = await waitFor('stop-serving', zero - 1);
+    // After the request was sent: under load the device may close its port before this process has read the
+    // last byte of the response (its reboot delay is 20 ms).
+    const stop = await waitFor('stop-serving', origin + offset);
     const serving = stop ? await waitFor('serving', stop.hrMs) : undefined;
     const isReady = serving ? await waitFor('ready', serving.hrMs) : undefined;
     if (

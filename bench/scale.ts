@@ -106,7 +106,7 @@ try {
     : 'run with node --expose-gc';
   const out = join(root, 'out');
   const writers: Record<string, { ms: number; peakRssMb: number; bytes: number }> = {};
-  for (const reporter of ['json', 'junit', 'html']) {
+  for (const reporter of (process.env.BENCH_REPORTERS ?? 'json,junit,html').split(',')) {
     const t = performance.now();
     const written = writeReports(report, out, [reporter]);
     const path = Object.values(written)[0] as string;
