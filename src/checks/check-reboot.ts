@@ -25,7 +25,7 @@ export function checkReboot(expect: RebootExpectSpec, seen: RebootObservation, l
       level,
       false,
       expect === 'required' ? 'the full response first, then a reboot' : describeWant(expect),
-      `rebooted before (or while) answering: ${seen.transportError ?? 'no complete response'}, down at ${ms(t.downAtMs)}`,
+      `rebooted before (or while) answering: ${seen.transportError ?? 'no complete response'}, ${t.downAtMs !== undefined ? `down at ${ms(t.downAtMs)}` : 'its uptime shows a reboot'}`,
     );
   }
   if (t.outcome === 'not-back') {

@@ -9,7 +9,7 @@ export interface ReplyObservation {
   byChannel: Record<ReplyChannel, Arrival[]>;
   /** The reply tied to the command on each channel, and how it was tied. */
   matched: Partial<Record<ReplyChannel, { arrival: Arrival; matchedBy: string }>>;
-  /** performance.now() of the command's publish confirm. */
+  /** performance.now() when the command was published. */
   publishedAt: number;
   /** How long the checker waited for the reply. */
   windowMs: number;
@@ -18,6 +18,8 @@ export interface ReplyObservation {
   knownLicenseKey: string | undefined;
   /** When the device went down, as performance.now(), if it did. */
   downAt: number | undefined;
+  /** Callback requests to notify_path that began but never completed (a hanging callback): not replies. */
+  unfinishedCallbacks?: number;
 }
 
 const CHANNEL: Record<ReplyChannel, string> = { up_queue: 'the up queue', notify_path: 'notify_path' };
@@ -40,16 +42,24 @@ export function checkReply(
   }
   if (!hit) {
     const other: ReplyChannel = expect.via === 'up_queue' ? 'notify_path' : 'up_queue';
+    const unfinished = seen.unfinishedCallbacks
+      ? `; ${seen.unfinishedCallbacks} request(s) to notify_path began but never completed`
+      : '';
     const elsewhere = seen.byChannel[other].length
-      ? `; ${seen.byChannel[other].length} arrived on ${CHANNEL[other]} instead`
-      : '; nothing arrived on either channel';
+      ? `; ${seen.byChannel[other].length} arrived on ${CHANNEL[other]} instead${unfinished}`
+      : unfinished || '; nothing arrived on either channel';
     const want = `a reply on ${CHANNEL[expect.via]} within ${seen.windowMs} ms`;
     return [...checks, outcome('reply', level, false, want, `no reply on ${CHANNEL[expect.via]}${elsewhere}`)];
   }
   const { arrival } = hit;
   const at = Math.round(arrival.at - seen.publishedAt);
   const tied = `arrived after ${at} ms, matched by ${hit.matchedBy}`;
-  checks.push(outcome('reply', level, true, `a reply on ${CHANNEL[arrival.channel]}`, tied));
+  // A reply after the window is seen (the watch outlasts it) but is late: the window is the contract.
+  const onTime = at <= seen.windowMs;
+  const want = onTime
+    ? `a reply on ${CHANNEL[arrival.channel]}`
+    : `a reply on ${CHANNEL[arrival.channel]} within ${seen.windowMs} ms`;
+  checks.push(outcome('reply', level, onTime, want, onTime ? tied : `${tied}: late`));
   const body = arrival.json;
   const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
   if (!isObject) {

@@ -1,4 +1,5 @@
 import { worst } from './fold-verdict.ts';
+import { redactDeep } from './redact.ts';
 import type { CaseResult, CheckOutcome, ClauseCoverage, Level, Report, Summary, Verdict } from './types.ts';
 
 /** The one line a tester reads first: why this verdict. */
@@ -77,7 +78,8 @@ export interface ReportInput {
 /** Assembles report.json from the run's results: the canonical record every other report renders. */
 export function buildReport(input: ReportInput): Report {
   const summary = summarize(input.results);
-  return {
+  // Every report is a view of this one: redacting it here keeps credentials out of all of them.
+  return redactDeep({
     tool: input.tool,
     version: input.version,
     target: input.target,
@@ -95,7 +97,7 @@ export function buildReport(input: ReportInput): Report {
     ...(input.capabilities ? { capabilities: input.capabilities } : {}),
     ...(input.waivers ? { waivers: input.waivers } : {}),
     ...(input.repeat ? { repeat: input.repeat } : {}),
-  };
+  });
 }
 
 /** The summary counts of waivers and repeats (zero in a plain run). */

@@ -12,7 +12,8 @@ import { createSophonHttpAdapter } from '../state/sophon-http-adapter.ts';
 import type { StateAdapter, StateAdapterContext, StateAdapterModule } from '../state/state-adapter.ts';
 import { AmqpSession } from '../transports/amqp-transport.ts';
 import { CallbackReceiver, type CallbackReceiverOptions } from '../transports/callback-receiver.ts';
-import { callApi, systemPath } from '../transports/device-api.ts';
+import { callApi, facePath, systemPath } from '../transports/device-api.ts';
+import { sendHttp } from '../transports/http-transport.ts';
 import { ReplyInbox } from '../transports/reply-inbox.ts';
 import { type CasePolicy, policyReportFields } from './case-policy.ts';
 import { waitReady } from './reboot-watcher.ts';
@@ -144,7 +145,14 @@ async function openAmqp(settings: AmqpSettings): Promise<AmqpContext> {
   try {
     const callbacks = await CallbackReceiver.start(inbox, settings.callback);
     const licenseKey = settings.licenseKey ?? (await learnLicenseKey(session, inbox, settings.replyWithinMs));
-    return { session, inbox, callbacks, replyWithinMs: settings.replyWithinMs, licenseKey };
+    return {
+      session,
+      inbox,
+      callbacks,
+      replyWithinMs: settings.replyWithinMs,
+      licenseKey,
+      earlierMessageIds: new Set(),
+    };
   } catch (error) {
     await session.close();
     throw error;
@@ -195,9 +203,29 @@ async function preflight(target: string, settings: RunSettings): Promise<void> {
   if (!(await waitReady(target, settings.preflightMs, 100, settings.signal))) {
     throw new ConformanceError(
       'TARGET_UNREACHABLE',
-      `${target} accepts connections but its API is not ready within ${settings.preflightMs} ms (getconfigs / getmediadevices do not answer as documented)`,
+      `${target} accepts connections but its API is not ready within ${settings.preflightMs} ms (${await whyNotReady(target, settings.signal)})`,
     );
   }
+}
+
+// One more look at the readiness calls, to say in the exit line what the target does instead: no
+// answer, TLS, bytes that are not HTTP, or a vendor error such as DEVICE_INIT_ERROR.
+async function whyNotReady(target: string, signal: AbortSignal): Promise<string> {
+  for (const command of ['getconfigs', 'getmediadevices']) {
+    const exchange = await sendHttp(
+      {
+        method: 'POST',
+        url: new URL(facePath(command), target).toString(),
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{}'),
+      },
+      { timeoutMs: 1_000, origin: performance.now(), signal, maxBodyBytes: 4_096 },
+    );
+    if (exchange.error) return `${command}: ${exchange.error}`;
+    const text = (exchange.body ?? Buffer.alloc(0)).toString('utf8').replace(/\s+/g, ' ').slice(0, 120);
+    if (exchange.status !== 200 || text.includes('"error"')) return `${command} answered ${exchange.status} ${text}`;
+  }
+  return 'getconfigs and getmediadevices answer as documented only now, after the window';
 }
 
 async function resolveAdapter(

@@ -150,10 +150,19 @@ export function parseUptime(data: Record<string, unknown>): Uptime | undefined {
   return matched ? { text, ms, resolutionMs: finest } : undefined;
 }
 
-/** Whether uptime fell back by more than its resolution: the device rebooted even if no probe saw it. */
+/** How far a precise uptime may lag the checker's clock without a reboot (the two reads' own latency). */
+const UPTIME_JITTER_MS = 100;
+
+/**
+ * Whether uptime fell back by more than its resolution: the device rebooted even if no probe saw it.
+ * Either it now reads less than before, or it fell behind the time that passed by more than its
+ * resolution and read jitter: a device booted moments before the request (uptime 300 ms) and
+ * rebooted within a 1 s window reads 900 ms after, more than before yet a reboot all the same.
+ */
 export function rebootedBetween(before: Uptime, after: Uptime, elapsedMs: number): boolean {
   const slack = Math.max(before.resolutionMs, after.resolutionMs);
-  return after.ms + slack < before.ms + elapsedMs - slack && after.ms < before.ms;
+  const behind = before.ms + elapsedMs - after.ms;
+  return behind > 2 * slack && (after.ms < before.ms || behind > 2 * slack + UPTIME_JITTER_MS);
 }
 
 function tcpAccepts(host: string, port: number, timeoutMs: number): Promise<boolean> {

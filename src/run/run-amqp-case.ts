@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkAmqpCase } from '../checks/check-amqp-case.ts';
 import type { ReplyObservation } from '../checks/check-reply.ts';
 import { couldNotTest, foldVerdict } from '../results/fold-verdict.ts';
-import type { AmqpEvidence, AmqpPublishEvidence, Evidence, ReplyEvidence } from '../results/types.ts';
+import type { AmqpEvidence, AmqpPublishEvidence, Evidence, RebootTimeline, ReplyEvidence } from '../results/types.ts';
 import type { AmqpCase, AmqpExpectSpec, AmqpMessageSpec, ReplyChannel } from '../specs/case-schema.ts';
 import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
@@ -33,6 +33,49 @@ export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<Case
     const message = 'no broker given: pass --amqp URL --command-queue Q --up-queue Q to test the MQ channel';
     return { verdict: couldNotTest('transport', message), evidence };
   }
+  // A broker that went away (or stopped confirming) leaves the case unobservable, never failed:
+  // the device may have answered where the checker could no longer listen.
+  if (mq.session.lost) {
+    const message = `the broker connection was lost earlier in the run (${mq.session.lost})`;
+    return { verdict: couldNotTest('transport', message), evidence };
+  }
+  let run: CaseRun;
+  const ids: string[] = [];
+  try {
+    run = await observeAmqpCase(spec, ctx, mq, evidence, ids);
+  } catch (error) {
+    const message = `the MQ channel failed: ${(error as Error).message}`;
+    note(evidence, message);
+    return { verdict: couldNotTest('transport', message), evidence };
+  } finally {
+    for (const id of ids) mq.earlierMessageIds.add(id);
+    await purgeLeftovers(mq, evidence);
+  }
+  const lost = mq.session.lost;
+  if (!lost || run.verdict.kind === 'could-not-test') return run;
+  const message = `the broker connection was lost during the case (${lost}): replies could not be received`;
+  note(evidence, message);
+  const checks = run.verdict.kind === 'not-applicable' ? [] : run.verdict.checks;
+  return { verdict: couldNotTest('transport', message, checks), evidence: run.evidence };
+}
+
+// A command the device never consumed would otherwise run in the middle of a later case (a consumer that
+// stopped, then came back with a reboot): the case is over, so what it left in the queue goes.
+async function purgeLeftovers(mq: AmqpContext, evidence: Evidence): Promise<void> {
+  if (mq.session.lost) return;
+  const left = await mq.session.purgeCommands().catch(() => 0);
+  if (left > 0) {
+    note(evidence, `${left} command(s) the device never consumed were purged from the command queue after the case`);
+  }
+}
+
+async function observeAmqpCase(
+  spec: AmqpCase,
+  ctx: RunContext,
+  mq: AmqpContext,
+  evidence: Evidence,
+  pendingIds: string[],
+): Promise<CaseRun> {
   const given = await establishGiven(spec.given, ctx, evidence);
   if ('stop' in given) return given.stop;
   let state = given.state;
@@ -72,12 +115,27 @@ export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<Case
       role,
     });
     const record = { role, at, messageId: messageIdOf(message), correlationId: message.properties?.correlationId };
+    if (record.messageId !== undefined) pendingIds.push(record.messageId);
     published.push(record);
     return record;
   };
 
-  for (const message of send.before ?? []) await publish(message, 'before');
-  if (send.before) await inbox.waitFor(performance.now(), () => false, performance.now() + ctx.quietMs, ctx.signal);
+  // A `before` command the documents promise a reply to is waited for (up to the reply window), and its
+  // reply is set aside: a slow device's reply to it must never be taken for the command's.
+  const beforeReplies = new Set<Arrival>();
+  if (send.before) {
+    const firstAt = performance.now();
+    for (const message of send.before) await publish(message, 'before');
+    const owed = send.before.filter((m) => repliesPromised(m, mq.callbacks.unreachableUrl)).length;
+    // As long as the command's own watch would wait: a late reply to a `before` command must not land in it.
+    const deadline = firstAt + mq.replyWithinMs + ctx.downWithinMs;
+    while (beforeReplies.size < owed) {
+      const arrival = await inbox.waitFor(firstAt, (a) => !beforeReplies.has(a), deadline, ctx.signal);
+      if (!arrival) break;
+      beforeReplies.add(arrival);
+    }
+    await inbox.waitFor(performance.now(), () => false, performance.now() + ctx.quietMs, ctx.signal);
+  }
 
   if (send.duplicate) {
     const first = await publish(send, 'first-of-duplicate');
@@ -105,7 +163,9 @@ export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<Case
   const expected = channelsExpected(spec.expect);
   const mayReboot = outcomesOf(spec.expect).some((o) => o.reboot === 'required' || o.reboot === 'any');
   const before = published.filter((p) => p.role !== 'command');
-  const attributable = (a: Arrival) => !answersOneOf(a, before) || answers(a, command) !== undefined;
+  const attributable = (a: Arrival) =>
+    answers(a, command) !== undefined ||
+    (!beforeReplies.has(a) && !answersOneOf(a, before) && !answersEarlierCase(a, mq.earlierMessageIds));
   let replyAt: number | undefined;
   const waitReply = inbox
     .waitFor(
@@ -119,7 +179,7 @@ export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<Case
       return a;
     });
   // The watch ends a down window (or a quiet window) after the reply, or after the reply window when none came.
-  const timeline = await watchReboot({
+  let timeline = await watchReboot({
     target: ctx.target,
     systemUrl: ctx.systemUrl,
     downWithinMs: ctx.downWithinMs,
@@ -132,8 +192,38 @@ export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<Case
     since: command.at,
     signal: ctx.signal,
   });
-  evidence.reboot = timeline;
   await waitReply;
+  // A command queued while the device rebooted (for an earlier command) is executed once it is back,
+  // and its own reboot follows its reply: watch that one too, or the state would be read mid-reboot.
+  // Only a reboot seen after the reply replaces the first timeline; otherwise the first one stands (a
+  // reply sent after a reboot must still be judged against that reboot, MQ-10).
+  if (
+    mayReboot &&
+    replyAt !== undefined &&
+    timeline.downAtMs !== undefined &&
+    replyAt - command.at > timeline.downAtMs
+  ) {
+    const earlier = timeline;
+    const offset = replyAt - command.at;
+    const own = await watchReboot({
+      target: ctx.target,
+      systemUrl: ctx.systemUrl,
+      downWithinMs: ctx.downWithinMs,
+      upWithinMs: ctx.upWithinMs,
+      watchMs: ctx.downWithinMs,
+      probeIntervalMs: ctx.probeIntervalMs,
+      since: replyAt,
+      signal: ctx.signal,
+    });
+    if (own.outcome !== 'stayed-up') {
+      note(
+        evidence,
+        `the device went down ${earlier.downAtMs} ms after the command was published, before executing it; its reply came at ${Math.round(offset)} ms, and the timeline shown is the reboot that followed the reply`,
+      );
+      timeline = shiftTimeline(own, offset);
+    }
+  }
+  evidence.reboot = timeline;
   await readStateAfter(ctx, state, timeline, evidence);
   if (state) evidence.state = state;
 
@@ -141,6 +231,16 @@ export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<Case
   const forCommand = inbox.since(command.at).filter(attributable);
   amqpEvidence.replies = arrivals.map((a) => describeArrival(a, origin, published));
   const replies = observeReplies(forCommand, command, mq, timeline.downAtMs);
+  const unfinished = mq.callbacks.unfinished(command.at);
+  if (unfinished.length) {
+    replies.unfinishedCallbacks = unfinished.length;
+    for (const u of unfinished) {
+      note(
+        evidence,
+        `notify_path: a request to ${u.path} began ${Math.round(u.at - command.at)} ms after the command and never completed; it is not a reply`,
+      );
+    }
+  }
 
   const judged = checkAmqpCase(
     spec.expect,
@@ -202,6 +302,21 @@ function answers(arrival: Arrival, message: Published): ReplyEvidence['matchedBy
   return undefined;
 }
 
+/** Whether a message is a wipedata command whose reply can reach us (MQ-2…MQ-6: every such command is answered). */
+function repliesPromised(message: AmqpMessageSpec, unreachableUrl: string): boolean {
+  const value = message.body === undefined && message.bodyBase64 === undefined ? message.message : undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const command = value as { message_key?: unknown; notify_path?: unknown };
+  return command.message_key === 'wipedata' && command.notify_path !== unreachableUrl;
+}
+
+/** A reply echoing a message_id an earlier case published: a straggler that answers that case. */
+function answersEarlierCase(arrival: Arrival, earlier: ReadonlySet<string>): boolean {
+  const json = arrival.json as { message_id?: unknown; ext_data?: { message_id?: unknown } } | undefined;
+  const echoed = json?.message_id ?? json?.ext_data?.message_id;
+  return typeof echoed === 'string' && earlier.has(echoed);
+}
+
 function answersOneOf(arrival: Arrival, messages: Published[]): boolean {
   return messages.some((m) => answers(arrival, m) !== undefined);
 }
@@ -249,4 +364,19 @@ function reproduceFor(amqp: AmqpEvidence): string {
   const payload = last?.body.text ?? '';
   const quoted = `'${payload.length > 2000 ? `${payload.slice(0, 2000)}…` : payload.replace(/'/g, `'\\''`)}'`;
   return `rabbitmqadmin publish exchange=amq.default routing_key=${amqp.commandQueue} payload=${quoted}  # then read ${amqp.upQueue}`;
+}
+
+/** A timeline watched from a later moment, expressed from the command's publish like the rest of the case. */
+function shiftTimeline(timeline: RebootTimeline, offsetMs: number): RebootTimeline {
+  const shift = (ms: number | undefined) => (ms === undefined ? undefined : Math.round((ms + offsetMs) * 10) / 10);
+  const downAtMs = shift(timeline.downAtMs);
+  const upAtMs = shift(timeline.upAtMs);
+  const readyAtMs = shift(timeline.readyAtMs);
+  return {
+    ...timeline,
+    watchedMs: Math.round(timeline.watchedMs + offsetMs),
+    ...(downAtMs !== undefined ? { downAtMs } : {}),
+    ...(upAtMs !== undefined ? { upAtMs } : {}),
+    ...(readyAtMs !== undefined ? { readyAtMs } : {}),
+  };
 }

@@ -14,6 +14,8 @@ export interface AmqpContext {
   replyWithinMs: number;
   /** The device's mq_license_key: given on the command line or learnt from its first reply (MQ-4: stable). */
   licenseKey: string | undefined;
+  /** message_ids published by earlier cases: a late reply echoing one of them answers that case, not this one. */
+  earlierMessageIds: Set<string>;
 }
 
 /** What every case of a run shares: the target, the windows, the state adapter. */

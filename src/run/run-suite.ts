@@ -1,7 +1,10 @@
 import { verdictMessage } from '../results/build-report.ts';
+import { couldNotTest } from '../results/fold-verdict.ts';
+import { redactDeep } from '../results/redact.ts';
 import type { CaseResult } from '../results/types.ts';
 import type { LoadedCase } from '../specs/load-specs.ts';
 import { runPlannedCase, withPolicy } from './case-policy.ts';
+import type { CaseRun } from './case-steps.ts';
 import { runGrouped } from './concurrent-cases.ts';
 import { runAmqpCase } from './run-amqp-case.ts';
 import type { RunContext } from './run-context.ts';
@@ -25,9 +28,7 @@ export async function runCase(c: LoadedCase, ctx: RunContext): Promise<CaseResul
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const policy = ctx.policy ?? {};
-  const run = await runPlannedCase(c, ctx, policy, (one) =>
-    one.transport === 'http' ? runHttpCase(one.spec, ctx) : runAmqpCase(one.spec, ctx),
-  );
+  const run = await runPlannedCase(c, ctx, policy, (one) => runGuarded(one, ctx));
   if (ctx.signal.aborted) return undefined;
   const verdict = run.verdict;
   const result: CaseResult = {
@@ -45,5 +46,20 @@ export async function runCase(c: LoadedCase, ctx: RunContext): Promise<CaseResul
     durationMs: Math.round(performance.now() - started),
     evidence: run.evidence,
   };
-  return withPolicy(result, run, policy);
+  // Redacted here so the console line printed as the case ends shows no secret either.
+  return redactDeep(withPolicy(result, run, policy));
+}
+
+// A step that throws (a target hostile in a way no step foresaw) makes that case could-not-test with
+// the error, never the end of the run: the other cases and the report are kept.
+async function runGuarded(c: LoadedCase, ctx: RunContext): Promise<CaseRun> {
+  try {
+    return c.transport === 'http' ? await runHttpCase(c.spec, ctx) : await runAmqpCase(c.spec, ctx);
+  } catch (error) {
+    const e = error as Error;
+    return {
+      verdict: couldNotTest('observe', `the checker failed during the case: ${e.message ?? String(error)}`),
+      evidence: { notes: [e.stack ?? String(error)] },
+    };
+  }
 }

@@ -1,6 +1,10 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { ConformanceError } from '../errors/conformance-error.ts';
+import { redactUrl } from '../results/redact.ts';
 import type { ReplyInbox } from './reply-inbox.ts';
+
+// The one redaction rule lives with the result model; re-exported for the command line's messages.
+export { redactUrl };
 
 /** Where the device's command channel lives on the broker (MQ-1). */
 export interface AmqpEndpoint {
@@ -16,19 +20,46 @@ export interface PublishProperties {
   headers?: Record<string, string>;
 }
 
+/** How long the broker may take to confirm a publish before the checker stops waiting. */
+const CONFIRM_WITHIN_MS = 5_000;
+/** How long closing the session may take; past it the socket is dropped (a broker that hangs must not hang the run). */
+const CLOSE_WITHIN_MS = 2_000;
+
 /**
  * The checker's side of the MQ channel: publishes commands with publisher confirms and consumes the up
  * queue into the reply inbox. The up queue is purged when the session opens, so a run never reads
- * another run's replies.
+ * another run's replies. A queue the session had to declare is deleted when it closes, interrupted or
+ * not, so a run leaves nothing behind on the broker.
  */
 export class AmqpSession {
+  /** Why the connection to the broker is gone, once it is: MQ cases after that cannot be tested. */
+  private lostReason: string | undefined;
+
   private constructor(
     private readonly model: ChannelModel,
     private readonly publisher: ConfirmChannel,
     private readonly consumer: Channel,
     readonly endpoint: AmqpEndpoint,
     private readonly consumerTag: string,
-  ) {}
+    /** Queues this session declared (they did not exist): deleted on close. */
+    private readonly declared: string[],
+  ) {
+    const lose = (why: string) => {
+      this.lostReason ??= why;
+    };
+    model.on('close', (error?: Error) =>
+      lose(error ? `the broker closed the connection (${error.message})` : 'the connection to the broker closed'),
+    );
+    model.on('error', (error: Error) => lose(`connection error: ${error.message}`));
+    for (const channel of [publisher, consumer]) {
+      channel.on('close', () => lose('the broker closed the channel'));
+    }
+  }
+
+  /** Why the broker connection was lost during the run, or undefined while it is up. */
+  get lost(): string | undefined {
+    return this.lostReason;
+  }
 
   static async open(endpoint: AmqpEndpoint, inbox: ReplyInbox): Promise<AmqpSession> {
     let model: ChannelModel;
@@ -56,7 +87,7 @@ export class AmqpSession {
       }
       const consumer = await model.createChannel();
       consumer.on('error', () => {});
-      await ensureQueue(model, endpoint.upQueue);
+      const declared = (await ensureQueue(model, endpoint.upQueue)) ? [endpoint.upQueue] : [];
       await consumer.purgeQueue(endpoint.upQueue);
       const { consumerTag } = await consumer.consume(
         endpoint.upQueue,
@@ -69,7 +100,7 @@ export class AmqpSession {
       );
       const publisher = await model.createConfirmChannel();
       publisher.on('error', () => {});
-      return new AmqpSession(model, publisher, consumer, endpoint, consumerTag);
+      return new AmqpSession(model, publisher, consumer, endpoint, consumerTag, declared);
     } catch (error) {
       await model.close().catch(() => {});
       throw error;
@@ -80,9 +111,18 @@ export class AmqpSession {
    * Publishes to the command queue and waits for the broker's confirm. Returns performance.now() taken
    * before the send: a fast device can reply before the confirm comes back, and that reply must count.
    */
-  async publish(body: Buffer, properties: PublishProperties): Promise<number> {
+  async publish(body: Buffer, properties: PublishProperties, confirmWithinMs = CONFIRM_WITHIN_MS): Promise<number> {
+    if (this.lostReason) throw new Error(`the broker connection was lost: ${this.lostReason}`);
     const sentAt = performance.now();
+    let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => {
+        // A broker that stops confirming is as good as gone for the rest of the run.
+        const why = `the broker did not confirm a publish within ${confirmWithinMs} ms`;
+        this.lostReason ??= why;
+        reject(new Error(why));
+      }, confirmWithinMs);
+      // sendToQueue throws at once on a channel that is already closed; the promise turns it into a rejection.
       this.publisher.sendToQueue(
         this.endpoint.commandQueue,
         body,
@@ -96,28 +136,55 @@ export class AmqpSession {
         (error: unknown) =>
           error ? reject(new Error(`the broker did not confirm the publish: ${String(error)}`)) : resolve(),
       );
-    });
+    }).finally(() => clearTimeout(timer));
     return sentAt;
   }
 
+  /** Cancels the consumer, deletes the queues this session declared, closes; never takes longer than CLOSE_WITHIN_MS. */
+  /** Empties the command queue; returns how many messages were still waiting (never consumed by the device). */
+  async purgeCommands(): Promise<number> {
+    const { messageCount } = await this.publisher.purgeQueue(this.endpoint.commandQueue);
+    return messageCount;
+  }
+
   async close(): Promise<void> {
-    await this.consumer.cancel(this.consumerTag).catch(() => {});
-    await this.model.close().catch(() => {});
+    const orderly = async () => {
+      await this.consumer.cancel(this.consumerTag).catch(() => {});
+      if (this.declared.length) {
+        const channel = await this.model.createChannel().catch(() => undefined);
+        channel?.on('error', () => {});
+        for (const queue of this.declared) await channel?.deleteQueue(queue).catch(() => {});
+      }
+      await this.model.close().catch(() => {});
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), CLOSE_WITHIN_MS);
+    });
+    const done = await Promise.race([orderly().then(() => 'closed' as const), late]);
+    clearTimeout(timer);
+    if (done === 'late') {
+      // amqplib has no forced close: drop the socket under it.
+      (this.model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
   }
 }
 
-async function ensureQueue(model: ChannelModel, queue: string): Promise<void> {
+/** Makes sure the queue exists; true when this call had to declare it. */
+async function ensureQueue(model: ChannelModel, queue: string): Promise<boolean> {
   const check = await model.createChannel();
   check.on('error', () => {});
   try {
     await check.checkQueue(queue);
     await check.close();
+    return false;
   } catch {
     // Missing: declare it as the reference device does (durable, no arguments), so replies published
     // before the device declares it are not dropped.
     const declare = await model.createChannel();
     await declare.assertQueue(queue, { durable: true });
     await declare.close();
+    return true;
   }
 }
 
@@ -126,15 +193,4 @@ function propertiesOf(message: ConsumeMessage): Record<string, unknown> {
   const meta: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(p)) if (value !== undefined) meta[key] = value;
   return meta;
-}
-
-/** Hides the password in an AMQP URL, for reports and messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:***@');
-  }
 }

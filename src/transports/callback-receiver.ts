@@ -2,6 +2,9 @@ import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ReplyInbox } from './reply-inbox.ts';
 
+/** A callback request must be complete within this (a device that trickles its body is cut). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface CallbackReceiverOptions {
   /** Interface to listen on (default 127.0.0.1). */
   listenHost?: string;
@@ -10,10 +13,21 @@ export interface CallbackReceiverOptions {
   advertisedHost?: string;
 }
 
+/** A callback request whose headers arrived but whose body never completed. */
+export interface UnfinishedCallback {
+  /** performance.now() when its headers arrived. */
+  at: number;
+  path: string;
+}
+
 /**
  * Plays the `notify_path` endpoint (MQ-6): records method, path, headers and body of every request
  * into the reply inbox and answers 200. Each case gets its own path token, so a callback is tied to
  * its command by where it was sent.
+ *
+ * A device whose callback hangs (headers sent, body never finished) must not hang the run: such a
+ * request is never taken for a reply, it is listed by `unfinished()` so the case can say what
+ * happened, it is cut after REQUEST_TIMEOUT_MS, and closing the receiver drops it at once.
  */
 export class CallbackReceiver {
   private constructor(
@@ -21,11 +35,25 @@ export class CallbackReceiver {
     readonly baseUrl: string,
     /** A URL on this machine where nothing listens: for MQ-11's unreachable notify_path. */
     readonly unreachableUrl: string,
+    /** Requests whose headers arrived and that have not been answered yet, by request id. */
+    private readonly pending: Map<string, UnfinishedCallback>,
   ) {}
 
   static async start(inbox: ReplyInbox, options: CallbackReceiverOptions = {}): Promise<CallbackReceiver> {
     const listenHost = options.listenHost ?? '127.0.0.1';
-    const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+    const app = Fastify({
+      logger: false,
+      bodyLimit: 8 * 1024 * 1024,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      forceCloseConnections: true,
+    });
+    const pending = new Map<string, UnfinishedCallback>();
+    app.addHook('onRequest', async (request) => {
+      pending.set(request.id, { at: performance.now(), path: request.url });
+    });
+    app.addHook('onResponse', async (request) => {
+      pending.delete(request.id);
+    });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     app.all('/*', async (request, reply) => {
@@ -41,7 +69,13 @@ export class CallbackReceiver {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const host = options.advertisedHost ?? listenHost;
-    return new CallbackReceiver(app, `http://${host}:${port}`, `http://127.0.0.1:${await closedPort()}/notify`);
+    const unreachable = `http://127.0.0.1:${await closedPort()}/notify`;
+    return new CallbackReceiver(app, `http://${host}:${port}`, unreachable, pending);
+  }
+
+  /** Callback requests begun at or after `since` (performance.now()) that have not completed. */
+  unfinished(since: number): UnfinishedCallback[] {
+    return [...this.pending.values()].filter((p) => p.at >= since);
   }
 
   /** The notify_path for one case. */

@@ -30,7 +30,15 @@ export async function callApi(
       bodyTimeout: timeoutMs,
       signal: AbortSignal.any(signals),
     });
-    const text = await response.body.text();
+    const text = await readCapped(response.body, MAX_API_BODY);
+    if (text === undefined) {
+      return {
+        kind: 'error',
+        status: response.statusCode,
+        code: 'TOO_LARGE',
+        message: `${path} answered more than ${MAX_API_BODY} bytes: the checker stopped reading`,
+      };
+    }
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -61,9 +69,33 @@ export async function callApi(
     }
     return { kind: 'ok', status: response.statusCode, data: data as Record<string, unknown> };
   } catch (error) {
-    const e = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-    return { kind: 'unreachable', reason: e.cause?.code ?? e.code ?? e.message ?? String(error) };
+    const e = error as { name?: string; code?: unknown; message?: string; cause?: { code?: string; message?: string } };
+    // A timeout is a DOMException whose numeric code (23) says nothing.
+    if (e.name === 'TimeoutError') return { kind: 'unreachable', reason: `no answer within ${timeoutMs} ms` };
+    const code = e.cause?.code ?? (typeof e.code === 'string' ? e.code : undefined);
+    return { kind: 'unreachable', reason: code ?? e.message ?? String(error) };
   }
+}
+
+// Management answers list a device's state; even a full face library is far below this. A target that
+// streams without end must not exhaust the checker's memory (the timeout bounds the time).
+const MAX_API_BODY = 32 * 1024 * 1024;
+
+async function readCapped(
+  body: AsyncIterable<unknown> & { destroy(): unknown },
+  max: number,
+): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The face API path of a management command. */

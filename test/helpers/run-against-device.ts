@@ -82,3 +82,11 @@ export function failedIds(report: Report): string[] {
     .map((r) => r.id)
     .sort();
 }
+
+/** The ids of the cases a fault was caught by, sorted: failed, or warned for a SHOULD (as the kill matrix counts). */
+export function caughtIds(report: Report): string[] {
+  return report.results
+    .filter((r) => r.verdict === 'fail' || r.verdict === 'warn')
+    .map((r) => r.id)
+    .sort();
+}
