@@ -5,6 +5,7 @@ import { writeReports } from '../../reports/write-reports.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { loadSuite } from '../../src/plan/load-suite.ts';
 import { planCases } from '../../src/plan/plan-cases.ts';
+import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
@@ -142,7 +143,7 @@ export async function runAndReport(
       onStart: ({ total, suite }) => {
         if (console)
           out.write(
-            `sophon-conformance ${TOOL.version}: ${total} cases of suite ${suite} against ${settings.target}\n`,
+            `sophon-conformance ${TOOL.version}: ${total} cases of suite ${suite} against ${redactUrl(settings.target)}\n`,
           );
       },
       onResult: (result) => {
