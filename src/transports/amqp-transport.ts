@@ -164,8 +164,12 @@ export class AmqpSession {
     const done = await Promise.race([orderly().then(() => 'closed' as const), late]);
     clearTimeout(timer);
     if (done === 'late') {
-      // amqplib has no forced close: drop the socket under it.
-      (this.model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      // amqplib has no forced close: drop the socket under it, with an error, which is what amqplib
+      // listens for to close the connection and stop its heartbeat timer (a bare destroy leaves it
+      // ticking, and the process never exits).
+      const stream = (this.model as unknown as { connection?: { stream?: { destroy(error?: Error): void } } })
+        .connection?.stream;
+      stream?.destroy(new Error(`the broker did not close the connection within ${CLOSE_WITHIN_MS} ms`));
     }
   }
 }
