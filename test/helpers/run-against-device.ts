@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deleteQueues } from '../../cli/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
-import { deleteQueues } from '../../cli/broker.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
