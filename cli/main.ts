@@ -11,15 +11,16 @@ import { TOOL } from './tool-info.ts';
 
 const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
 
-  sophon-conformance run --target http://HOST:PORT [options]   check a device (run --help for options)
-  sophon-conformance device [--port N] [--system-port N] [--boot-ms N] [--data DIR] [--fault NAME]
-                                                              start the bundled reference device
-  sophon-conformance demo [--out DIR]                          reference device + certification suite + reports
-  sophon-conformance validate [--specs DIR]                    check every spec file and suite
+  sophon-conformance run --target http://HOST:PORT [options]   check a device
+  sophon-conformance device [options]                          start the bundled reference device
+  sophon-conformance demo [options]                            reference device + certification suite + reports
+  sophon-conformance validate [--specs DIR]                    check every spec file, suite and contract document
   sophon-conformance init [FILE] [--force]                     write a commented sophon-conformance.config.yaml
-  sophon-conformance kill-matrix [--fault NAME] [--parallel N] every fault of the reference device against the suite
+  sophon-conformance kill-matrix [options]                     every fault of the reference device against the suite
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
+
+Every command takes --help for its options.
 
 ${RUN_USAGE.split('\n').slice(-2).join('\n')}`;
 

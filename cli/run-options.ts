@@ -32,8 +32,8 @@ export const RUN_FLAGS = {
   specs: { type: 'string' },
   list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  ...POLICY_FLAGS,
   config: { type: 'string' },
+  ...POLICY_FLAGS,
 } as const;
 
 export const KNOWN_REPORTERS = ['console', 'json', 'junit', 'html'];

@@ -12,6 +12,14 @@ import { KNOWN_REPORTERS } from '../run-options.ts';
 import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
 import { runAndReport, runFolderName } from './run-command.ts';
 
+export const DEMO_USAGE = `Usage: sophon-conformance demo [options]
+
+  --out DIR          where the reports go (default reports/out/<run>)
+  --suite NAME       suite to run (default certification)
+  --fault NAME       run against a broken reference device (repeatable), to see what a failure looks like
+  --amqp URL         broker for the MQ cases (default $SOPHON_AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
+  --bundle FILE      also write a certification bundle (.tar.gz); --sign-key FILE signs it`;
+
 /**
  * `demo`: starts the bundled reference device on free ports (with its MQ channel when a broker
  * answers), runs the certification suite against it with windows that suit its sub-second boot,
@@ -23,6 +31,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     strict: true,
     options: {
       out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
       suite: { type: 'string' },
       fault: { type: 'string', multiple: true },
       amqp: { type: 'string' },
@@ -31,6 +40,10 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     },
   });
   const bundle = bundleFromFlags(values);
+  if (values.help) {
+    out.write(`${DEMO_USAGE}\n`);
+    return 0;
+  }
   const brokerUrl = values.amqp ?? process.env.SOPHON_AMQP_URL ?? DEFAULT_BROKER;
   const broker = (await brokerAnswers(brokerUrl)) ? brokerUrl : undefined;
   // Queues of our own, so the demo never reads or leaves behind anyone else's messages.

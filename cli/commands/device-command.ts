@@ -6,6 +6,19 @@ import { startDevice } from '../../reference-device/start-device.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { intFlag } from '../run-options.ts';
 
+export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
+
+  --port N             API port (default 5555; 0 = a free one)
+  --system-port N      system API port: getuptime, getsoftwareversion (default 8888)
+  --host ADDRESS       interface to listen on (default 127.0.0.1)
+  --boot-ms N          how long a reboot keeps the device down
+  --data DIR           where the store lives (default: a new temporary folder); survives restarts and kill -9
+  --amqp URL           broker of the MQ command channel (without it the device has no MQ channel)
+  --command-queue Q    queue it consumes (default queue-dev-<license>)
+  --up-queue Q         queue it replies on (default upload-queue)
+  --license KEY        its mq_license_key
+  --fault NAME         inject a defect (repeatable); the list is in reference-device/faults.ts`;
+
 /** `device`: the reference device in the foreground; one line when ready, stops on SIGINT/SIGTERM. */
 export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const { values } = parseArgs({
@@ -22,8 +35,13 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
       license: { type: 'string' },
       data: { type: 'string' },
       fault: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    out.write(`${DEVICE_USAGE}\n`);
+    return 0;
+  }
   const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'sophon-device-'));
   // Queue names follow sophon-api.md's conventions unless given.
   const amqp = values.amqp

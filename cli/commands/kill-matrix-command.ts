@@ -6,6 +6,17 @@ import { killMatrixHolds, renderKillMatrixMarkdown, runKillMatrix } from '../kil
 import { intFlag } from '../run-options.ts';
 import { PROJECT_ROOT } from '../tool-info.ts';
 
+export const KILL_MATRIX_USAGE = `Usage: sophon-conformance kill-matrix [options]
+
+  --suite NAME       suite to run against each fault (default certification)
+  --fault NAME       only these faults (repeatable; default all of reference-device/faults.ts)
+  --parallel N       fault runs at once, each with its own ports, data folder and queues (default 3)
+  --clean-runs N     runs against the healthy device, which must never fail (default 5)
+  --amqp URL         broker for the MQ cases (default $SOPHON_AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
+  --out DIR          where kill-matrix.json and kill-matrix.md go (default reports/out)
+
+Exit 0 only when every fault is caught by exactly its declared cases and the healthy device never fails.`;
+
 /**
  * `kill-matrix`: runs the suite against the reference device with every fault (and clean, several
  * times) and writes reports/out/kill-matrix.{json,md}. Exit 0 only when every fault is caught by
@@ -17,6 +28,7 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
     strict: true,
     options: {
       suite: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
       fault: { type: 'string', multiple: true },
       parallel: { type: 'string' },
       'clean-runs': { type: 'string' },
@@ -24,6 +36,10 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
       out: { type: 'string' },
     },
   });
+  if (values.help) {
+    out.write(`${KILL_MATRIX_USAGE}\n`);
+    return 0;
+  }
   const brokerUrl = values.amqp ?? process.env.SOPHON_AMQP_URL ?? DEFAULT_BROKER;
   const broker = (await brokerAnswers(brokerUrl)) ? brokerUrl : undefined;
   const matrix = await runKillMatrix({

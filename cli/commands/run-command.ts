@@ -52,9 +52,9 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --reporter LIST         console,json,junit,html (default all)
   --specs DIR             folder holding specs/ and suites/ (default: the tool's own)
   --list                  list the selected cases and exit
-${POLICY_USAGE}
   --config FILE           settings file (default ./sophon-conformance.config.yaml; write one with init);
                           a flag beats its SOPHON_* variable, which beats the file (README: Config file)
+${POLICY_USAGE}
 
 Exit codes: 0 every MUST case passed, 1 a MUST case failed, 2 the run could not be carried out,
 3 nothing failed but some cases could not be tested.`;

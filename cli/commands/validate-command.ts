@@ -9,7 +9,17 @@ import { PROJECT_ROOT } from '../tool-info.ts';
 
 /** `validate [--specs DIR]`: loads every spec file and suite; a bad one is exit 2 with file:line:col. */
 export function validateCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): number {
-  const { values } = parseArgs({ args: argv, options: { specs: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { specs: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    out.write(
+      "Usage: sophon-conformance validate [--specs DIR]\n\n  checks every spec file, suite and the contract documents under DIR (default: the tool's own);\n  a mistake is reported as file:line:col, case id and path, exit 2\n",
+    );
+    return 0;
+  }
   const root = resolve(values.specs ?? PROJECT_ROOT);
   const catalogue = loadSpecs(root);
   const cited = new Set(catalogue.cases.flatMap((c) => c.spec.clauses));
