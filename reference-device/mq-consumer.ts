@@ -62,6 +62,8 @@ const CALLBACK_TIMEOUT_MS = 3_000;
 const LATE_REPLY_MS = 3_000;
 const RECONNECT_FIRST_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
+// How long closing a connection may take before its socket is destroyed (see closeConnection).
+const CLOSE_TIMEOUT_MS = 2_000;
 
 /** One connection to the broker and the one confirm channel the consumer uses on it. */
 interface Session {
@@ -92,6 +94,8 @@ export class MqConsumer {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private failedAttempts = 0;
   private connecting: Promise<void> = Promise.resolve();
+  /** The connection of the attempt in flight, not yet this.session: close() ends it instead of waiting on it. */
+  private opening: ChannelModel | undefined;
   private work: Promise<void> = Promise.resolve();
   /** message_ids whose wipe ran on this boot without its reboot yet (its reply could not be sent). */
   private readonly rebootOwed = new Set<string>();
@@ -136,11 +140,10 @@ export class MqConsumer {
     this.reconnectTimer = undefined;
     const session = this.session;
     this.session = undefined;
-    if (session) {
-      session.alive = false;
-      await session.model.close().catch(() => {});
-    }
-    // A connection attempt in flight closes its own connection when it sees `closed`.
+    if (session) session.alive = false;
+    // A connection attempt in flight is closed too, so that a pending RPC of it fails at once.
+    const models = new Set([session?.model, this.opening]);
+    await Promise.all([...models].map((model) => (model ? closeConnection(model) : undefined)));
     await this.connecting.catch(() => {});
     await this.work.catch(() => {});
   }
@@ -158,6 +161,7 @@ export class MqConsumer {
       clientProperties: { connection_name: `sophon reference device (${commandQueue})` },
     });
     const session: Session = { model, channel: undefined, consumerTag: undefined, alive: true };
+    this.opening = model;
     model.on('error', (error: Error) => {
       if (!this.closed) log(`MQ connection error: ${describe(error)}`);
     });
@@ -193,8 +197,10 @@ export class MqConsumer {
     } catch (error) {
       session.alive = false;
       if (this.session === session) this.session = undefined;
-      await model.close().catch(() => {});
+      await closeConnection(model);
       throw error;
+    } finally {
+      if (this.opening === model) this.opening = undefined;
     }
   }
 
@@ -209,7 +215,7 @@ export class MqConsumer {
     session.alive = false;
     const current = this.session === session;
     if (current) this.session = undefined;
-    session.model.close().catch(() => {});
+    void closeConnection(session.model);
     if (current && !this.closed) {
       log(`MQ consumer lost its broker (${why}); reconnecting`);
       this.scheduleReconnect();
@@ -472,6 +478,34 @@ export class MqConsumer {
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/**
+ * Closes a connection and resolves once it is closed, whatever happens to its socket. amqplib's close()
+ * never settles when the socket dies during the closing handshake (a cut between Close and CloseOk: the
+ * connection emits 'close' but the promise stays pending), so the 'close' event ends the wait too; and a
+ * socket that answers nothing (half-open) is destroyed after CLOSE_TIMEOUT_MS.
+ */
+function closeConnection(model: ChannelModel): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      model.removeListener('close', done);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      destroySocket(model);
+      done();
+    }, CLOSE_TIMEOUT_MS);
+    model.once('close', done);
+    model.close().then(done, done);
+  });
+}
+
+/** Destroys the connection's socket with an error, which makes amqplib close the connection and fail its pending RPCs. */
+function destroySocket(model: ChannelModel): void {
+  const stream = (model.connection as { stream?: { destroy(error?: Error): void } }).stream;
+  stream?.destroy(new Error(`the connection did not close within ${CLOSE_TIMEOUT_MS} ms`));
 }
 
 function stringProperty(value: unknown): string | undefined {
