@@ -52,6 +52,11 @@ describe('the fault registry', () => {
         'partial-wipe-on-error',
         'users-keeps-media-devices',
         'message-not-naming-missing',
+        'false-flag-wipes',
+        'any-method-wipes',
+        'charset-refused',
+        'non-object-missing-args',
+        'empty-device-refused',
         'mq-reply-on-up-queue-despite-notify-path',
         'mq-no-reply',
         'mq-code-success',
@@ -64,6 +69,7 @@ describe('the fault registry', () => {
         'mq-reply-late',
         'mq-wipes-without-message-key',
         'mq-bad-flag-partial-wipe',
+        'mq-unreachable-notify-stops-consumer',
       ].sort(),
     );
     for (const fault of KNOWN_FAULTS) expect(fault.description.length).toBeGreaterThan(20);
