@@ -111,6 +111,7 @@ export function redactedConfig(settings: RunSettings): Record<string, unknown> {
           upQueue: settings.amqp.upQueue,
           replyWithinMs: settings.amqp.replyWithinMs,
           licenseKey: settings.amqp.licenseKey ? '<redacted>' : null,
+          platformLogin: settings.amqp.platformLogin ?? null,
         }
       : null,
     capabilities: policy?.capabilities

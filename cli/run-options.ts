@@ -16,6 +16,7 @@ export const RUN_FLAGS = {
   'callback-host': { type: 'string' },
   'callback-listen': { type: 'string' },
   'callback-port': { type: 'string' },
+  'platform-login': { type: 'string' },
   suite: { type: 'string' },
   only: { type: 'string', multiple: true },
   tag: { type: 'string', multiple: true },
@@ -85,9 +86,10 @@ export function amqpFlags(values: {
   'callback-host'?: string | undefined;
   'callback-listen'?: string | undefined;
   'callback-port'?: string | undefined;
+  'platform-login'?: string | undefined;
 }): AmqpSettings | undefined {
   if (values.amqp === undefined) {
-    const stray = (['command-queue', 'up-queue', 'reply-within', 'callback-host'] as const).find(
+    const stray = (['command-queue', 'up-queue', 'reply-within', 'callback-host', 'platform-login'] as const).find(
       (f) => values[f] !== undefined,
     );
     if (stray) throw new ConformanceError('CONFIG_INVALID', `--${stray} needs --amqp URL`);
@@ -107,6 +109,7 @@ export function amqpFlags(values: {
     );
   }
   const callbackPort = intFlag('callback-port', values['callback-port']);
+  const platformLogin = loginPathFlag(values['platform-login']);
   return {
     url: values.amqp,
     commandQueue,
@@ -118,5 +121,19 @@ export function amqpFlags(values: {
       ...(values['callback-host'] ? { advertisedHost: values['callback-host'] } : {}),
       ...(callbackPort !== undefined ? { port: callbackPort } : {}),
     },
+    ...(platformLogin ? { platformLogin } : {}),
   };
+}
+
+/** `--platform-login PATH`: a path of its own on the callback receiver (not `/`, not under /callback/). */
+export function loginPathFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const path = value.replace(/\/+$/, '');
+  if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$/.test(path) || path === '/callback' || path.startsWith('/callback/')) {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      `--platform-login ${value}: want a path such as /api/device/login (no query, not / or under /callback/)`,
+    );
+  }
+  return path;
 }

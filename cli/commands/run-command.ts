@@ -9,6 +9,7 @@ import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
+import { describeLogin } from '../../src/transports/platform-login.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
@@ -47,6 +48,9 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --callback-host HOST    the address a device on another machine reaches our notify_path receiver at
   --callback-listen HOST  interface the receiver listens on (default 127.0.0.1)
   --callback-port N       its port (default: a free one)
+  --platform-login PATH   the receiver also plays the management platform's login endpoint at PATH
+                          (e.g. /api/device/login): a device whose MQ_LOGIN_URL points there is handed
+                          the run's broker, queues and exchange-dev-<license>; every login is in report.json
   --record-source URL     face video/photo the device can play to produce recognition records
   --out DIR               where reports go (default reports/out/<run>)
   --reporter LIST         console,json,junit,html (default all)
@@ -148,6 +152,12 @@ export async function runAndReport(
       },
       onResult: (result) => {
         if (console) out.write(`${renderCaseLines(result, style).join('\n')}\n`);
+      },
+      onLoginEndpoint: (loginUrl) => {
+        if (console) out.write(`platform login endpoint: set MQ_LOGIN_URL on the device to ${loginUrl}\n`);
+      },
+      onLogin: (login) => {
+        if (console) out.write(`${redactUrl(describeLogin(login))}\n`);
       },
     });
     const written = writeReports(report, outDir, reporters);

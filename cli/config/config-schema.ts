@@ -51,8 +51,15 @@ export const ConfigSchema = Type.Object(
             Type.String({ minLength: 1, description: 'Interface it listens on; default 127.0.0.1.' }),
           ),
           port: Type.Optional(port('Its port; default a free one.')),
+          platformLogin: Type.Optional(
+            Type.String({
+              pattern: '^/',
+              description:
+                "Also serve the management platform's login endpoint at this path, e.g. /api/device/login: a device whose MQ_LOGIN_URL points there is handed the run's broker settings (--platform-login).",
+            }),
+          ),
         },
-        { ...closed, description: 'The notify_path receiver (MQ-6).' },
+        { ...closed, description: 'The notify_path receiver (MQ-6), and the login endpoint it can also serve.' },
       ),
     ),
     windows: Type.Optional(

@@ -36,6 +36,7 @@ stateAdapter: sophon-http   # sophon-http | none | ./my-adapter.mjs
 #   host: 10.0.0.5          # the address the device reaches this machine at
 #   listen: 0.0.0.0
 #   port: 9010
+#   platformLogin: /api/device/login   # also play the platform's login URL (MQ_LOGIN_URL)
 
 windows:                    # milliseconds
   downWithin: 30000         # a wiped device must go down within this

@@ -29,6 +29,7 @@ export const SETTINGS: readonly SettingSource[] = [
   { flag: 'callback-host', env: 'SOPHON_CALLBACK_HOST', key: ['callback', 'host'], kind: 'string' },
   { flag: 'callback-listen', env: 'SOPHON_CALLBACK_LISTEN', key: ['callback', 'listen'], kind: 'string' },
   { flag: 'callback-port', env: 'SOPHON_CALLBACK_PORT', key: ['callback', 'port'], kind: 'int' },
+  { flag: 'platform-login', env: 'SOPHON_PLATFORM_LOGIN', key: ['callback', 'platformLogin'], kind: 'string' },
   { flag: 'down-within', env: 'SOPHON_DOWN_WITHIN', key: ['windows', 'downWithin'], kind: 'int' },
   { flag: 'up-within', env: 'SOPHON_UP_WITHIN', key: ['windows', 'upWithin'], kind: 'int' },
   { flag: 'quiet-ms', env: 'SOPHON_QUIET_MS', key: ['windows', 'quiet'], kind: 'int' },
@@ -128,6 +129,7 @@ const MQ_ONLY = [
   'callback-host',
   'callback-listen',
   'callback-port',
+  'platform-login',
 ];
 
 function lookup(config: SophonConfig, key: SettingSource['key']): unknown {

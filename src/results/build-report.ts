@@ -73,6 +73,7 @@ export interface ReportInput {
   capabilities?: Report['capabilities'];
   waivers?: Report['waivers'];
   repeat?: number;
+  platform?: Report['platform'];
 }
 
 /** Assembles report.json from the run's results: the canonical record every other report renders. */
@@ -97,6 +98,7 @@ export function buildReport(input: ReportInput): Report {
     ...(input.capabilities ? { capabilities: input.capabilities } : {}),
     ...(input.waivers ? { waivers: input.waivers } : {}),
     ...(input.repeat ? { repeat: input.repeat } : {}),
+    ...(input.platform ? { platform: input.platform } : {}),
   });
 }
 

@@ -232,6 +232,41 @@ export interface Report {
   waivers?: WaiverStatement;
   /** How many times each case was run (--repeat), when more than once. */
   repeat?: number;
+  /** The management platform's login endpoint the run played (--platform-login), with every login it answered. */
+  platform?: PlatformEvidence;
+}
+
+/** The login endpoint of the management platform, as the run played it (sophon-api.md: MQ channel conventions). */
+export interface PlatformEvidence {
+  /** The URL to configure on the device as MQ_LOGIN_URL. */
+  loginUrl: string;
+  logins: PlatformLoginRecord[];
+}
+
+/** One call a device made to the login endpoint, and what it was handed (the broker password as `***`). */
+export interface PlatformLoginRecord {
+  /** ISO time the request arrived. */
+  at: string;
+  /** The address it came from. */
+  from: string;
+  method: string;
+  /** Path and query as requested. */
+  url: string;
+  /** Request headers, secret-named ones as `***`. */
+  headers: Record<string, unknown>;
+  /** The request body as text (first 64 KiB), secret-named fields' values as `***`. */
+  body: string;
+  /** The parameters read from the query and the body (query first, the body wins), secret-named ones as `***`. */
+  params: Record<string, unknown>;
+  /** The mq_license_key seen, if any. */
+  licenseKey?: string;
+  /** The serial number seen (serial_number, sn, device_sn, …), if any. */
+  serialNumber?: string;
+  /** Whether the device was handed broker settings. */
+  accepted: boolean;
+  answer: { status: number; body: Record<string, unknown> };
+  /** Anything worth knowing about the exchange (e.g. a loopback broker host handed to a remote device). */
+  notes?: string[];
 }
 
 /** How a waiver applied to one case: `waived` (a failure, waiver in force), `expired` (a failure, waiver past its date: a plain fail), `no-longer-needed` (the case passes now), `unused` (the case did not fail or could not run). */

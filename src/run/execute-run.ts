@@ -6,7 +6,7 @@ import { loadSuite } from '../plan/load-suite.ts';
 import { checkWaiversMatch } from '../plan/load-waivers.ts';
 import { planCases, type Selection } from '../plan/plan-cases.ts';
 import { buildReport } from '../results/build-report.ts';
-import type { CaseResult, Profile, Report } from '../results/types.ts';
+import type { CaseResult, PlatformLoginRecord, Profile, Report } from '../results/types.ts';
 import { loadSpecs } from '../specs/load-specs.ts';
 import { createSophonHttpAdapter } from '../state/sophon-http-adapter.ts';
 import type { StateAdapter, StateAdapterContext, StateAdapterModule } from '../state/state-adapter.ts';
@@ -14,6 +14,7 @@ import { AmqpSession } from '../transports/amqp-transport.ts';
 import { CallbackReceiver, type CallbackReceiverOptions } from '../transports/callback-receiver.ts';
 import { callApi, facePath, systemPath } from '../transports/device-api.ts';
 import { sendHttp } from '../transports/http-transport.ts';
+import { PlatformLogin } from '../transports/platform-login.ts';
 import { ReplyInbox } from '../transports/reply-inbox.ts';
 import { type CasePolicy, policyReportFields } from './case-policy.ts';
 import { waitReady } from './reboot-watcher.ts';
@@ -29,6 +30,12 @@ export interface AmqpSettings {
   /** The device's mq_license_key when known in advance; otherwise learnt from its first reply. */
   licenseKey?: string | undefined;
   callback?: CallbackReceiverOptions;
+  /**
+   * Also play the management platform's login endpoint at this path of the callback receiver
+   * (--platform-login): a device that logs in there is handed this broker, these queues and
+   * `exchange-dev-<license>` (platform-login.ts).
+   */
+  platformLogin?: string | undefined;
 }
 
 /** Everything `run` needs, already validated by the command line. */
@@ -59,6 +66,10 @@ export interface RunSettings {
   signal: AbortSignal;
   onStart?: (plan: { total: number; suite: string }) => void;
   onResult?: (result: CaseResult) => void;
+  /** The login endpoint is up (--platform-login): the URL to configure on the device as MQ_LOGIN_URL. */
+  onLoginEndpoint?: (loginUrl: string) => void;
+  /** A device called the login endpoint (already redacted: no broker password). */
+  onLogin?: (login: PlatformLoginRecord) => void;
 }
 
 /** Loads, plans, checks the target is there, runs, and assembles the report. Throws ConformanceError for exit 2. */
@@ -86,7 +97,20 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     settings,
   );
   // The broker is only needed (and only checked) when MQ cases are planned.
-  const amqp = settings.amqp && cases.some((c) => c.transport === 'amqp') ? await openAmqp(settings.amqp) : undefined;
+  const wantsAmqp = settings.amqp !== undefined && cases.some((c) => c.transport === 'amqp');
+  const platform =
+    wantsAmqp && settings.amqp?.platformLogin
+      ? new PlatformLogin({
+          path: settings.amqp.platformLogin,
+          brokerUrl: settings.amqp.url,
+          commandQueue: settings.amqp.commandQueue,
+          upQueue: settings.amqp.upQueue,
+          licenseKey: settings.amqp.licenseKey,
+          onLogin: settings.onLogin,
+        })
+      : undefined;
+  const amqp =
+    wantsAmqp && settings.amqp ? await openAmqp(settings.amqp, platform, settings.onLoginEndpoint) : undefined;
   const firmware = systemUrl ? await callApi(systemUrl, systemPath('getsoftwareversion'), {}, 2_000) : undefined;
 
   const ctx: RunContext = {
@@ -131,6 +155,9 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
         })),
       results,
       ...policyReportFields(settings.policy, results),
+      ...(platform && amqp?.callbacks.loginUrl
+        ? { platform: { loginUrl: amqp.callbacks.loginUrl, logins: [...platform.logins] } }
+        : {}),
     });
   } finally {
     await adapter?.close?.();
@@ -139,11 +166,17 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
   }
 }
 
-async function openAmqp(settings: AmqpSettings): Promise<AmqpContext> {
+async function openAmqp(
+  settings: AmqpSettings,
+  login: PlatformLogin | undefined,
+  onLoginEndpoint: ((loginUrl: string) => void) | undefined,
+): Promise<AmqpContext> {
   const inbox = new ReplyInbox();
   const session = await AmqpSession.open(settings, inbox);
   try {
-    const callbacks = await CallbackReceiver.start(inbox, settings.callback);
+    const callbacks = await CallbackReceiver.start(inbox, { ...settings.callback, ...(login ? { login } : {}) });
+    // Said before the license probe, so a device waiting for its settings can be pointed here first.
+    if (callbacks.loginUrl) onLoginEndpoint?.(callbacks.loginUrl);
     const licenseKey = settings.licenseKey ?? (await learnLicenseKey(session, inbox, settings.replyWithinMs));
     return {
       session,

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { PlatformLogin } from './platform-login.ts';
 import type { ReplyInbox } from './reply-inbox.ts';
 
 /** A callback request must be complete within this (a device that trickles its body is cut). */
@@ -11,6 +12,8 @@ export interface CallbackReceiverOptions {
   port?: number;
   /** Host a device on another machine uses to reach us (default: the listen host). */
   advertisedHost?: string;
+  /** Also serve the management platform's login endpoint at its path (--platform-login). */
+  login?: PlatformLogin;
 }
 
 /** A callback request whose headers arrived but whose body never completed. */
@@ -28,6 +31,9 @@ export interface UnfinishedCallback {
  * A device whose callback hangs (headers sent, body never finished) must not hang the run: such a
  * request is never taken for a reply, it is listed by `unfinished()` so the case can say what
  * happened, it is cut after REQUEST_TIMEOUT_MS, and closing the receiver drops it at once.
+ *
+ * With a `login`, requests to its path (and only its path) are logins (platform-login.ts): answered with
+ * the run's broker settings and recorded there, never taken for a callback reply.
  */
 export class CallbackReceiver {
   private constructor(
@@ -37,6 +43,8 @@ export class CallbackReceiver {
     readonly unreachableUrl: string,
     /** Requests whose headers arrived and that have not been answered yet, by request id. */
     private readonly pending: Map<string, UnfinishedCallback>,
+    /** The URL to configure on a device as MQ_LOGIN_URL, when the login endpoint is served. */
+    readonly loginUrl: string | undefined,
   ) {}
 
   static async start(inbox: ReplyInbox, options: CallbackReceiverOptions = {}): Promise<CallbackReceiver> {
@@ -48,7 +56,9 @@ export class CallbackReceiver {
       forceCloseConnections: true,
     });
     const pending = new Map<string, UnfinishedCallback>();
+    const login = options.login;
     app.addHook('onRequest', async (request) => {
+      if (login?.matches(request.url)) return;
       pending.set(request.id, { at: performance.now(), path: request.url });
     });
     app.addHook('onResponse', async (request) => {
@@ -57,6 +67,16 @@ export class CallbackReceiver {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     app.all('/*', async (request, reply) => {
+      if (login?.matches(request.url)) {
+        const answer = login.handle({
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+          from: request.ip,
+        });
+        return reply.code(answer.status).header('content-type', 'application/json').send(JSON.stringify(answer.body));
+      }
       inbox.put({
         channel: 'notify_path',
         at: performance.now(),
@@ -70,7 +90,8 @@ export class CallbackReceiver {
     const port = typeof address === 'object' && address ? address.port : 0;
     const host = options.advertisedHost ?? listenHost;
     const unreachable = `http://127.0.0.1:${await closedPort()}/notify`;
-    return new CallbackReceiver(app, `http://${host}:${port}`, unreachable, pending);
+    const baseUrl = `http://${host}:${port}`;
+    return new CallbackReceiver(app, baseUrl, unreachable, pending, login ? `${baseUrl}${login.path}` : undefined);
   }
 
   /** Callback requests begun at or after `since` (performance.now()) that have not completed. */
