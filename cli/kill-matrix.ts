@@ -159,7 +159,7 @@ async function runOnce(faults: string[], options: KillMatrixOptions): Promise<Re
     dataDir,
     bootMs: 40,
     faults,
-    ...(options.broker ? { amqp: { url: options.broker, ...queues } } : {}),
+    ...(options.broker ? { amqp: { url: options.broker, ...queues, log: () => {} } } : {}),
   });
   const settings: RunSettings = {
     root: PROJECT_ROOT,

@@ -27,6 +27,8 @@ export interface MqSettings {
   upQueue: string;
   /** Unacknowledged commands the broker hands the device at once. */
   prefetch: number;
+  /** Where the consumer's diagnostics go (default stderr); the demo and tests keep them out of their output. */
+  log?: (message: string) => void;
 }
 
 /** A reply kept across a reboot, to be sent once the consumer is back (fault `mq-reply-after-reboot`). */
@@ -84,6 +86,7 @@ interface Session {
  */
 export class MqConsumer {
   private readonly options: MqConsumerOptions;
+  private readonly log: (message: string) => void;
   private readonly replyContext: ReplyContext;
   private session: Session | undefined;
   private closed = false;
@@ -102,6 +105,7 @@ export class MqConsumer {
 
   constructor(options: MqConsumerOptions) {
     this.options = options;
+    this.log = options.settings.log ?? logToStderr;
     this.replyContext = { licenseKey: options.licenseKey, faults: options.faults };
   }
 
@@ -122,7 +126,7 @@ export class MqConsumer {
       await this.connect();
     } catch (error) {
       if (this.closed) return;
-      log(`MQ consumer cannot connect to ${redactUrl(this.options.settings.url)} (${describe(error)}); retrying`);
+      this.log(`MQ consumer cannot connect to ${redactUrl(this.options.settings.url)} (${describe(error)}); retrying`);
       this.scheduleReconnect();
     }
   }
@@ -163,7 +167,7 @@ export class MqConsumer {
     const session: Session = { model, channel: undefined, consumerTag: undefined, alive: true };
     this.opening = model;
     model.on('error', (error: Error) => {
-      if (!this.closed) log(`MQ connection error: ${describe(error)}`);
+      if (!this.closed) this.log(`MQ connection error: ${describe(error)}`);
     });
     model.on('close', () => this.lost(session, 'the connection closed'));
     try {
@@ -171,7 +175,7 @@ export class MqConsumer {
       const channel = await model.createConfirmChannel();
       session.channel = channel;
       channel.on('error', (error: Error) => {
-        if (!this.closed) log(`MQ channel error: ${describe(error)}`);
+        if (!this.closed) this.log(`MQ channel error: ${describe(error)}`);
       });
       channel.on('close', () => this.lost(session, 'the channel closed'));
       await channel.assertQueue(deadLetterQueue(commandQueue), { durable: true });
@@ -217,7 +221,7 @@ export class MqConsumer {
     if (current) this.session = undefined;
     void closeConnection(session.model);
     if (current && !this.closed) {
-      log(`MQ consumer lost its broker (${why}); reconnecting`);
+      this.log(`MQ consumer lost its broker (${why}); reconnecting`);
       this.scheduleReconnect();
     }
   }
@@ -230,10 +234,10 @@ export class MqConsumer {
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       this.connect().then(
-        () => log('MQ consumer reconnected'),
+        () => this.log('MQ consumer reconnected'),
         (error: unknown) => {
           if (this.closed) return;
-          log(`MQ consumer cannot reconnect (${describe(error)}); retrying`);
+          this.log(`MQ consumer cannot reconnect (${describe(error)}); retrying`);
           this.scheduleReconnect();
         },
       );
@@ -250,7 +254,7 @@ export class MqConsumer {
     this.work = this.work
       .then(() => this.handle(session, message))
       .catch((error: unknown) => {
-        if (!this.closed) log(`MQ command not completed: ${describe(error)}`);
+        if (!this.closed) this.log(`MQ command not completed: ${describe(error)}`);
       });
   }
 
@@ -271,7 +275,7 @@ export class MqConsumer {
     } catch (error) {
       // The device is going down under the command: it is redelivered after the boot.
       if (this.closed || !session.alive) return;
-      log(`MQ wipedata could not be stored: ${describe(error)}`);
+      this.log(`MQ wipedata could not be stored: ${describe(error)}`);
       const failure = new VendorError('INTERNAL_ERROR', 'internal error; nothing was deleted, please retry');
       const reply = failureReply(this.replyContext, failure, WIPEDATA, messageId);
       if (await this.deliver(session, reply, notifyPath, correlationId)) this.settle(session, message, 'ack');
@@ -313,14 +317,14 @@ export class MqConsumer {
         await store.commit((doc) => applyWipe(doc, partial, faults));
       } catch (error) {
         if (this.closed || !session.alive) return;
-        log(`MQ partial wipe could not be stored: ${describe(error)}`);
+        this.log(`MQ partial wipe could not be stored: ${describe(error)}`);
       }
     }
     const reply = failureReply(this.replyContext, refusal.error, refusal.messageKey, refusal.messageId);
     if (!(await this.deliver(session, reply, refusal.notifyPath, correlationId))) return;
     // Fault mq-consumer-dies-on-poison: the consumer does not survive a message it cannot parse.
     if (refusal.notJson && faults.has('mq-consumer-dies-on-poison')) {
-      log('MQ consumer stopped after a message that is not JSON (fault mq-consumer-dies-on-poison)');
+      this.log('MQ consumer stopped after a message that is not JSON (fault mq-consumer-dies-on-poison)');
       await this.stopConsuming(session);
     }
     // Not JSON: rejected without requeue, so the broker dead-letters it; anything else was answered.
@@ -354,12 +358,14 @@ export class MqConsumer {
       case 'callback':
         // Fault mq-unreachable-notify-stops-consumer: a firmware whose consumer waits on the failed callback.
         if (!(await this.post(target.url, reply)) && this.options.faults.has('mq-unreachable-notify-stops-consumer')) {
-          log('MQ consumer stopped after an unreachable notify_path (fault mq-unreachable-notify-stops-consumer)');
+          this.log('MQ consumer stopped after an unreachable notify_path (fault mq-unreachable-notify-stops-consumer)');
           await this.stopConsuming(session);
         }
         return true;
       case 'unresolvable':
-        log(`MQ notify_path ${JSON.stringify(target.notifyPath)} cannot be reached (${target.reason}); reply dropped`);
+        this.log(
+          `MQ notify_path ${JSON.stringify(target.notifyPath)} cannot be reached (${target.reason}); reply dropped`,
+        );
         return true;
     }
   }
@@ -416,13 +422,13 @@ export class MqConsumer {
       });
       await response.body.dump();
       if (response.statusCode >= 300) {
-        log(`MQ notify_path ${url} answered ${response.statusCode}; the reply is not sent again`);
+        this.log(`MQ notify_path ${url} answered ${response.statusCode}; the reply is not sent again`);
       }
       return true;
     } catch (error) {
       if (this.closed) return true;
       const why = controller.signal.aborted ? `no answer within ${CALLBACK_TIMEOUT_MS} ms` : describe(error);
-      log(`MQ notify_path ${url} is unreachable (${why}); reply dropped, not retried, not published elsewhere`);
+      this.log(`MQ notify_path ${url} is unreachable (${why}); reply dropped, not retried, not published elsewhere`);
       return false;
     } finally {
       clearTimeout(timer);
@@ -456,7 +462,7 @@ export class MqConsumer {
       if (how === 'ack') session.channel.ack(message);
       else session.channel.reject(message, false);
     } catch (error) {
-      log(`MQ ${how} failed: ${describe(error)}`);
+      this.log(`MQ ${how} failed: ${describe(error)}`);
     }
   }
 
@@ -529,6 +535,6 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-function log(message: string): void {
+function logToStderr(message: string): void {
   process.stderr.write(`reference device: ${message}\n`);
 }

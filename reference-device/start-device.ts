@@ -50,6 +50,8 @@ export interface AmqpOptions {
   upQueue: string;
   /** Default 1. */
   prefetch?: number;
+  /** Where the MQ consumer's diagnostics go (default stderr, prefixed "reference device:"). */
+  log?: (message: string) => void;
 }
 
 /** A running reference device. */
@@ -153,5 +155,5 @@ function amqpSettings(options: AmqpOptions): MqSettings {
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535) {
     throw new Error(`amqp.prefetch must be an integer from 1 to 65535, got ${prefetch}`);
   }
-  return { url, commandQueue, upQueue, prefetch };
+  return { url, commandQueue, upQueue, prefetch, ...(options.log ? { log: options.log } : {}) };
 }

@@ -56,7 +56,8 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     dataDir,
     bootMs: 150,
     faults: values.fault ?? [],
-    ...(broker ? { amqp: { url: broker, ...queues } } : {}),
+    // The device's own diagnostics (an unreachable notify_path a case sends on purpose…) are not the demo's output.
+    ...(broker ? { amqp: { url: broker, ...queues, log: () => {} } } : {}),
   });
   out.write(
     `reference device: ${device.url} (system ${device.systemUrl})${broker ? `, MQ on ${redactUrl(broker)} (${queues.commandQueue} → ${queues.upQueue})` : ''}${values.fault?.length ? `, faults ${values.fault.join(',')}` : ''}\n`,

@@ -41,7 +41,7 @@ export async function runMqSuite(faults: string[], overrides: Partial<RunSetting
     dataDir,
     bootMs: 40,
     faults,
-    amqp: { url: TEST_BROKER, ...queues },
+    amqp: { url: TEST_BROKER, ...queues, log: () => {} },
   });
   try {
     return await runSuiteAgainst(device, {
