@@ -200,15 +200,7 @@ class HttpContract {
 
   /** Follows a local `$ref`; returns the node and its JSON pointer segments. */
   private resolve(node: Json, at: string[] = []): { value: Json; at: string[] } {
-    const ref = node.$ref;
-    if (typeof ref !== 'string' || !ref.startsWith('#/')) return { value: node, at };
-    const segments = ref
-      .slice(2)
-      .split('/')
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    let value: unknown = this.doc;
-    for (const s of segments) value = asObject(value)[s];
-    return this.resolve(asObject(value), segments);
+    return resolveLocalRef(this.doc, node, at);
   }
 
   vocabularyFindings(): DriftFinding[] {
@@ -413,15 +405,7 @@ class MqContract {
   }
 
   private resolve(node: Json, at: string[] = []): { value: Json; at: string[] } {
-    const ref = node.$ref;
-    if (typeof ref !== 'string' || !ref.startsWith('#/')) return { value: node, at };
-    const segments = ref
-      .slice(2)
-      .split('/')
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    let value: unknown = this.doc;
-    for (const s of segments) value = asObject(value)[s];
-    return this.resolve(asObject(value), segments);
+    return resolveLocalRef(this.doc, node, at);
   }
 
   private payload(message: { value: Json; at: string[] }): { validate: ValidateFunction; schema: Json } | undefined {
@@ -564,4 +548,17 @@ class MqContract {
       because: `the command schema refuses the message: ${describeErrors(validate.errors)}`,
     };
   }
+}
+
+/** Follows a local `$ref` (`#/a/b`) within `doc`, repeatedly; returns the node and its JSON pointer segments. */
+function resolveLocalRef(doc: unknown, node: Json, at: string[] = []): { value: Json; at: string[] } {
+  const ref = node.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/')) return { value: node, at };
+  const segments = ref
+    .slice(2)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let value: unknown = doc;
+  for (const s of segments) value = asObject(value)[s];
+  return resolveLocalRef(doc, asObject(value), segments);
 }

@@ -1,14 +1,9 @@
 // What a refusal must look like, over HTTP (HTTP-14) and over MQ (MQ-4): the checks the fuzzers apply
 // to every answer. Each returns the ways an answer departs from the envelope (empty: it is one).
+import { ERROR_CODES } from '../../src/specs/case-schema.ts';
 
-/** The five codes a wipedata refusal may carry (000_2427abba6c145ae1.txt, 错误码). */
-export const WIPEDATA_CODES = [
-  'UNSUPPORT_CONTENT_TYPE',
-  'INVALID_REQUEST_JSON',
-  'MISSING_ARGUMENTS',
-  'INVALID_ARGUMENTS',
-  'INTERNAL_ERROR',
-] as const;
+/** The five codes a wipedata refusal may carry (000_2427abba6c145ae1.txt, 错误码): the specs' own list. */
+export const WIPEDATA_CODES = ERROR_CODES;
 export type WipedataCode = (typeof WIPEDATA_CODES)[number];
 
 /** An HTTP answer as the fuzzers see it. */
