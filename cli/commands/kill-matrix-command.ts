@@ -50,7 +50,7 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
     broker,
     onRow: (row) =>
       out.write(
-        `${row.exact ? 'exact  ' : row.caughtBy.length ? 'INEXACT' : 'MISSED '} ${row.fault}: caught by ${row.caughtBy.length} (declared ${row.expectedCases.length}), ${row.durationMs} ms\n`,
+        `${row.exact ? 'exact  ' : row.caughtBy.length ? 'INEXACT' : 'MISSED '} ${row.fault}: caught by ${row.caughtBy.length} (declared ${row.expectedCases.length})${row.firstAttempt ? ', on a second run' : ''}, ${row.durationMs} ms\n`,
       ),
   });
   const dir = values.out ?? join(PROJECT_ROOT, 'reports', 'out');

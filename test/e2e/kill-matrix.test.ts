@@ -44,8 +44,19 @@ describe('the kill matrix', () => {
         fault: f.fault,
         missed: f.expectedCases.filter((id) => !f.caughtBy.includes(id)),
         unexpected: f.caughtBy.filter((id) => !f.expectedCases.includes(id)),
+        why: f.mismatches,
       }));
     expect(inexact).toEqual([]);
+  });
+
+  it('says which faults needed a second run, and why the first missed', () => {
+    const unsteady = matrix.faults.filter((f) => f.firstAttempt);
+    for (const f of unsteady) {
+      process.stderr.write(`kill matrix: ${f.fault} needed a second run: ${JSON.stringify(f.firstAttempt)}\n`);
+      expect(markdown).toContain(`\`${f.fault}\`: `);
+    }
+    // A fault that is missed now and then is tolerated once; more than a few would mean timing-dependent catches.
+    expect(unsteady.length).toBeLessThanOrEqual(2);
   });
 
   it('catches every fault with a MUST case, except the ones graded SHOULD by the design', () => {
