@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
 import type { AmqpSettings, RunSettings } from '../../src/run/execute-run.ts';
@@ -89,7 +89,6 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
       signal: new AbortController().signal,
     };
     const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out);
-    out.write(`reports in ${relative(process.cwd(), outDir) || outDir} (${Object.keys(written).join(', ')})\n`);
     if (written.html) out.write(`HTML report: ${written.html}\n`);
     if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
     return report.exitCode;
