@@ -120,17 +120,17 @@ async function observeAmqpCase(
     return record;
   };
 
-  // A `before` command the documents promise a reply to is waited for (up to the reply window), and its
-  // reply is set aside: a slow device's reply to it must never be taken for the command's.
+  // A `before` command the documents promise a reply to is waited for (as long as the command's own watch
+  // would wait), and its reply is set aside: a slow device's reply to it must never be taken for the command's.
   const beforeReplies = new Set<Arrival>();
   if (send.before) {
     const firstAt = performance.now();
     for (const message of send.before) await publish(message, 'before');
     const owed = send.before.filter((m) => repliesPromised(m, mq.callbacks.unreachableUrl)).length;
-    // As long as the command's own watch would wait: a late reply to a `before` command must not land in it.
     const deadline = firstAt + mq.replyWithinMs + ctx.downWithinMs;
+    const unclaimed = (a: Arrival) => !beforeReplies.has(a) && !answersEarlierCase(a, mq.earlierMessageIds);
     while (beforeReplies.size < owed) {
-      const arrival = await inbox.waitFor(firstAt, (a) => !beforeReplies.has(a), deadline, ctx.signal);
+      const arrival = await inbox.waitFor(firstAt, unclaimed, deadline, ctx.signal);
       if (!arrival) break;
       beforeReplies.add(arrival);
     }
