@@ -1,5 +1,5 @@
 import type { Report } from '../src/results/types.ts';
-import { renderPage } from './html/page-shell.ts';
+import { type PageInput, renderPage } from './html/page-shell.ts';
 import { policySummaryLines } from './render-policy.ts';
 
 const GATE_WORD: Record<number, string> = { 0: 'PASS', 1: 'FAIL', 2: 'NOT RUN', 3: 'INCOMPLETE' };
@@ -10,12 +10,16 @@ const GATE_WORD: Record<number, string> = { 0: 'PASS', 1: 'FAIL', 2: 'NOT RUN', 
  * the browser by `html/report.js`; the page is a pure function of the report.
  */
 export function renderHtml(report: Report): string {
+  return renderPage({ ...reportPage(report), data: report });
+}
+
+/** The report page without its data, for a writer that streams the data into it (write-reports.ts). */
+export function reportPage(report: Report): Omit<PageInput, 'data'> {
   const s = report.summary;
   const gate = GATE_WORD[report.exitCode] ?? `exit ${report.exitCode}`;
   const failing = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'could-not-test');
-  return renderPage({
+  return {
     title: `Conformance report: ${report.suite} · ${report.target} · ${gate}`,
-    data: report,
     dataId: 'report-data',
     script: 'report.js',
     fallback: [
@@ -26,5 +30,5 @@ export function renderHtml(report: Report): string {
       ...failing.map((r) => `${r.verdict.toUpperCase()} ${r.id}: ${r.message}`),
       'Turn on JavaScript to see every case with its evidence; report.json holds the same data.',
     ],
-  });
+  };
 }

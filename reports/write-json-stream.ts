@@ -12,6 +12,22 @@ const STREAM_DEPTH = 3;
  * JSON.stringify never puts a raw newline inside a string, so re-indenting a nested value's text is exact.
  */
 export function writeJsonFile(path: string, value: unknown): void {
+  writeStreamed(path, (emit) => {
+    streamJson(emit, value, true);
+    emit('\n');
+  });
+}
+
+/**
+ * Emits `value` as JSON piece by piece: as JSON.stringify(value, null, 2) when `pretty`, else as
+ * JSON.stringify(value). The pieces joined are byte-identical to that text.
+ */
+export function streamJson(emit: (text: string) => void, value: unknown, pretty: boolean): void {
+  writeValue(emit, prepared(value, ''), 0, pretty ? '' : undefined);
+}
+
+/** Opens `path`, lets `write` emit text, and flushes it in chunks: the whole text never exists at once. */
+export function writeStreamed(path: string, write: (emit: (text: string) => void) => void): void {
   const fd = openSync(path, 'w');
   let pending = '';
   const emit = (text: string) => {
@@ -22,8 +38,7 @@ export function writeJsonFile(path: string, value: unknown): void {
     }
   };
   try {
-    writeValue(emit, prepared(value, ''), 0, '');
-    emit('\n');
+    write(emit);
     writeSync(fd, pending);
   } finally {
     closeSync(fd);
@@ -32,13 +47,20 @@ export function writeJsonFile(path: string, value: unknown): void {
 
 // JSON.stringify's rules, member by member (the caller has applied toJSON): undefined, functions and symbols are left out of
 // objects and written as null in arrays; everything else keeps its key order.
-function writeValue(emit: (text: string) => void, value: unknown, depth: number, indent: string): void {
+// `indent` undefined writes compact JSON (no whitespace), as JSON.stringify(value) does.
+function writeValue(emit: (text: string) => void, value: unknown, depth: number, indent: string | undefined): void {
   if (depth >= STREAM_DEPTH || value === null || typeof value !== 'object') {
+    if (indent === undefined) {
+      emit(JSON.stringify(value));
+      return;
+    }
     const text = JSON.stringify(value, null, 2);
     emit(indent === '' ? text : text.replaceAll('\n', `\n${indent}`));
     return;
   }
-  const inner = `${indent}  `;
+  const inner = indent === undefined ? undefined : `${indent}  `;
+  const open = inner === undefined ? '' : `\n${inner}`;
+  const close = indent === undefined ? '' : `\n${indent}`;
   if (Array.isArray(value)) {
     if (value.length === 0) {
       emit('[]');
@@ -46,23 +68,23 @@ function writeValue(emit: (text: string) => void, value: unknown, depth: number,
     }
     emit('[');
     value.forEach((item, i) => {
-      emit(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      emit(i === 0 ? open : `,${open}`);
       const member = prepared(item, String(i));
       if (omitted(member)) emit('null');
       else writeValue(emit, member, depth + 1, inner);
     });
-    emit(`\n${indent}]`);
+    emit(`${close}]`);
     return;
   }
   let first = true;
   for (const [name, raw] of Object.entries(value)) {
     const member = prepared(raw, name);
     if (omitted(member)) continue;
-    emit(`${first ? '{' : ','}\n${inner}${JSON.stringify(name)}: `);
+    emit(`${first ? '{' : ','}${open}${JSON.stringify(name)}:${inner === undefined ? '' : ' '}`);
     first = false;
     writeValue(emit, member, depth + 1, inner);
   }
-  emit(first ? '{}' : `\n${indent}}`);
+  emit(first ? '{}' : `${close}}`);
 }
 
 function prepared(value: unknown, key: string): unknown {

@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/results/types.ts';
-import { renderHtml } from './render-html.ts';
+import { escapeForScript, pageParts } from './html/page-shell.ts';
+import { reportPage } from './render-html.ts';
 import { renderJunit } from './render-junit.ts';
-import { writeJsonFile } from './write-json-stream.ts';
+import { streamJson, writeJsonFile, writeStreamed } from './write-json-stream.ts';
 
 /** The report formats written to the output folder (console is printed, not written). */
 export const FILE_REPORTERS = ['json', 'junit', 'html'] as const;
@@ -24,7 +25,13 @@ export function writeReports(report: Report, dir: string, reporters: readonly st
   }
   if (reporters.includes('html')) {
     written.html = join(dir, 'report.html');
-    writeFileSync(written.html, renderHtml(report));
+    // Streamed too: the page around the data, the data escaped piece by piece (the same bytes as renderHtml).
+    const { head, tail } = pageParts(reportPage(report));
+    writeStreamed(written.html, (emit) => {
+      emit(head);
+      streamJson((piece) => emit(escapeForScript(piece)), report, false);
+      emit(tail);
+    });
   }
   return written;
 }

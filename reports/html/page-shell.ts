@@ -30,7 +30,12 @@ export function escapeHtml(text: string): string {
  * data (an evidence body holding `</script>` or `<!--`) can end the element early. JSON.parse reads it back unchanged.
  */
 export function embedJson(data: unknown): string {
-  return JSON.stringify(data)
+  return escapeForScript(JSON.stringify(data));
+}
+
+/** The escaping embedJson applies, for any piece of JSON text: each character is replaced alone, so pieces may be escaped one by one. */
+export function escapeForScript(json: string): string {
+  return json
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
@@ -62,6 +67,15 @@ export interface PageInput {
  * anything from any host, even if a report held markup.
  */
 export function renderPage(input: PageInput): string {
+  const { head, tail } = pageParts(input);
+  return `${head}${embedJson(input.data)}${tail}`;
+}
+
+/**
+ * The page around its embedded data: what comes before the JSON and what comes after, so a large report's
+ * data can be streamed between them (see escapeForScript) instead of being held as one string.
+ */
+export function pageParts(input: Omit<PageInput, 'data'>): { head: string; tail: string } {
   const css = mustNotClose(asset('report.css'), 'style', 'report.css');
   const js = mustNotClose(`${asset('common.js')}\n${asset(input.script)}`, 'script', input.script);
   const csp = [
@@ -73,7 +87,7 @@ export function renderPage(input: PageInput): string {
     "base-uri 'none'",
   ].join('; ');
   const fallback = input.fallback.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n');
-  return `<!doctype html>
+  const head = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -88,11 +102,13 @@ export function renderPage(input: PageInput): string {
 <div id="app"><noscript><div class="page"><div class="card">
 ${fallback}
 </div></div></noscript></div>
-<script type="application/json" id="${input.dataId}">${embedJson(input.data)}</script>
+<script type="application/json" id="${input.dataId}">`;
+  const tail = `</script>
 <script>${js}</script>
 </body>
 </html>
 `;
+  return { head, tail };
 }
 
 /** A small page with no script (the report browser's 404 and error pages), in both languages. */

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeJsonFile } from '../../reports/write-json-stream.ts';
+import { renderHtml } from '../../reports/render-html.ts';
+import { streamJson, writeJsonFile } from '../../reports/write-json-stream.ts';
+import { writeReports } from '../../reports/write-reports.ts';
 import { baselineReport, interruptedReport, mixedReport, passingReport } from '../fixtures/reports/sample-reports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sophon-json-stream-'));
@@ -48,5 +50,28 @@ describe('writeJsonFile', () => {
       const { streamed, expected } = roundTrip(report);
       expect(streamed).toBe(expected);
     }
+  });
+});
+
+describe('the streamed writers', () => {
+  it('streamJson in compact mode gives exactly JSON.stringify(value)', () => {
+    for (const value of [mixedReport(), baselineReport(), { a: [1, undefined, { b: '</script>\u2028' }], e: {} }, []]) {
+      let text = '';
+      streamJson(
+        (piece) => {
+          text += piece;
+        },
+        value,
+        false,
+      );
+      expect(text).toBe(JSON.stringify(value));
+    }
+  });
+
+  it('writes report.html byte for byte as renderHtml renders it', () => {
+    const report = mixedReport();
+    const out = join(dir, 'html');
+    writeReports(report, out, ['html']);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toBe(renderHtml(report));
   });
 });
