@@ -413,6 +413,41 @@
     });
   }
 
+  /**
+   * The header every page shares: the app name and the page title, the page's own `nav`, then the
+   * language switch (and a print button where the page is worth printing).
+   */
+  function topbar(title, nav, rerender, { print = false } = {}) {
+    return h(
+      'header',
+      { class: 'topbar' },
+      h(
+        'div',
+        { class: 'topbar-inner' },
+        h(
+          'div',
+          { class: 'topbar-title' },
+          h('span', { class: 'topbar-app', text: t('app.name') }),
+          h('h1', { class: 'topbar-h1', text: title }),
+        ),
+        nav,
+        h(
+          'div',
+          { class: 'topbar-actions controls' },
+          languageButton(rerender),
+          print
+            ? h('button', {
+                type: 'button',
+                class: 'button button-quiet',
+                text: t('app.print'),
+                onclick: () => window.print(),
+              })
+            : null,
+        ),
+      ),
+    );
+  }
+
   /** Parses the JSON a page embeds in `<script type="application/json" id=...>`. */
   function readData(id) {
     const node = document.getElementById(id);
@@ -438,6 +473,7 @@
     formatTime,
     durationBetween,
     languageButton,
+    topbar,
     readData,
     language: () => language,
   };

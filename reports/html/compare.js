@@ -1,7 +1,6 @@
 // The comparison page: draws the RunComparison embedded as <script type="application/json" id="comparison-data">.
 (() => {
-  const { t, h, verdictBadge, gateBadge, formatTime, durationBetween, languageButton, readData } =
-    globalThis.SophonPage;
+  const { t, h, verdictBadge, gateBadge, formatTime, durationBetween, topbar, readData } = globalThis.SophonPage;
 
   const root = document.getElementById('app');
   const data = readData('comparison-data');
@@ -30,37 +29,15 @@
     document.title = `${t('compare.title')}: ${data.a.name} → ${data.b.name}`;
     const evidenceById = new Map(c.changedEvidence.map((e) => [e.id, e]));
     root.replaceChildren(
-      h(
-        'header',
-        { class: 'topbar' },
+      topbar(
+        t('compare.title'),
         h(
-          'div',
-          { class: 'topbar-inner' },
-          h(
-            'div',
-            { class: 'topbar-title' },
-            h('span', { class: 'topbar-app', text: t('app.name') }),
-            h('h1', { class: 'topbar-h1', text: t('compare.title') }),
-          ),
-          h(
-            'nav',
-            { class: 'topbar-nav controls' },
-            data.indexHref
-              ? h('a', { class: 'button-link', href: data.indexHref, text: `← ${t('index.back')}` })
-              : null,
-          ),
-          h(
-            'div',
-            { class: 'topbar-actions controls' },
-            languageButton(render),
-            h('button', {
-              type: 'button',
-              class: 'button button-quiet',
-              text: t('app.print'),
-              onclick: () => window.print(),
-            }),
-          ),
+          'nav',
+          { class: 'topbar-nav controls' },
+          data.indexHref ? h('a', { class: 'button-link', href: data.indexHref, text: `← ${t('index.back')}` }) : null,
         ),
+        render,
+        { print: true },
       ),
       h(
         'main',

@@ -2,7 +2,7 @@
 // and draws the gate, the clause coverage and every case with its evidence. State that a person may
 // want to share (filters, the open case) lives in the URL hash: #verdict=fail&case=http.wipedata.x
 (() => {
-  const { t, h, svg, verdictBadge, gateOf, formatMs, formatTime, durationBetween, languageButton, readData } =
+  const { t, h, svg, verdictBadge, gateOf, formatMs, formatTime, durationBetween, topbar, readData } =
     globalThis.SophonPage;
 
   const VERDICTS = ['pass', 'fail', 'warn', 'not-applicable', 'could-not-test'];
@@ -169,38 +169,14 @@
   }
 
   function pageHeader() {
-    return h(
-      'header',
-      { class: 'topbar' },
-      h(
-        'div',
-        { class: 'topbar-inner' },
-        h(
-          'div',
-          { class: 'topbar-title' },
-          h('span', { class: 'topbar-app', text: t('app.name') }),
-          h('h1', { class: 'topbar-h1', text: t('app.report') }),
-        ),
-        h(
-          'nav',
-          { class: 'topbar-nav controls', 'aria-label': t('app.report') },
-          jumpButton('attention.title', 'attention'),
-          jumpButton('coverage.title', 'coverage'),
-          jumpButton('cases.title', 'cases'),
-        ),
-        h(
-          'div',
-          { class: 'topbar-actions controls' },
-          languageButton(render),
-          h('button', {
-            type: 'button',
-            class: 'button button-quiet',
-            text: t('app.print'),
-            onclick: () => window.print(),
-          }),
-        ),
-      ),
+    const nav = h(
+      'nav',
+      { class: 'topbar-nav controls', 'aria-label': t('app.report') },
+      jumpButton('attention.title', 'attention'),
+      jumpButton('coverage.title', 'coverage'),
+      jumpButton('cases.title', 'cases'),
     );
+    return topbar(t('app.report'), nav, render, { print: true });
   }
 
   function jumpButton(labelKey, sectionId) {

@@ -1,6 +1,6 @@
 // The report browser's front page: draws the RunIndex embedded as <script type="application/json" id="index-data">.
 (() => {
-  const { t, h, gateBadge, formatTime, durationBetween, languageButton, readData } = globalThis.SophonPage;
+  const { t, h, gateBadge, formatTime, durationBetween, topbar, readData } = globalThis.SophonPage;
 
   const root = document.getElementById('app');
   const data = readData('index-data');
@@ -10,22 +10,7 @@
     const readable = runs.filter((r) => !r.error);
     document.title = t('index.title');
     root.replaceChildren(
-      h(
-        'header',
-        { class: 'topbar' },
-        h(
-          'div',
-          { class: 'topbar-inner' },
-          h(
-            'div',
-            { class: 'topbar-title' },
-            h('span', { class: 'topbar-app', text: t('app.name') }),
-            h('h1', { class: 'topbar-h1', text: t('index.title') }),
-          ),
-          h('div', { class: 'topbar-nav' }),
-          h('div', { class: 'topbar-actions controls' }, languageButton(render)),
-        ),
-      ),
+      topbar(t('index.title'), h('div', { class: 'topbar-nav' }), render),
       h(
         'main',
         { class: 'page' },
