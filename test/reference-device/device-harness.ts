@@ -155,28 +155,35 @@ export const DEFAULT_SETTINGS = {
  * Seeds every category: 2 permission groups, 2 identities with a face each, an RTSP camera, a file
  * input (which records one recognition per identity: 2 events), non-default settings.
  */
-export async function seedFixture(device: RunningDevice): Promise<void> {
+export function seedFixture(device: RunningDevice): Promise<void> {
+  return seedWith((command, body) => face(device, command, body));
+}
+
+/** One face-API call however it reaches the device (a socket, or fastify's inject). */
+export type FaceCall = (command: string, body: unknown) => Promise<Record<string, unknown>>;
+
+/** The fixture of seedFixture, through any way of calling the device. */
+export async function seedWith(call: FaceCall): Promise<void> {
   const groups = [];
-  for (const name of ['staff', 'visitors'])
-    groups.push(await face(device, 'createpermission', { permission_name: name }));
+  for (const name of ['staff', 'visitors']) groups.push(await call('createpermission', { permission_name: name }));
   for (const [i, name] of ['alice', 'bob'].entries()) {
-    await face(device, 'createidentity', {
+    await call('createidentity', {
       identity_name: name,
       register_feature: feature(i + 1),
       permission_ids: groups.map((g) => g.permission_id),
     });
   }
-  await face(device, 'addmediadevice', {
+  await call('addmediadevice', {
     media_device_name: 'gate camera',
     media_device_type: 'rtsp',
     media_device_url: 'rtsp://10.0.0.9:554/stream1',
   });
-  await face(device, 'addmediadevice', {
+  await call('addmediadevice', {
     media_device_name: 'face video',
     media_device_type: 'file',
     media_device_url: 'file:///videos/faces.mp4',
   });
-  await face(device, 'setconfigs', { config_dict: SEEDED_SETTINGS });
+  await call('setconfigs', { config_dict: SEEDED_SETTINGS });
 }
 
 /** The device's state as counts and settings, read through its own API. */

@@ -8,7 +8,7 @@ import { registerFaceApi } from '../../reference-device/face-api.ts';
 import { Faults } from '../../reference-device/faults.ts';
 import { Store, type StoreDocument } from '../../reference-device/store.ts';
 import { createVendorServer } from '../../reference-device/vendor-server.ts';
-import { feature, SEEDED_SETTINGS } from '../reference-device/device-harness.ts';
+import { seedWith } from '../reference-device/device-harness.ts';
 
 export interface InjectDevice {
   app: FastifyInstance;
@@ -41,7 +41,8 @@ export async function startInjectDevice(faults: string[] = []): Promise<InjectDe
     },
   });
   await app.ready();
-  await seedThroughApi(app);
+  // The same fixture as the device tests' seedFixture, through inject.
+  await seedWith((command, body) => call(app, command, body));
   const seeded: StoreDocument = structuredClone(store.state);
   return {
     app,
@@ -69,29 +70,4 @@ async function call(app: FastifyInstance, command: string, body: unknown): Promi
   });
   if (response.statusCode !== 200) throw new Error(`${command}: ${response.statusCode} ${response.body}`);
   return response.json() as Record<string, unknown>;
-}
-
-// The same fixture as the device tests' seedFixture: groups, identities with faces, two inputs (the
-// file input records one event per identity), non-default settings.
-async function seedThroughApi(app: FastifyInstance): Promise<void> {
-  const groups = [];
-  for (const name of ['staff', 'visitors']) groups.push(await call(app, 'createpermission', { permission_name: name }));
-  for (const [i, name] of ['alice', 'bob'].entries()) {
-    await call(app, 'createidentity', {
-      identity_name: name,
-      register_feature: feature(i + 1),
-      permission_ids: groups.map((group) => group.permission_id),
-    });
-  }
-  await call(app, 'addmediadevice', {
-    media_device_name: 'gate camera',
-    media_device_type: 'rtsp',
-    media_device_url: 'rtsp://10.0.0.9:554/stream1',
-  });
-  await call(app, 'addmediadevice', {
-    media_device_name: 'face video',
-    media_device_type: 'file',
-    media_device_url: 'file:///videos/faces.mp4',
-  });
-  await call(app, 'setconfigs', { config_dict: SEEDED_SETTINGS });
 }
