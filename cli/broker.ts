@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import amqp from 'amqplib';
+import { deadLetterQueue } from '../reference-device/mq-consumer.ts';
 
 /** The broker used unless told otherwise (the project's CI and dev machines run one here). */
 export const DEFAULT_BROKER = 'amqp://guest:guest@127.0.0.1:5672';
@@ -40,4 +42,20 @@ export async function deleteQueues(url: string, names: string[]): Promise<void> 
   } finally {
     await model.close().catch(() => {});
   }
+}
+
+/** A command queue and an up queue no one else uses: `<prefix>-<random>-commands` / `-replies`. */
+export interface PrivateQueues {
+  commandQueue: string;
+  upQueue: string;
+}
+
+export function privateQueues(prefix: string): PrivateQueues {
+  const tag = randomBytes(4).toString('hex');
+  return { commandQueue: `${prefix}-${tag}-commands`, upQueue: `${prefix}-${tag}-replies` };
+}
+
+/** Deletes a reference device's queues: the two it was given and the dead-letter queue it declared. */
+export function deletePrivateQueues(url: string, queues: PrivateQueues): Promise<void> {
+  return deleteQueues(url, [queues.commandQueue, deadLetterQueue(queues.commandQueue), queues.upQueue]);
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { planCases } from '../src/plan/plan-cases.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
 import { executeRun, type RunSettings } from '../src/run/execute-run.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
-import { deleteQueues } from './broker.ts';
+import { deletePrivateQueues, privateQueues } from './broker.ts';
 import { PROJECT_ROOT, TOOL } from './tool-info.ts';
 
 /** A case whose verdict disagreed with the fault's declaration. */
@@ -186,8 +185,7 @@ export function killMatrixHolds(matrix: KillMatrix): boolean {
 
 async function runOnce(faults: string[], options: KillMatrixOptions): Promise<Report> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-kill-'));
-  const tag = randomBytes(4).toString('hex');
-  const queues = { commandQueue: `sc-kill-${tag}-commands`, upQueue: `sc-kill-${tag}-replies` };
+  const queues = privateQueues('sc-kill');
   const device = await startDevice({
     port: 0,
     systemPort: 0,
@@ -219,8 +217,7 @@ async function runOnce(faults: string[], options: KillMatrixOptions): Promise<Re
   } finally {
     await device.close();
     rmSync(dataDir, { recursive: true, force: true });
-    if (options.broker)
-      await deleteQueues(options.broker, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+    if (options.broker) await deletePrivateQueues(options.broker, queues);
   }
 }
 

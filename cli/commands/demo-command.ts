@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
 import type { AmqpSettings, RunSettings } from '../../src/run/execute-run.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
-import { brokerAnswers, DEFAULT_BROKER, deleteQueues } from '../broker.ts';
+import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../broker.ts';
 import { bundleFromFlags, writeRunBundle } from '../policy-options.ts';
 import { KNOWN_REPORTERS } from '../run-options.ts';
 import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
@@ -47,8 +46,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
   const brokerUrl = values.amqp ?? process.env.SOPHON_AMQP_URL ?? DEFAULT_BROKER;
   const broker = (await brokerAnswers(brokerUrl)) ? brokerUrl : undefined;
   // Queues of our own, so the demo never reads or leaves behind anyone else's messages.
-  const tag = randomBytes(3).toString('hex');
-  const queues = { commandQueue: `sc-demo-${tag}-commands`, upQueue: `sc-demo-${tag}-replies` };
+  const queues = privateQueues('sc-demo');
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-demo-'));
   const device = await startDevice({
     port: 0,
@@ -94,7 +92,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     return report.exitCode;
   } finally {
     await device.close();
-    if (broker) await deleteQueues(broker, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+    if (broker) await deletePrivateQueues(broker, queues);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteQueues } from '../../cli/broker.ts';
+import { deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
@@ -32,8 +31,7 @@ export const TEST_BROKER = process.env.SOPHON_AMQP_URL ?? 'amqp://guest:guest@12
  * given overrides) against it; the queues are deleted afterwards so runs never read each other's replies.
  */
 export async function runMqSuite(faults: string[], overrides: Partial<RunSettings> = {}): Promise<Report> {
-  const tag = randomBytes(4).toString('hex');
-  const queues = { commandQueue: `sc-test-${tag}-commands`, upQueue: `sc-test-${tag}-replies` };
+  const queues = privateQueues('sc-test');
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-test-device-'));
   const device = await startDevice({
     port: 0,
@@ -52,7 +50,7 @@ export async function runMqSuite(faults: string[], overrides: Partial<RunSetting
   } finally {
     await device.close();
     rmSync(dataDir, { recursive: true, force: true });
-    await deleteQueues(TEST_BROKER, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+    await deletePrivateQueues(TEST_BROKER, queues);
   }
 }
 

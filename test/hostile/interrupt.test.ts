@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerAnswers, deleteQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, deleteQueues } from '../../cli/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
 import { BROKER_URL } from './scenarios.ts';
@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await device?.close();
   rmSync(dataDir, { recursive: true, force: true });
-  if (hasBroker) await deleteQueues(BROKER_URL, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+  if (hasBroker) await deletePrivateQueues(BROKER_URL, queues);
 });
 
 function startRun(

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { brokerAnswers, deleteQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues } from '../../cli/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { PROJECT_ROOT } from '../helpers/run-against-device.ts';
@@ -144,8 +144,7 @@ describe('credentials in a run', () => {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(out, { recursive: true, force: true });
       rmSync(root, { recursive: true, force: true });
-      if (hasBroker)
-        await deleteQueues(BROKER_URL, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+      if (hasBroker) await deletePrivateQueues(BROKER_URL, queues);
     }
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deleteQueues } from '../../cli/broker.ts';
+import { deletePrivateQueues, deleteQueues, type PrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import type { CaseResult, Report } from '../../src/results/types.ts';
@@ -322,9 +322,8 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
-function queueNames(): { commandQueue: string; upQueue: string } {
-  const tag = randomBytes(4).toString('hex');
-  return { commandQueue: `sc-hostile-${tag}-commands`, upQueue: `sc-hostile-${tag}-replies` };
+function queueNames(): PrivateQueues {
+  return privateQueues('sc-hostile');
 }
 
 function amqpSettings(
@@ -367,7 +366,7 @@ function mqScenario(kind: string, what: string, action: 'cut' | 'stall'): Scenar
           }
         },
         { url: BROKER_URL, ...queues },
-      ).finally(() => deleteQueues(BROKER_URL, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]));
+      ).finally(() => deletePrivateQueues(BROKER_URL, queues));
     },
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { brokerAnswers, deleteQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues } from '../../cli/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { resolveRunValues } from '../../cli/config/resolve-run-values.ts';
 import { amqpFlags } from '../../cli/run-options.ts';
@@ -313,7 +313,7 @@ describe.skipIf(!hasBroker)('a run with --platform-login against the reference d
       await device.close();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(outDir, { recursive: true, force: true });
-      await deleteQueues(TEST_BROKER, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+      await deletePrivateQueues(TEST_BROKER, queues);
     }
   });
 });
