@@ -294,9 +294,7 @@ function observeReplies(
 
 /** How a reply is tied to a published message, if it is: its echoed message_id, or the AMQP correlation id. */
 function answers(arrival: Arrival, message: Published): ReplyEvidence['matchedBy'] | undefined {
-  const json = arrival.json as { message_id?: unknown; ext_data?: { message_id?: unknown } } | undefined;
-  const echoed = json?.message_id ?? json?.ext_data?.message_id;
-  if (message.messageId !== undefined && echoed === message.messageId) return 'message_id';
+  if (message.messageId !== undefined && echoedId(arrival) === message.messageId) return 'message_id';
   if (message.correlationId !== undefined && arrival.meta.correlationId === message.correlationId)
     return 'correlation_id';
   return undefined;
@@ -312,9 +310,14 @@ function repliesPromised(message: AmqpMessageSpec, unreachableUrl: string): bool
 
 /** A reply echoing a message_id an earlier case published: a straggler that answers that case. */
 function answersEarlierCase(arrival: Arrival, earlier: ReadonlySet<string>): boolean {
-  const json = arrival.json as { message_id?: unknown; ext_data?: { message_id?: unknown } } | undefined;
-  const echoed = json?.message_id ?? json?.ext_data?.message_id;
+  const echoed = echoedId(arrival);
   return typeof echoed === 'string' && earlier.has(echoed);
+}
+
+/** The message_id a reply echoes, at the top level or in ext_data (MQ-7). */
+function echoedId(arrival: Arrival): unknown {
+  const json = arrival.json as { message_id?: unknown; ext_data?: { message_id?: unknown } } | undefined;
+  return json?.message_id ?? json?.ext_data?.message_id;
 }
 
 function answersOneOf(arrival: Arrival, messages: Published[]): boolean {
