@@ -92,7 +92,7 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   }
   const selected = KNOWN_FAULTS.filter((f) => !options.faults || options.faults.includes(f.name)).map((f) => ({
     ...f,
-    expected: [...levels.keys()].filter((id) => f.catches.some((pattern) => matchesId(id, pattern))).sort(),
+    expected: declaredCatches(f.name, [...levels.keys()]),
   }));
   // A fault that declares nothing still runs (and is reported inexact): that is how its catches are found.
   const exercised = selected.filter((f) => f.expected.length > 0 || (f.catches as readonly string[]).length === 0);
@@ -153,6 +153,12 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
     gaps,
     caseClauses,
   };
+}
+
+/** The ids among `caseIds` that a fault declares it must be caught by (its `catches` globs), sorted. */
+export function declaredCatches(fault: string, caseIds: readonly string[]): string[] {
+  const patterns: readonly string[] = KNOWN_FAULTS.find((f) => f.name === fault)?.catches ?? [];
+  return caseIds.filter((id) => patterns.some((pattern) => matchesId(id, pattern))).sort();
 }
 
 /** What one run against a fault shows, judged against the fault's declared catches. */

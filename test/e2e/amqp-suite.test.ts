@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_FAULTS } from '../../reference-device/faults.ts';
-import { matchesId } from '../../src/plan/match-id.ts';
+import { declaredCatches } from '../../cli/kill-matrix.ts';
 import { caughtIds, runMqSuite } from '../helpers/run-against-device.ts';
 
 describe('the MQ suite end to end on the real broker', () => {
@@ -41,11 +40,13 @@ describe('the MQ suite end to end on the real broker', () => {
   it.concurrent.each(broken)(
     'fails exactly the cases that catch $fault',
     async ({ fault, example, says }) => {
-      const declared = KNOWN_FAULTS.find((f) => f.name === fault)?.catches ?? [];
       const report = await runMqSuite([fault]);
-      const expected = report.results.map((r) => r.id).filter((id) => declared.some((p) => matchesId(id, p)));
+      const expected = declaredCatches(
+        fault,
+        report.results.map((r) => r.id),
+      );
       expect(expected).toContain(example);
-      expect(caughtIds(report)).toEqual(expected.sort());
+      expect(caughtIds(report)).toEqual(expected);
       expect(report.exitCode).toBe(1);
       expect(report.results.find((r) => r.id === example)?.message).toMatch(says);
     },

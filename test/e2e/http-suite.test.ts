@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_FAULTS } from '../../reference-device/faults.ts';
-import { matchesId } from '../../src/plan/match-id.ts';
+import { declaredCatches } from '../../cli/kill-matrix.ts';
 import { caughtIds, runSuiteAgainst, withDevice } from '../helpers/run-against-device.ts';
 
 describe('the HTTP suite end to end against the reference device', () => {
@@ -34,11 +33,13 @@ describe('the HTTP suite end to end against the reference device', () => {
     },
   ];
   it.concurrent.each(broken)('fails exactly the cases that catch $fault', async ({ fault, says }) => {
-    const declared = KNOWN_FAULTS.find((f) => f.name === fault)?.catches ?? [];
     const report = await withDevice([fault], (device) => runSuiteAgainst(device));
-    const expected = report.results.map((r) => r.id).filter((id) => declared.some((p) => matchesId(id, p)));
+    const expected = declaredCatches(
+      fault,
+      report.results.map((r) => r.id),
+    );
     expect(expected.length).toBeGreaterThan(0);
-    expect(caughtIds(report)).toEqual(expected.sort());
+    expect(caughtIds(report)).toEqual(expected);
     expect(report.exitCode).toBe(1);
     for (const result of report.results.filter((r) => r.verdict === 'fail')) {
       expect(result.message, result.id).toMatch(says);
