@@ -406,6 +406,12 @@ export const KNOWN_FAULTS = [
       "An MQ wipedata command with a true flag beside an invalid one deletes the valid flag's data, then replies INVALID_ARGUMENTS.",
   },
   {
+    name: 'mq-message-key-loose',
+    catches: ['amqp.wipedata.message-key.unknown', 'amqp.wipedata.message-key.wrong-case'],
+    description:
+      'message_key is matched case-insensitively and by prefix: "WipeData" and "wipedatas" are executed as wipedata.',
+  },
+  {
     name: 'mq-unreachable-notify-stops-consumer',
     catches: ['amqp.wipedata.notify-path.unreachable-then-valid', 'amqp.wipedata.reboot.consumer-back'],
     description:

@@ -87,7 +87,7 @@ export function readMqCommand(content: Uint8Array, faults: Faults): MqCommand {
     if (!(hasFlags && faults.has('mq-wipes-without-message-key'))) {
       return refuse(new VendorError('MISSING_ARGUMENTS', 'missing message_key'));
     }
-  } else if (messageKeyValue !== WIPEDATA) {
+  } else if (messageKeyValue !== WIPEDATA && !looselyWipedata(messageKeyValue, faults)) {
     const shown = JSON.stringify(messageKeyValue).slice(0, 100);
     return refuse(new VendorError('INVALID_ARGUMENTS', `unknown message_key ${shown} (expected "${WIPEDATA}")`));
   }
@@ -241,4 +241,9 @@ export function replyTarget(notifyPath: string | undefined): ReplyTarget {
     return { kind: 'unresolvable', notifyPath, reason: `not an http(s) URL (${url.protocol})` };
   }
   return { kind: 'callback', url: url.toString() };
+}
+
+// Fault mq-message-key-loose: a firmware that lower-cases the key and dispatches on its prefix.
+function looselyWipedata(key: unknown, faults: Faults): boolean {
+  return faults.has('mq-message-key-loose') && typeof key === 'string' && key.toLowerCase().startsWith(WIPEDATA);
 }

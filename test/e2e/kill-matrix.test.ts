@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killMatrixCommand } from '../../cli/commands/kill-matrix-command.ts';
-import type { KillMatrix } from '../../cli/kill-matrix.ts';
+import { declaredCatches, type KillMatrix } from '../../cli/kill-matrix.ts';
 import { KNOWN_FAULTS } from '../../reference-device/faults.ts';
 import { TEST_BROKER } from '../helpers/run-against-device.ts';
 
@@ -69,6 +69,12 @@ describe('the kill matrix', () => {
     expect(matrix.clean).toMatchObject({ runs: 5, fails: 0, warns: 0 });
     expect(matrix.clean.failedCases.flat()).toEqual([]);
     expect(matrix.clean.couldNotTest.flat()).toEqual([]);
+  });
+
+  it('gives every case of the suite a fault that it must catch, so every case is shown able to fail', () => {
+    const ids = Object.keys(matrix.caseClauses);
+    const declared = new Set(KNOWN_FAULTS.flatMap((f) => declaredCatches(f.name, ids)));
+    expect(ids.filter((id) => !declared.has(id))).toEqual([]);
   });
 
   it('leaves no MUST clause without a fault that breaks it', () => {

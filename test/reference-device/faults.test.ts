@@ -69,6 +69,7 @@ describe('the fault registry', () => {
         'mq-reply-late',
         'mq-wipes-without-message-key',
         'mq-bad-flag-partial-wipe',
+        'mq-message-key-loose',
         'mq-unreachable-notify-stops-consumer',
       ].sort(),
     );
