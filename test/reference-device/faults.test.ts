@@ -19,7 +19,7 @@ afterEach(stopTestDevices);
 
 const USERS_GONE = { identities: 0, faces: 0, permissions: 0, mediaDevices: 0 };
 
-async function seeded(fault: string, options: { bootMs?: number } = {}): Promise<TestDevice> {
+async function seeded(fault: string, options: { bootMs?: number; rebootDelayMs?: number } = {}): Promise<TestDevice> {
   const device = await startTestDevice({ faults: [fault], ...options });
   await seedFixture(device);
   return device;
@@ -198,7 +198,8 @@ describe('each fault does what its name says', () => {
   });
 
   it('wipe-not-persisted: gone until the reboot, back after it', async () => {
-    const device = await seeded('wipe-not-persisted', { bootMs: 150 });
+    // The state is read between the answer and the reboot: give that read time before the device goes down.
+    const device = await seeded('wipe-not-persisted', { bootMs: 150, rebootDelayMs: 500 });
     expect((await wipe(device, { events: true })).json).toEqual({ result: true });
     expect((await readState(device)).events).toBe(0);
     await device.waitFor('ready', 2);
