@@ -28,7 +28,7 @@ export interface FaultRow {
   expectedCases: string[];
   /** Cases that did not pass against the fault: fail, or warn for a SHOULD case. */
   caughtBy: string[];
-  /** The MUST cases among caughtBy: the ones that stop a release. */
+  /** The MUST cases among caughtBy that failed: the ones that stop a release (a warn never does). */
   caughtByMust: string[];
   /** Cases that could not be tested in this fault's run (a precondition the fault broke). */
   couldNotTest: string[];
@@ -162,14 +162,15 @@ export function declaredCatches(fault: string, caseIds: readonly string[]): stri
 }
 
 /** What one run against a fault shows, judged against the fault's declared catches. */
-function judgeFaultRun(
+export function judgeFaultRun(
   report: Report,
   expected: readonly string[],
   grade: 'MUST' | 'SHOULD',
   levels: ReadonlyMap<string, string>,
 ): Pick<FaultRow, 'caughtBy' | 'caughtByMust' | 'couldNotTest' | 'exact' | 'mismatches'> {
   const caughtBy = caught(report.results);
-  const caughtByMust = caughtBy.filter((id) => levels.get(id) === 'MUST');
+  const failed = new Set(ids(report.results, 'fail'));
+  const caughtByMust = caughtBy.filter((id) => levels.get(id) === 'MUST' && failed.has(id));
   return {
     caughtBy,
     caughtByMust,

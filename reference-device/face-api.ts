@@ -6,7 +6,7 @@ import { addMediaDevice, getMediaDevices } from './media-devices.ts';
 import { createPermission, getPermissions } from './permissions.ts';
 import { getEvents } from './recognition.ts';
 import { contentTypeGuard, jsonObjectBody } from './request-guards.ts';
-import { getConfigs, setConfigs } from './settings.ts';
+import { defaultSettings, getConfigs, setConfigs } from './settings.ts';
 import { answeredWithError, sendJson } from './vendor-error.ts';
 import { handleWipe } from './wipe.ts';
 
@@ -47,6 +47,16 @@ export function registerFaceApi(app: FastifyInstance, ctx: DeviceContext): void 
     app.post(`${FACE_API}/${name}`, { onRequest }, async (request, reply) => {
       const result = await command(ctx, jsonObjectBody(request));
       return sendJson(reply, 200, result);
+    });
+  }
+  // Fault error-resets-settings: a firmware whose error path reloads the factory configuration.
+  if (ctx.faults.has('error-resets-settings')) {
+    app.addHook('onSend', async (request) => {
+      if (answeredWithError.has(request) && request.url.split('?', 1)[0] === WIPE_PATH) {
+        await ctx.store.commit((doc) => {
+          doc.settings = defaultSettings();
+        });
+      }
     });
   }
   // Fault reboots-after-error: a firmware whose error path also runs the post-wipe restart.

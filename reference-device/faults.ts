@@ -196,6 +196,22 @@ export const KNOWN_FAULTS = [
     description: 'A failed wipedata request (any error answer on the wipedata path) reboots the device.',
   },
   {
+    name: 'error-resets-settings',
+    catches: [
+      'http.wipedata.arguments.*',
+      'http.wipedata.body.*',
+      'http.wipedata.content-type.application-jsonx',
+      'http.wipedata.content-type.form-urlencoded',
+      'http.wipedata.content-type.missing',
+      'http.wipedata.content-type.multipart',
+      'http.wipedata.content-type.text-json',
+      'http.wipedata.content-type.text-plain',
+      'http.wipedata.method.*',
+    ],
+    description:
+      'A failed wipedata request (any error answer on the wipedata path) resets the smart settings to their defaults.',
+  },
+  {
     name: 'partial-wipe-on-error',
     catches: ['http.wipedata.arguments.valid-beside-invalid'],
     description:
@@ -359,10 +375,18 @@ export const KNOWN_FAULTS = [
       'amqp.wipedata.malformed.*',
       'amqp.wipedata.notify-path.*',
       'amqp.wipedata.reboot.consumer-back',
-      'amqp.wipedata.reply.*',
+      'amqp.wipedata.reply.license-key-stable',
+      'amqp.wipedata.reply.notify-path-wipe',
     ],
     description:
       'After an MQ message that is not JSON (bad syntax, empty, not UTF-8) the consumer stops consuming until the next reboot.',
+  },
+  {
+    name: 'mq-reply-without-message-id',
+    grade: 'SHOULD',
+    catches: ['amqp.wipedata.flags.users', 'amqp.wipedata.reply.message-id-echoed'],
+    description:
+      "MQ replies carry only the documented fields: the command's message_id is echoed neither at the top level nor in ext_data.",
   },
   {
     name: 'mq-duplicate-executed-twice',

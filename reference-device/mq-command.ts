@@ -207,14 +207,16 @@ function envelope(
   messageId: string | undefined,
 ): MqReply {
   const key = messageKey === WIPEDATA && ctx.faults.has('mq-wrong-message-key') ? 'wipeData' : messageKey;
+  // Fault mq-reply-without-message-id: a firmware that sends the documented reply fields and nothing more.
+  const echoed = ctx.faults.has('mq-reply-without-message-id') ? undefined : messageId;
   return {
     result,
     code,
     message,
     mq_license_key: ctx.faults.has('mq-empty-license-key') ? '' : ctx.licenseKey,
     message_key: key,
-    ...(messageId === undefined ? {} : { message_id: messageId }),
-    ext_data: messageId === undefined ? {} : { message_id: messageId },
+    ...(echoed === undefined ? {} : { message_id: echoed }),
+    ext_data: echoed === undefined ? {} : { message_id: echoed },
   };
 }
 

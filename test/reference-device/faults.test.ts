@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KNOWN_FAULTS } from '../../reference-device/start-device.ts';
 import {
+  DEFAULT_SETTINGS,
   EMPTY_STATE,
   FAST,
   quiet,
@@ -50,6 +51,7 @@ describe('the fault registry', () => {
         'wipe-not-persisted',
         'reboots-after-error',
         'partial-wipe-on-error',
+        'error-resets-settings',
         'users-keeps-media-devices',
         'message-not-naming-missing',
         'false-flag-wipes',
@@ -65,6 +67,7 @@ describe('the fault registry', () => {
         'mq-license-key-changes-on-reboot',
         'mq-consumer-dies-on-poison',
         'mq-duplicate-executed-twice',
+        'mq-reply-without-message-id',
         'mq-reply-after-reboot',
         'mq-reply-late',
         'mq-wipes-without-message-key',
@@ -211,6 +214,14 @@ describe('each fault does what its name says', () => {
     expect((await wipe(device, { users: 'yes' })).status).toBe(400);
     await device.waitFor('ready', 2);
     expect(await readState(device)).toEqual(SEEDED_STATE);
+  });
+
+  it('error-resets-settings: a refused wipedata request resets the settings, deletes nothing, no reboot', async () => {
+    const device = await seeded('error-resets-settings');
+    const answer = await wipe(device, { users: 'yes' });
+    expect(answer.status).toBe(400);
+    expect(await rebootedWithinWindow(device)).toBe(false);
+    expect(await readState(device)).toEqual({ ...SEEDED_STATE, settings: { ...DEFAULT_SETTINGS } });
   });
 
   it('partial-wipe-on-error: the valid flag is applied, then INVALID_ARGUMENTS, no reboot', async () => {

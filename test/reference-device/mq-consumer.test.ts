@@ -508,6 +508,14 @@ describe('MQ faults show their defect', () => {
     });
   });
 
+  it('mq-reply-without-message-id: the reply echoes no message_id, at the top or in ext_data', async () => {
+    const { mq } = await seededMq(['mq-reply-without-message-id']);
+    const reply = await mq.roundTrip({ message_key: 'wipedata', message_id: 'm-1', users: 'probe' });
+    expect(reply.json).toMatchObject({ result: false, code: 'INVALID_ARGUMENTS' });
+    expect(reply.json).not.toHaveProperty('message_id');
+    expect(reply.json.ext_data).toEqual({});
+  });
+
   it('mq-license-key-changes-on-reboot: each boot replies with another key', async () => {
     const { device, mq } = await seededMq(['mq-license-key-changes-on-reboot']);
     const first = await mq.roundTrip({ message_key: 'wipedata', events: true });
