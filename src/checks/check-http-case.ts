@@ -34,13 +34,30 @@ function checkBlock(block: HttpShouldSpec, seen: HttpObservation, level: Level, 
   // Without an answer, what the device did instead (went down?) is the story; the answer checks follow.
   const rebootFirst = !seen.reboot.answered;
   if (rebootFirst && block.reboot !== undefined) checks.push(checkReboot(block.reboot, seen.reboot, level));
+  checks.push(...answerChecks(block, view, level, profile));
+  if (!rebootFirst && block.reboot !== undefined) checks.push(checkReboot(block.reboot, seen.reboot, level));
+  if (block.state !== undefined) checks.push(...checkState(block.state, seen.state, seen.settingDefaults, level));
+  return checks;
+}
+
+/** The checks of the answer itself: status, error envelope, content type, body. */
+function answerChecks(block: HttpShouldSpec, view: ResponseView, level: Level, profile: Profile): CheckOutcome[] {
+  const checks: CheckOutcome[] = [];
   if (block.status !== undefined) checks.push(checkStatus(view, block.status, level));
   if (block.error !== undefined) checks.push(...checkError(view, block.error, level, profile));
   if (block.contentType !== undefined && view.exchange.status !== undefined) {
     checks.push(checkContentType(view, block.contentType, level));
   }
   if (block.body !== undefined) checks.push(...checkBody(view, block.body, level));
-  if (!rebootFirst && block.reboot !== undefined) checks.push(checkReboot(block.reboot, seen.reboot, level));
-  if (block.state !== undefined) checks.push(...checkState(block.state, seen.state, seen.settingDefaults, level));
   return checks;
+}
+
+/**
+ * The outcomes of an expectation the answer alone leaves possible: those none of whose answer checks fails
+ * (judged at MUST, whatever the case's level). When none fits, all of them, as the judging will say.
+ */
+export function outcomesFitting(expect: HttpExpectSpec, view: ResponseView, profile: Profile): HttpShouldSpec[] {
+  const all = 'oneOf' in expect ? expect.oneOf : [expect];
+  const fitting = all.filter((o) => answerChecks(o, view, 'MUST', profile).every((c) => c.result !== 'fail'));
+  return fitting.length > 0 ? fitting : all;
 }

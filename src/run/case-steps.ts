@@ -1,7 +1,7 @@
 import { couldNotTest } from '../results/fold-verdict.ts';
 import type { Evidence, RebootTimeline, StateEvidence, Verdict } from '../results/types.ts';
 import { sendHttp } from '../transports/http-transport.ts';
-import { isEmpty, PreconditionError, readState, seedState } from './prepare-state.ts';
+import { findSeeded, isEmpty, PreconditionError, readState, seedState } from './prepare-state.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -21,11 +21,13 @@ export function note(evidence: Evidence, text: string): void {
 /**
  * The steps every case starts with: the device is ready, and the state the case is `given` is
  * established and read back. Returns the state evidence, or the could-not-test run that ends the case.
+ * A case that `shares` the device with others finds the seeded state in place instead of seeding it.
  */
 export async function establishGiven(
   given: 'seeded' | 'empty' | undefined,
   ctx: RunContext,
   evidence: Evidence,
+  shares = false,
 ): Promise<{ state: StateEvidence | undefined } | { stop: CaseRun }> {
   // Once the device has been gone for a whole up window, each later case looks once instead of
   // waiting the window again: a device that never came back must not stretch the run by hours.
@@ -46,7 +48,15 @@ export async function establishGiven(
       if (!isEmpty(before)) throw new PreconditionError('the device still holds data after a clean wipe');
       return { state: { before } };
     }
-    return { state: await seedState(adapter, signal) };
+    ctx.unseedable ??= new Set();
+    if (shares) {
+      const state = await findSeeded(adapter, signal, ctx.unseedable);
+      note(evidence, 'the device was shared with other cases: the state seeded before them was found in place');
+      return { state };
+    }
+    const state = await seedState(adapter, signal);
+    for (const c of state.unseedable ?? []) ctx.unseedable.add(c);
+    return { state };
   } catch (error) {
     if (error instanceof PreconditionError) return { stop: { verdict: couldNotTest('seed', error.message), evidence } };
     throw error;
@@ -83,9 +93,10 @@ async function wipeClean(ctx: RunContext, evidence: Evidence): Promise<void> {
     { timeoutMs: ctx.requestTimeoutMs, origin, signal: ctx.signal },
   );
   note(evidence, `precondition: wiped clean with {"all":true} → ${exchange.status ?? exchange.error}`);
-  if (exchange.status !== 200) {
-    throw new PreconditionError(`the clean wipe was not accepted (${exchange.status ?? exchange.error})`);
-  }
+  const refused = exchange.status !== undefined && exchange.status !== 200;
+  if (refused) throw new PreconditionError(`the clean wipe was not accepted (${exchange.status})`);
+  // Without an answer the device may be rebooting (it dropped the connection to do so): the case is over,
+  // but the device is let come back first, or the next case would find it going down under its seeding.
   const timeline = await watchReboot({
     target: ctx.target,
     downWithinMs: ctx.downWithinMs,
@@ -100,5 +111,8 @@ async function wipeClean(ctx: RunContext, evidence: Evidence): Promise<void> {
   }
   if (!(await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal))) {
     throw new PreconditionError('the device was not ready after the clean wipe');
+  }
+  if (exchange.status === undefined) {
+    throw new PreconditionError(`the clean wipe was not answered (${exchange.error}); the device ${timeline.outcome}`);
   }
 }

@@ -5,26 +5,40 @@ import type { RunContext } from './run-context.ts';
 /** How many cases that leave the device alone may be in flight together, unless the run says otherwise. */
 export const DEFAULT_CASE_CONCURRENCY = 4;
 
-/** Runs one planned case; undefined when the run was stopped before it finished. */
-export type RunOneCase = (c: LoadedCase) => Promise<CaseResult | undefined>;
+/** Runs one planned case (`shares`: other cases use the device meanwhile); undefined when the run was stopped. */
+export type RunOneCase = (c: LoadedCase, shares: boolean) => Promise<CaseResult | undefined>;
 
 // A concurrent verdict other than these may have been caused by a neighbour (a faulty device that wipes or
 // reboots on an error disturbs every case in flight), so it is only kept once the case gives it alone.
 const CONFIRMED_ALONE = new Set<CaseResult['verdict']>(['fail', 'warn', 'could-not-test']);
 
+function outcomes(c: LoadedCase) {
+  const { expect } = c.spec;
+  return 'oneOf' in expect ? expect.oneOf : [expect];
+}
+
+// `ordered`: the case is about what the cases before it did (the license key after their reboots), so it
+// keeps its place in the plan.
+const RUNS_ALONE_TAGS = new Set(['destructive', 'reboot', 'ordered']);
+
 /**
- * Whether a case may run beside others: an HTTP case not tagged destructive or reboot, that does not wipe
- * the device clean first, and none of whose outcomes lets the device reboot. Such a case deletes nothing
- * and keeps the device up on a healthy device, so several can share it; every other case has it alone.
- * MQ cases always run alone: replies are matched on one shared up queue, partly by timing (MQ-7).
+ * Whether a case may run beside others: not tagged destructive, reboot or ordered, not wiping the device clean
+ * first, not publishing a command twice (which re-seeds between), and no outcome that requires a reboot.
+ * Such a case deletes nothing on a healthy device, so several can share it. A case that merely allows a
+ * reboot (`reboot: any`) is one: a device that does reboot for it disturbs the cases in flight, which are
+ * then run again alone (runGrouped), so the price of that device's choice is time, never a wrong verdict.
  */
 export function runsAlongside(c: LoadedCase): boolean {
-  if (c.transport !== 'http') return false;
   const { spec } = c;
-  if ((spec.tags ?? []).some((t) => t === 'destructive' || t === 'reboot')) return false;
+  if ((spec.tags ?? []).some((t) => RUNS_ALONE_TAGS.has(t))) return false;
   if (spec.given === 'empty') return false;
-  const outcomes = 'oneOf' in spec.expect ? spec.expect.oneOf : [spec.expect];
-  return outcomes.every((o) => o.reboot !== 'required' && o.reboot !== 'any');
+  if (c.transport === 'amqp' && c.spec.send.duplicate) return false;
+  return outcomes(c).every((o) => o.reboot !== 'required');
+}
+
+/** A case that may reboot is watched for a whole down window when the device stays up: the longest to run. */
+function watchesDownWindow(c: LoadedCase): boolean {
+  return outcomes(c).some((o) => o.reboot === 'any');
 }
 
 /**
@@ -48,13 +62,38 @@ export function groupCases(cases: readonly LoadedCase[]): number[][] {
 }
 
 /**
+ * How the cases sharing the device run: MQ cases in a lane of their own, one at a time (their replies are
+ * matched on one shared up queue, partly by timing: MQ-7), beside the HTTP cases, up to `concurrency` in
+ * flight in all. In each lane the cases watched for a whole down window start first, so the long watches
+ * overlap each other and the short cases fill in around them.
+ */
+export function laneCases(
+  positions: readonly number[],
+  cases: readonly LoadedCase[],
+  concurrency: number,
+): { positions: number[]; width: number }[] {
+  if (concurrency <= 1) return [{ positions: [...positions], width: 1 }];
+  const longFirst = (list: number[]) => [
+    ...list.filter((i) => watchesDownWindow(cases[i] as LoadedCase)),
+    ...list.filter((i) => !watchesDownWindow(cases[i] as LoadedCase)),
+  ];
+  const mq = longFirst(positions.filter((i) => cases[i]?.transport === 'amqp'));
+  const http = longFirst(positions.filter((i) => cases[i]?.transport === 'http'));
+  const lanes: { positions: number[]; width: number }[] = [];
+  if (mq.length > 0) lanes.push({ positions: mq, width: 1 });
+  if (http.length > 0) lanes.push({ positions: http, width: Math.max(1, concurrency - lanes.length) });
+  return lanes;
+}
+
+/**
  * Runs the plan: destructive cases one at a time, the cases that leave the device alone with up to
- * `concurrency` in flight. The first of those runs alone: it seeds every empty category, so the others
- * find the data in place and change nothing but settings (to the same values) — one case's seeding never
- * lands between another's before and after reads. Their quiet windows (the device must stay up) overlap,
- * which is where the time goes. A non-pass verdict given alongside others is confirmed by running the case
- * again alone, and that run is the one reported (its evidence notes the first). Results are reported in plan
- * order, each as soon as every case before it has ended.
+ * `concurrency` in flight (laneCases). The first of those runs alone and seeds every empty category; the
+ * others share the device and only check that the seeded state is still in place (prepare-state.ts
+ * findSeeded), so no case's seeding lands between another's request and its reading of the state. Their
+ * quiet windows (the device must stay up) overlap, which is where the time goes. A non-pass verdict given
+ * alongside others is confirmed by running the case again alone, and that run is the one reported (its
+ * evidence notes the first). Results are reported in plan order, each as soon as every case before it has
+ * ended.
  */
 export async function runGrouped(
   cases: readonly LoadedCase[],
@@ -76,23 +115,27 @@ export async function runGrouped(
     if (ctx.signal.aborted || stopped) break;
     const [first, ...rest] = group;
     if (first === undefined) continue;
-    settle(first, await runOne(cases[first] as LoadedCase));
+    settle(first, await runOne(cases[first] as LoadedCase, false));
     if (rest.length === 0 || stopped) continue;
     const alongside: { at: number; result: CaseResult }[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < rest.length && !ctx.signal.aborted && !stopped) {
-        const at = rest[next++] as number;
-        const result = await runOne(cases[at] as LoadedCase);
-        if (concurrency > 1 && result && CONFIRMED_ALONE.has(result.verdict)) alongside.push({ at, result });
+    const shares = concurrency > 1;
+    const lane = async (queue: number[]) => {
+      while (queue.length > 0 && !ctx.signal.aborted && !stopped) {
+        const at = queue.shift() as number;
+        const result = await runOne(cases[at] as LoadedCase, shares);
+        if (shares && result && CONFIRMED_ALONE.has(result.verdict)) alongside.push({ at, result });
         else settle(at, result);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, rest.length)) }, worker));
+    await Promise.all(
+      laneCases(rest, cases, concurrency).flatMap(({ positions, width }) =>
+        Array.from({ length: width }, () => lane(positions)),
+      ),
+    );
     alongside.sort((a, b) => a.at - b.at);
     for (const { at, result } of alongside) {
       if (ctx.signal.aborted || stopped) break;
-      const alone = await runOne(cases[at] as LoadedCase);
+      const alone = await runOne(cases[at] as LoadedCase, false);
       if (alone) {
         const first = `alongside other cases this case was ${result.verdict}${result.message ? ` (${result.message})` : ''}; run again alone, which is the run reported`;
         alone.evidence.notes = [...(alone.evidence.notes ?? []), first];

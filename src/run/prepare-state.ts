@@ -29,16 +29,44 @@ export async function seedState(adapter: StateAdapter, signal: AbortSignal): Pro
       throw new PreconditionError(`seeded ${c}, but reading back shows none: the device did not keep the seed`);
     }
   }
-  const atDefaults = Object.keys(adapter.settingDefaults).every(
-    (key) => String(adapter.settingDefaults[key]) === String(before.settings[key]),
-  );
-  if (seedable.includes('settings') && atDefaults) {
+  if (seedable.includes('settings') && atDefaults(adapter, before)) {
     throw new PreconditionError('set non-default smart settings, but reading back shows the defaults');
   }
   const notSeedable = [...wanted.filter((c) => !adapter.seedable.has(c)), ...unseedable].filter(
     (c) => c === 'settings' || before[c as Exclude<StateCategory, 'settings'>].count === 0,
   );
   return { seeded: seedable.filter((c) => !unseedable.includes(c)), unseedable: notSeedable, before };
+}
+
+/**
+ * `given: seeded` for a case that shares the device with others (concurrent-cases.ts): the state a case run
+ * alone seeded before them is read and must still be in place; nothing is written. A neighbour that seeded
+ * could put back what a faulty device deleted (or settings it reset) between another case's request and its
+ * reading of the state, and so hide the fault. `unseedable` are the categories seeding could not fill earlier
+ * in the run: their being empty is no sign of a change.
+ */
+export async function findSeeded(
+  adapter: StateAdapter,
+  signal: AbortSignal,
+  unseedable: ReadonlySet<StateCategory>,
+): Promise<StateEvidence> {
+  const before = await guarded(() => adapter.read(signal), 'read the state seeded before');
+  const empty = COUNTED.filter((c) => before[c].count === 0);
+  const gone: string[] = empty.filter((c) => adapter.seedable.has(c) && !unseedable.has(c));
+  if (adapter.seedable.has('settings') && atDefaults(adapter, before)) gone.push('settings at their defaults');
+  if (gone.length > 0) {
+    throw new PreconditionError(
+      `the state seeded for the cases that share the device was changed (${gone.join(', ')}): a case run beside this one changed it`,
+    );
+  }
+  const notSeedable: StateCategory[] = adapter.seedable.has('settings') ? empty : [...empty, 'settings'];
+  return { seeded: [], unseedable: notSeedable, before };
+}
+
+function atDefaults(adapter: StateAdapter, snapshot: StateSnapshot): boolean {
+  return Object.keys(adapter.settingDefaults).every(
+    (key) => String(adapter.settingDefaults[key]) === String(snapshot.settings[key]),
+  );
 }
 
 /** Reads state, turning the adapter's failure into a precondition failure. */

@@ -26,7 +26,7 @@ interface Published {
  * with a fresh seed between), then the reply on the expected channel, nothing on the other, the
  * reboot and the state.
  */
-export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<CaseRun> {
+export async function runAmqpCase(spec: AmqpCase, ctx: RunContext, shares = false): Promise<CaseRun> {
   const evidence: Evidence = {};
   const mq = ctx.amqp;
   if (!mq) {
@@ -42,7 +42,7 @@ export async function runAmqpCase(spec: AmqpCase, ctx: RunContext): Promise<Case
   let run: CaseRun;
   const ids: string[] = [];
   try {
-    run = await observeAmqpCase(spec, ctx, mq, evidence, ids);
+    run = await observeAmqpCase(spec, ctx, mq, evidence, ids, shares);
   } catch (error) {
     const message = `the MQ channel failed: ${(error as Error).message}`;
     note(evidence, message);
@@ -75,8 +75,9 @@ async function observeAmqpCase(
   mq: AmqpContext,
   evidence: Evidence,
   pendingIds: string[],
+  shares: boolean,
 ): Promise<CaseRun> {
-  const given = await establishGiven(spec.given, ctx, evidence);
+  const given = await establishGiven(spec.given, ctx, evidence, shares);
   if ('stop' in given) return given.stop;
   let state = given.state;
 

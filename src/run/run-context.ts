@@ -1,4 +1,4 @@
-import type { Profile } from '../results/types.ts';
+import type { Profile, StateCategory } from '../results/types.ts';
 import type { StateAdapter } from '../state/state-adapter.ts';
 import type { AmqpSession } from '../transports/amqp-transport.ts';
 import type { CallbackReceiver } from '../transports/callback-receiver.ts';
@@ -40,6 +40,8 @@ export interface RunContext {
   amqp: AmqpContext | undefined;
   /** Set when the device was not ready for a whole up window before a case; cleared when it answers again. */
   deviceLostSince?: string | undefined;
+  /** Categories seeding could not fill earlier in the run (no records, say): a shared case finding them empty is no sign of a change. */
+  unseedable?: Set<StateCategory> | undefined;
   /** Unique per run: names seeded items, so runs never mistake each other's data. */
   runTag: string;
   /** Cases that leave the device alone in flight together (concurrent-cases.ts); 1 = one at a time. Default 4. */

@@ -1,9 +1,9 @@
-import { checkHttpCase } from '../checks/check-http-case.ts';
+import { checkHttpCase, outcomesFitting } from '../checks/check-http-case.ts';
 import { viewResponse } from '../checks/check-response.ts';
 import { foldVerdict } from '../results/fold-verdict.ts';
 import type { Evidence } from '../results/types.ts';
 import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schema.ts';
-import { type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
+import { type HttpExchange, type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
 import { type CaseRun, establishGiven, note, readStateAfter, WIPEDATA_PATH } from './case-steps.ts';
 import { readUptime, watchReboot } from './reboot-watcher.ts';
 import { curlFor } from './reproduce.ts';
@@ -30,12 +30,15 @@ export function buildHttpRequest(send: HttpSendSpec, target: string): HttpReques
   };
 }
 
-/** Runs one HTTP case: precondition, the request (never retried), reboot watch, state after, checks. */
-export async function runHttpCase(spec: HttpCase, ctx: RunContext): Promise<CaseRun> {
+/**
+ * Runs one HTTP case: precondition, the request (never retried), reboot watch, state after, checks.
+ * `shares`: other cases use the device meanwhile (concurrent-cases.ts), so the state is found, not seeded.
+ */
+export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = false): Promise<CaseRun> {
   const origin = performance.now();
   const evidence: Evidence = {};
   const { adapter, signal } = ctx;
-  const given = await establishGiven(spec.given, ctx, evidence);
+  const given = await establishGiven(spec.given, ctx, evidence, shares);
   if ('stop' in given) return given.stop;
   const { state } = given;
 
@@ -56,7 +59,7 @@ export async function runHttpCase(spec: HttpCase, ctx: RunContext): Promise<Case
     systemUrl: ctx.systemUrl,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
-    watchMs: mayReboot(spec.expect) ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs),
+    watchMs: mayReboot(spec.expect, exchange, ctx) ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs),
     probeIntervalMs: ctx.probeIntervalMs,
     since: exchange.completedAt,
     uptimeBefore,
@@ -99,7 +102,12 @@ function mentionsState(expect: HttpExpectSpec): boolean {
 }
 
 // Only a case that may reboot is watched for the whole down window; one that must stay up is watched
-// for the quiet window, which keeps a suite of negative cases fast on real hardware.
-function mayReboot(expect: HttpExpectSpec): boolean {
-  return outcomesOf(expect).some((o) => o.reboot === 'required' || o.reboot === 'any');
+// for the quiet window, which keeps a suite of negative cases fast on real hardware. Of a `oneOf`, only the
+// outcomes the answer still fits count: a device that refused a request it could have accepted has chosen
+// an outcome that stays up, and gets the quiet window every refused request gets. With no answer at all
+// (the connection dropped), the device may be going down: every outcome counts.
+function mayReboot(expect: HttpExpectSpec, exchange: HttpExchange, ctx: RunContext): boolean {
+  const outcomes =
+    exchange.status === undefined ? outcomesOf(expect) : outcomesFitting(expect, viewResponse(exchange), ctx.profile);
+  return outcomes.some((o) => o.reboot === 'required' || o.reboot === 'any');
 }

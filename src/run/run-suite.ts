@@ -19,16 +19,19 @@ export function runCases(
   ctx: RunContext,
   onResult: (result: CaseResult) => void = () => {},
 ): Promise<{ results: CaseResult[]; complete: boolean }> {
-  return runGrouped(cases, ctx, (c) => runCase(c, ctx), onResult, ctx.caseConcurrency);
+  return runGrouped(cases, ctx, (c, shares) => runCase(c, ctx, shares), onResult, ctx.caseConcurrency);
 }
 
-/** Runs one case end to end; undefined when the run was stopped meanwhile. */
-export async function runCase(c: LoadedCase, ctx: RunContext): Promise<CaseResult | undefined> {
+/**
+ * Runs one case end to end; undefined when the run was stopped meanwhile. `shares`: other cases use the
+ * device at the same time (concurrent-cases.ts).
+ */
+export async function runCase(c: LoadedCase, ctx: RunContext, shares = false): Promise<CaseResult | undefined> {
   if (ctx.signal.aborted) return undefined;
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const policy = ctx.policy ?? {};
-  const run = await runPlannedCase(c, ctx, policy, (one) => runGuarded(one, ctx));
+  const run = await runPlannedCase(c, ctx, policy, (one) => runGuarded(one, ctx, shares));
   if (ctx.signal.aborted) return undefined;
   const verdict = run.verdict;
   const result: CaseResult = {
@@ -52,9 +55,9 @@ export async function runCase(c: LoadedCase, ctx: RunContext): Promise<CaseResul
 
 // A step that throws (a target hostile in a way no step foresaw) makes that case could-not-test with
 // the error, never the end of the run: the other cases and the report are kept.
-async function runGuarded(c: LoadedCase, ctx: RunContext): Promise<CaseRun> {
+async function runGuarded(c: LoadedCase, ctx: RunContext, shares: boolean): Promise<CaseRun> {
   try {
-    return c.transport === 'http' ? await runHttpCase(c.spec, ctx) : await runAmqpCase(c.spec, ctx);
+    return c.transport === 'http' ? await runHttpCase(c.spec, ctx, shares) : await runAmqpCase(c.spec, ctx, shares);
   } catch (error) {
     const e = error as Error;
     return {

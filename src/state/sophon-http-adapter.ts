@@ -63,15 +63,18 @@ export function createSophonHttpAdapter(context: StateAdapterContext, options: S
   };
 
   const read = async (signal?: AbortSignal): Promise<StateSnapshot> => {
-    const identities = await listAll('getidentities', 'identities', signal);
-    const permissions = await listAll('getpermissions', 'permissions', signal);
-    const devices = await call('getmediadevices', {}, signal);
+    // The five reads are independent: in parallel, a read costs one round trip instead of five.
+    const [identities, permissions, devices, events, configs] = await Promise.all([
+      listAll('getidentities', 'identities', signal),
+      listAll('getpermissions', 'permissions', signal),
+      call('getmediadevices', {}, signal),
+      call('getevents', { page_limit: 1, page_index: 0 }, signal),
+      call('getconfigs', {}, signal),
+    ]);
     if (!Array.isArray(devices.devices))
       throw new StateAccessError('getmediadevices answered without a "devices" list');
-    const events = await call('getevents', { page_limit: 1, page_index: 0 }, signal);
     const eventCount = Number((events.pagination as { total_count?: unknown } | undefined)?.total_count);
     if (!Number.isFinite(eventCount)) throw new StateAccessError('getevents answered without pagination.total_count');
-    const configs = await call('getconfigs', {}, signal);
     const settings: Record<string, unknown> = {};
     for (const key of Object.keys(SETTING_DEFAULTS)) settings[key] = configs[key];
     return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { declaredCatches } from '../../cli/kill-matrix.ts';
-import { caughtIds, runSuiteAgainst, withDevice } from '../helpers/run-against-device.ts';
+import { caughtIds, FAST_WINDOWS, runSuiteAgainst, withDevice } from '../helpers/run-against-device.ts';
 
 describe('the HTTP suite end to end against the reference device', () => {
   it('passes every case on the healthy device, with every HTTP clause covered', async () => {
@@ -14,6 +14,13 @@ describe('the HTTP suite end to end against the reference device', () => {
     expect(users?.evidence.reboot?.outcome).toBe('rebooted');
     expect(users?.evidence.state?.before?.permissions.count).toBeGreaterThan(0);
     expect(users?.evidence.state?.after?.permissions.count).toBe(0);
+    // A case that may reboot is watched for the whole down window only while an outcome that allows a reboot
+    // still fits the answer: {"users":false} accepted may reboot; a BOM body refused must stay up.
+    const watched = (id: string) => report.results.find((r) => r.id === id)?.evidence.reboot?.watchedMs ?? 0;
+    expect(watched('http.wipedata.flags-false.users')).toBeGreaterThanOrEqual(FAST_WINDOWS.downWithinMs);
+    expect(report.results.find((r) => r.id === 'http.wipedata.body.utf8-bom')?.evidence.outcome).toBe('rejected');
+    expect(watched('http.wipedata.body.utf8-bom')).toBeGreaterThanOrEqual(FAST_WINDOWS.quietMs);
+    expect(watched('http.wipedata.body.utf8-bom')).toBeLessThan(FAST_WINDOWS.downWithinMs);
   });
 
   // Each broken device must fail exactly the HTTP cases its fault declares (reference-device/faults.ts,
