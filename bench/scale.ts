@@ -3,12 +3,19 @@
 // figures are the runner's own) with tiny windows. Prints the time of each slice of 1,000 cases (it should
 // stay flat), peak RSS (process.resourceUsage().maxRSS) after the run and after each report writer, and the
 // size of report.json, which is streamed (reports/write-json-stream.ts) rather than built as one string.
+// V8 runs with --optimize-for-size, as `sophon-conformance run` sets it (cli/favour-memory.ts).
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeReports } from '../reports/write-reports.ts';
-import { executeRun } from '../src/run/execute-run.ts';
+import { favourMemory } from '../cli/favour-memory.ts';
 import { emit, machine, startDeviceProcess } from './bench-kit.ts';
+
+// As `sophon-conformance run` does (bin/sophon-conformance.mjs), before the engine loads; BENCH_V8_DEFAULTS=1
+// measures with V8's own heap sizing instead.
+const v8Defaults = process.env.BENCH_V8_DEFAULTS === '1';
+if (!v8Defaults) favourMemory();
+const { writeReports } = await import('../reports/write-reports.ts');
+const { executeRun } = await import('../src/run/execute-run.ts');
 
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
 // What the process holds before any case exists: Node, tsx and the engine's modules.
@@ -130,6 +137,7 @@ try {
     cases: report.summary.total,
     passed: report.summary.pass,
     settings: { quietMs: QUIET_MS, probeIntervalMs: PROBE_MS, stateAdapter: 'none', caseConcurrency: 4 },
+    v8: v8Defaults ? 'V8 defaults (BENCH_V8_DEFAULTS=1)' : '--optimize-for-size, as `run` sets it',
     loadAndPlanMs: Math.round(loadedAt - started),
     runMs: Math.round(runMs),
     sliceMs: slices,

@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/results/types.ts';
 import { escapeForScript, pageParts } from './html/page-shell.ts';
 import { reportPage } from './render-html.ts';
-import { renderJunit } from './render-junit.ts';
+import { emitJunit } from './render-junit.ts';
 import { streamJson, writeJsonFile, writeStreamed } from './write-json-stream.ts';
 
 /** The report formats written to the output folder (console is printed, not written). */
@@ -21,7 +21,8 @@ export function writeReports(report: Report, dir: string, reporters: readonly st
   }
   if (reporters.includes('junit')) {
     written.junit = join(dir, 'junit.xml');
-    writeFileSync(written.junit, renderJunit(report));
+    // Streamed a testcase at a time, the same bytes as renderJunit.
+    writeStreamed(written.junit, (emit) => emitJunit(report, emit));
   }
   if (reporters.includes('html')) {
     written.html = join(dir, 'report.html');

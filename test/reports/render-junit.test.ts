@@ -1,7 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../reports/render-junit.ts';
+import { writeReports } from '../../reports/write-reports.ts';
 import { buildReport } from '../../src/results/build-report.ts';
 import type { CaseResult } from '../../src/results/types.ts';
+import { mixedReport } from '../fixtures/reports/sample-reports.ts';
 
 function result(id: string, verdict: CaseResult['verdict'], message = 'm'): CaseResult {
   return {
@@ -63,5 +68,20 @@ describe('renderJunit', () => {
 
   it('drops characters XML cannot carry', () => {
     expect(xml).not.toContain(String.fromCharCode(1));
+  });
+});
+
+describe('junit.xml as written', () => {
+  it('is streamed a testcase at a time, the same bytes as renderJunit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sophon-junit-'));
+    try {
+      const report = mixedReport();
+      const { junit } = writeReports(report, dir, ['junit']);
+      const written = readFileSync(junit as string, 'utf8');
+      expect(written).toBe(renderJunit(report));
+      expect(written).toMatch(/^<\?xml[\s\S]*<testsuite name="http"[\s\S]*<\/testsuites>\n$/s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
