@@ -6,11 +6,10 @@
 // lifecycle events (reference-device/reboot.ts) on the same clock. MQ cases run when a broker answers at
 // SOPHON_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672), each run on queues of its own.
 // BENCH_RUNS lists the runs as bootMs:concurrency (default 150:1,150:4,3000:4).
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerAnswers, DEFAULT_BROKER, deleteQueues } from '../cli/broker.ts';
+import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../cli/broker.ts';
 import { type LifecycleEvent, startDevice } from '../reference-device/start-device.ts';
 import { runsAlongside } from '../src/run/concurrent-cases.ts';
 import { executeRun } from '../src/run/execute-run.ts';
@@ -33,8 +32,7 @@ const shares = (id: string) => {
 };
 
 async function measure(bootMs: number, concurrency: number): Promise<Record<string, unknown>> {
-  const tag = randomBytes(3).toString('hex');
-  const queues = { commandQueue: `sc-bench-${tag}-commands`, upQueue: `sc-bench-${tag}-replies` };
+  const queues = privateQueues('sc-bench');
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-bench-suite-'));
   const events: { kind: LifecycleEvent['kind']; at: number }[] = [];
   const device = await startDevice({
@@ -119,7 +117,7 @@ async function measure(bootMs: number, concurrency: number): Promise<Record<stri
     };
   } finally {
     await device.close();
-    if (broker) await deleteQueues(broker, [queues.commandQueue, `${queues.commandQueue}.dead`, queues.upQueue]);
+    if (broker) await deletePrivateQueues(broker, queues);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -14,6 +14,20 @@ export interface FaultInfo {
   grade?: 'SHOULD';
 }
 
+// Every HTTP case whose request the device must refuse with an error answer: a fault in the error path
+// shows in each of them.
+const REFUSED_HTTP_CASES = [
+  'http.wipedata.arguments.*',
+  'http.wipedata.body.*',
+  'http.wipedata.content-type.application-jsonx',
+  'http.wipedata.content-type.form-urlencoded',
+  'http.wipedata.content-type.missing',
+  'http.wipedata.content-type.multipart',
+  'http.wipedata.content-type.text-json',
+  'http.wipedata.content-type.text-plain',
+  'http.wipedata.method.*',
+];
+
 /**
  * Every fault the reference device can inject. Each changes exactly what its name says and nothing
  * else, so that a run with one fault fails exactly the cases that look at that behaviour.
@@ -91,17 +105,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'error-status-200',
-    catches: [
-      'http.wipedata.arguments.*',
-      'http.wipedata.body.*',
-      'http.wipedata.content-type.application-jsonx',
-      'http.wipedata.content-type.form-urlencoded',
-      'http.wipedata.content-type.missing',
-      'http.wipedata.content-type.multipart',
-      'http.wipedata.content-type.text-json',
-      'http.wipedata.content-type.text-plain',
-      'http.wipedata.method.*',
-    ],
+    catches: REFUSED_HTTP_CASES,
     description: 'Every error envelope is sent with HTTP status 200 instead of a 4xx/5xx status.',
   },
   {
@@ -182,32 +186,12 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'reboots-after-error',
-    catches: [
-      'http.wipedata.arguments.*',
-      'http.wipedata.body.*',
-      'http.wipedata.content-type.application-jsonx',
-      'http.wipedata.content-type.form-urlencoded',
-      'http.wipedata.content-type.missing',
-      'http.wipedata.content-type.multipart',
-      'http.wipedata.content-type.text-json',
-      'http.wipedata.content-type.text-plain',
-      'http.wipedata.method.*',
-    ],
+    catches: REFUSED_HTTP_CASES,
     description: 'A failed wipedata request (any error answer on the wipedata path) reboots the device.',
   },
   {
     name: 'error-resets-settings',
-    catches: [
-      'http.wipedata.arguments.*',
-      'http.wipedata.body.*',
-      'http.wipedata.content-type.application-jsonx',
-      'http.wipedata.content-type.form-urlencoded',
-      'http.wipedata.content-type.missing',
-      'http.wipedata.content-type.multipart',
-      'http.wipedata.content-type.text-json',
-      'http.wipedata.content-type.text-plain',
-      'http.wipedata.method.*',
-    ],
+    catches: REFUSED_HTTP_CASES,
     description:
       'A failed wipedata request (any error answer on the wipedata path) resets the smart settings to their defaults.',
   },

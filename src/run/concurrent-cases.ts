@@ -113,7 +113,12 @@ export async function runGrouped(
 
   for (const group of groupCases(cases)) {
     if (ctx.signal.aborted || stopped) break;
-    const [first, ...rest] = group;
+    // The case run first and alone seeds the state the others will find: one that is given a seeded device.
+    const seeds = Math.max(
+      0,
+      group.findIndex((i) => cases[i]?.spec.given === 'seeded'),
+    );
+    const [first, ...rest] = [group[seeds], ...group.filter((_, k) => k !== seeds)];
     if (first === undefined) continue;
     settle(first, await runOne(cases[first] as LoadedCase, false));
     if (rest.length === 0 || stopped) continue;

@@ -100,6 +100,15 @@ describe('running the cases that leave the device alone together', () => {
     expect(calls.some((c) => c.beside.length > 0)).toBe(true);
   });
 
+  it('runs first, alone, a shared case that is given a seeded device, so the others find the seed', async () => {
+    const unseeded = mqCase('m.no-state');
+    delete (unseeded.spec as { given?: string }).given;
+    const { calls, runOne } = fakeRunner();
+    await runGrouped([unseeded, ...plan], ctx, runOne, () => {}, 4);
+    expect(calls[0]).toMatchObject({ id: 'h.first', shares: false, beside: [] });
+    expect(calls.find((c) => c.id === 'm.no-state')?.shares).toBe(true);
+  });
+
   it('runs again alone a case that did not pass beside others, and reports that run with a note', async () => {
     const { calls, runOne } = fakeRunner((id, shares) => (id === 'h.b' && shares ? 'fail' : 'pass'));
     const { results } = await runGrouped(plan, ctx, runOne, () => {}, 4);
