@@ -123,7 +123,9 @@ export async function runGrouped(
     settle(first, await runOne(cases[first] as LoadedCase, false));
     if (rest.length === 0 || stopped) continue;
     const alongside: { at: number; result: CaseResult }[] = [];
-    const shares = concurrency > 1;
+    const lanes = laneCases(rest, cases, concurrency);
+    // Only MQ cases (one lane of one) never meet: each then seeds for itself and is not run twice.
+    const shares = lanes.reduce((n, lane) => n + Math.min(lane.width, lane.positions.length), 0) > 1;
     const lane = async (queue: number[]) => {
       while (queue.length > 0 && !ctx.signal.aborted && !stopped) {
         const at = queue.shift() as number;
@@ -132,11 +134,7 @@ export async function runGrouped(
         else settle(at, result);
       }
     };
-    await Promise.all(
-      laneCases(rest, cases, concurrency).flatMap(({ positions, width }) =>
-        Array.from({ length: width }, () => lane(positions)),
-      ),
-    );
+    await Promise.all(lanes.flatMap(({ positions, width }) => Array.from({ length: width }, () => lane(positions))));
     alongside.sort((a, b) => a.at - b.at);
     for (const { at, result } of alongside) {
       if (ctx.signal.aborted || stopped) break;

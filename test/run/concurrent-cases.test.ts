@@ -109,6 +109,15 @@ describe('running the cases that leave the device alone together', () => {
     expect(calls.find((c) => c.id === 'm.no-state')?.shares).toBe(true);
   });
 
+  it('does not share the device when nothing can run beside a case (MQ cases only)', async () => {
+    const mqOnly = plan.filter((c) => c.transport === 'amqp');
+    const { calls, runOne } = fakeRunner((id, shares) => (id === 'm.a' && shares ? 'fail' : 'pass'));
+    const { results } = await runGrouped(mqOnly, ctx, runOne, () => {}, 4);
+    expect(calls.every((c) => !c.shares && c.beside.length === 0)).toBe(true);
+    expect(calls.filter((c) => c.id === 'm.a')).toHaveLength(1);
+    expect(results.map((r) => r.id)).toEqual(mqOnly.map((c) => c.spec.id));
+  });
+
   it('runs again alone a case that did not pass beside others, and reports that run with a note', async () => {
     const { calls, runOne } = fakeRunner((id, shares) => (id === 'h.b' && shares ? 'fail' : 'pass'));
     const { results } = await runGrouped(plan, ctx, runOne, () => {}, 4);
