@@ -75,6 +75,13 @@ export const ConfigSchema = Type.Object(
         { ...closed, description: 'Time windows (design §5), in milliseconds.' },
       ),
     ),
+    concurrency: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Cases that leave the device alone in flight together (default 4); 1 runs every case alone, for a device that cannot take more.',
+      }),
+    ),
     stateAdapter: Type.Optional(
       Type.String({ minLength: 1, description: 'sophon-http (default), none, or a module path.' }),
     ),

@@ -46,6 +46,7 @@ windows:                    # milliseconds
   timeout: 10000            # per-request timeout
   replyWithin: 10000        # how long an MQ reply may take
 
+# concurrency: 4          # cases that leave the device alone in flight together; 1 = every case alone
 # reporters: [console, json, junit, html]
 # out: reports/out/lab-1
 # waivers: ./waivers.yaml

@@ -195,6 +195,22 @@ describe('--repeat', () => {
   });
 });
 
+describe('how many cases share the device (--concurrency)', () => {
+  it('shares the device among refused requests by default, and runs every case alone at 1', async () => {
+    const only = ['--only', 'http.wipedata.content-type.*'];
+    const shared = (r: Report['results'][number]) => (r.evidence.notes ?? []).some((n) => /shared with other/.test(n));
+    const byDefault = await run(healthy, 'concurrency-default', ...only);
+    const one = await run(healthy, 'concurrency-1', ...only, '--concurrency', '1');
+    expect([byDefault.code, one.code]).toEqual([0, 0]);
+    expect(byDefault.report?.results.filter(shared).length).toBeGreaterThan(0);
+    expect(one.report?.results.filter(shared)).toEqual([]);
+    expect(one.report?.results.map((r) => r.verdict)).toEqual(byDefault.report?.results.map((r) => r.verdict));
+    const zero = await cli('run', '--target', healthy.url, '--concurrency', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--concurrency 0/);
+  });
+});
+
 describe('certification bundle (--bundle, verify)', () => {
   it('records the settings used with passwords and the license key redacted', () => {
     const config = redactedConfig({
