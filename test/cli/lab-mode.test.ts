@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { deviceFromTarget, isLabRun, parseLab, worstExit } from '../../cli/lab-run.ts';
 import type { Report } from '../../src/results/types.ts';
-import { withDevice } from '../helpers/run-against-device.ts';
+import { FAST_WINDOW_FLAGS, withDevice } from '../helpers/run-against-device.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sophon-lab-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -24,7 +24,6 @@ function capture(): { out: NodeJS.WriteStream; text: () => string } {
 }
 
 const CASES = ['http.wipedata.body.truncated', 'http.wipedata.content-type.text-plain', 'http.wipedata.flags.events'];
-const FAST = ['--quiet-ms', '150', '--probe-ms', '10', '--down-within', '1500', '--up-within', '8000'];
 
 describe('lab mode: run against several devices at once', () => {
   it('writes a report per device and a summary, and exits with the worst device', async () => {
@@ -39,7 +38,7 @@ describe('lab mode: run against several devices at once', () => {
             '--target',
             `${broken.url},system=${broken.systemPort},name=broken`,
             ...CASES.flatMap((id) => ['--only', id]),
-            ...FAST,
+            ...FAST_WINDOW_FLAGS,
             '--reporter',
             'console,json',
             '--out',
@@ -94,7 +93,7 @@ describe('lab mode: run against several devices at once', () => {
           'http://127.0.0.1:1,system=0,name=gone',
           '--only',
           'http.wipedata.content-type.text-plain',
-          ...FAST,
+          ...FAST_WINDOW_FLAGS,
           '--reporter',
           'json',
           '--out',

@@ -11,7 +11,7 @@ import { startDevice } from '../../reference-device/start-device.ts';
 import { readArchive } from '../../src/bundle/verify-bundle.ts';
 import type { Report } from '../../src/results/types.ts';
 import type { RunSettings } from '../../src/run/execute-run.ts';
-import { FAST_WINDOWS } from '../helpers/run-against-device.ts';
+import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
 
 // In process (spawning the CLI costs seconds of start-up per call): main() as the binary runs it, with
 // what it prints captured.
@@ -64,14 +64,7 @@ async function run(device: RunningDevice, out: string, ...args: string[]) {
     device.url,
     '--system-port',
     String(device.systemPort ?? 0),
-    '--down-within',
-    String(FAST_WINDOWS.downWithinMs),
-    '--up-within',
-    String(FAST_WINDOWS.upWithinMs),
-    '--quiet-ms',
-    String(FAST_WINDOWS.quietMs),
-    '--probe-ms',
-    String(FAST_WINDOWS.probeIntervalMs),
+    ...FAST_WINDOW_FLAGS,
     '--out',
     join(work, out),
     ...args,

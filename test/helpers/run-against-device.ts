@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { deletePrivateQueues, type PrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
@@ -10,6 +10,18 @@ export const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
 /** Windows that suit the reference device's fast boot, used by every end-to-end test. */
 export const FAST_WINDOWS = { downWithinMs: 1_500, upWithinMs: 8_000, quietMs: 150, probeIntervalMs: 10 };
+
+/** The same windows as `run` flags, for the tests that go through the command line. */
+export const FAST_WINDOW_FLAGS = [
+  '--down-within',
+  String(FAST_WINDOWS.downWithinMs),
+  '--up-within',
+  String(FAST_WINDOWS.upWithinMs),
+  '--quiet-ms',
+  String(FAST_WINDOWS.quietMs),
+  '--probe-ms',
+  String(FAST_WINDOWS.probeIntervalMs),
+];
 
 /** Starts a reference device (optionally faulted) on free ports with its own data folder. */
 export async function withDevice<T>(faults: string[], work: (device: RunningDevice) => Promise<T>): Promise<T> {
@@ -21,6 +33,19 @@ export async function withDevice<T>(faults: string[], work: (device: RunningDevi
     await device.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** `run` flags for a device's MQ channel on its own queues, with its license key when the test knows it. */
+export function mqFlags(url: string, queues: PrivateQueues, license?: string): string[] {
+  return [
+    '--amqp',
+    url,
+    '--command-queue',
+    queues.commandQueue,
+    '--up-queue',
+    queues.upQueue,
+    ...(license ? ['--license', license] : []),
+  ];
 }
 
 /** The broker the MQ tests use; CI makes sure it answers (.ci/run). */

@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerAnswers, deletePrivateQueues, deleteQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, deleteQueues, privateQueues } from '../../cli/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
+import { FAST_WINDOW_FLAGS, mqFlags } from '../helpers/run-against-device.ts';
 import { BROKER_URL } from './scenarios.ts';
 
 // A run interrupted by SIGINT or SIGTERM writes every report it was asked for, marked incomplete, with
@@ -19,8 +19,7 @@ const hasBroker = await brokerAnswers(BROKER_URL);
 
 let device: RunningDevice;
 let dataDir: string;
-const tag = randomBytes(4).toString('hex');
-const queues = { commandQueue: `sc-int-${tag}-commands`, upQueue: `sc-int-${tag}-replies` };
+const queues = privateQueues('sc-int');
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sophon-interrupt-'));
@@ -57,14 +56,7 @@ function startRun(
       target.url,
       '--system-port',
       String(target.systemPort),
-      '--down-within',
-      '1500',
-      '--up-within',
-      '8000',
-      '--quiet-ms',
-      '150',
-      '--probe-ms',
-      '10',
+      ...FAST_WINDOW_FLAGS,
       '--out',
       out,
       ...extra,
@@ -119,14 +111,7 @@ describe('an interrupted run', () => {
         'certification',
         '--only',
         'amqp.wipedata.reply.up-queue-without-notify-path,amqp.wipedata.arguments.**,http.wipedata.content-type.**',
-        '--amqp',
-        BROKER_URL,
-        '--command-queue',
-        queues.commandQueue,
-        '--up-queue',
-        queues.upQueue,
-        '--license',
-        device.licenseKey,
+        ...mqFlags(BROKER_URL, queues, device.licenseKey),
         '--reply-within',
         '2000',
       ]);

@@ -3,10 +3,10 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { brokerAnswers, deletePrivateQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { startDevice } from '../../reference-device/start-device.ts';
-import { PROJECT_ROOT } from '../helpers/run-against-device.ts';
+import { mqFlags, PROJECT_ROOT } from '../helpers/run-against-device.ts';
 import { tempSpecRoot } from '../helpers/temp-specs.ts';
 import { BROKER_URL } from './scenarios.ts';
 
@@ -67,8 +67,7 @@ describe('credentials in a run', () => {
       'suites/redaction.yaml': 'name: redaction\ndescription: credentials in requests\ninclude: ["**"]\n',
     });
     copyFileSync(join(PROJECT_ROOT, 'specs', 'clauses.yaml'), join(root, 'specs', 'clauses.yaml'));
-    const tag = randomBytes(4).toString('hex');
-    const queues = { commandQueue: `sc-red-${tag}-commands`, upQueue: `sc-red-${tag}-replies` };
+    const queues = privateQueues('sc-red');
     const dataDir = mkdtempSync(join(tmpdir(), 'sophon-redaction-'));
     const out = mkdtempSync(join(tmpdir(), 'sophon-redaction-out-'));
     const device = await startDevice({
@@ -80,18 +79,7 @@ describe('credentials in a run', () => {
     });
     const console = capture();
     try {
-      const brokerFlags = hasBroker
-        ? [
-            '--amqp',
-            BROKER_URL,
-            '--command-queue',
-            queues.commandQueue,
-            '--up-queue',
-            queues.upQueue,
-            '--license',
-            device.licenseKey,
-          ]
-        : [];
+      const brokerFlags = hasBroker ? mqFlags(BROKER_URL, queues, device.licenseKey) : [];
       const code = await runCommand(
         [
           '--target',

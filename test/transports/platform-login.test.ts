@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { brokerAnswers, deletePrivateQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { resolveRunValues } from '../../cli/config/resolve-run-values.ts';
 import { amqpFlags } from '../../cli/run-options.ts';
@@ -12,7 +12,7 @@ import type { PlatformLoginRecord, Report } from '../../src/results/types.ts';
 import { CallbackReceiver } from '../../src/transports/callback-receiver.ts';
 import { PlatformLogin } from '../../src/transports/platform-login.ts';
 import { ReplyInbox } from '../../src/transports/reply-inbox.ts';
-import { TEST_BROKER } from '../helpers/run-against-device.ts';
+import { FAST_WINDOW_FLAGS, mqFlags, TEST_BROKER } from '../helpers/run-against-device.ts';
 
 const PASSWORD = `pw-${randomBytes(6).toString('hex')}`;
 const BROKER = `amqp://alice:${PASSWORD}@broker.lab:5673/sophon%2Flab`;
@@ -193,8 +193,7 @@ describe.skipIf(!hasBroker)('a run with --platform-login against the reference d
   it('prints the login URL, answers a login during the run, and keeps the password out of report.json and the console', {
     timeout: 120_000,
   }, async () => {
-    const tag = randomBytes(4).toString('hex');
-    const queues = { commandQueue: `sc-test-${tag}-commands`, upQueue: `sc-test-${tag}-replies` };
+    const queues = privateQueues('sc-test');
     const dataDir = mkdtempSync(join(tmpdir(), 'sophon-test-device-'));
     const outDir = mkdtempSync(join(tmpdir(), 'sophon-login-run-'));
     const device = await startDevice({
@@ -234,12 +233,7 @@ describe.skipIf(!hasBroker)('a run with --platform-login against the reference d
           'amqp',
           '--only',
           'amqp.wipedata.reply.up-queue-without-notify-path',
-          '--amqp',
-          TEST_BROKER,
-          '--command-queue',
-          queues.commandQueue,
-          '--up-queue',
-          queues.upQueue,
+          ...mqFlags(TEST_BROKER, queues),
           '--reply-within',
           '3000',
           '--platform-login',
@@ -248,14 +242,7 @@ describe.skipIf(!hasBroker)('a run with --platform-login against the reference d
           outDir,
           '--reporter',
           'console,json',
-          '--down-within',
-          '1500',
-          '--up-within',
-          '8000',
-          '--quiet-ms',
-          '150',
-          '--probe-ms',
-          '10',
+          ...FAST_WINDOW_FLAGS,
         ],
         out,
       );
