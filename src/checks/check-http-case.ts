@@ -1,5 +1,6 @@
 import type { CheckOutcome, Level, Profile, StateEvidence } from '../results/types.ts';
 import type { HttpExpectSpec, HttpShouldSpec } from '../specs/case-schema.ts';
+import { outcomesOf } from '../specs/outcomes.ts';
 import { checkReboot, type RebootObservation } from './check-reboot.ts';
 import { checkBody, checkContentType, checkError, checkStatus, type ResponseView } from './check-response.ts';
 import { checkState } from './check-state.ts';
@@ -57,7 +58,7 @@ function answerChecks(block: HttpShouldSpec, view: ResponseView, level: Level, p
  * (judged at MUST, whatever the case's level). When none fits, all of them, as the judging will say.
  */
 export function outcomesFitting(expect: HttpExpectSpec, view: ResponseView, profile: Profile): HttpShouldSpec[] {
-  const all = 'oneOf' in expect ? expect.oneOf : [expect];
+  const all = outcomesOf<HttpShouldSpec>(expect);
   const fitting = all.filter((o) => answerChecks(o, view, 'MUST', profile).every((c) => c.result !== 'fail'));
-  return fitting.length > 0 ? fitting : all;
+  return fitting.length > 0 ? fitting : [...all];
 }

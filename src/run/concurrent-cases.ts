@@ -1,5 +1,6 @@
 import type { CaseResult } from '../results/types.ts';
 import type { LoadedCase } from '../specs/load-specs.ts';
+import { outcomesOf } from '../specs/outcomes.ts';
 import type { RunContext } from './run-context.ts';
 
 /** How many cases that leave the device alone may be in flight together, unless the run says otherwise. */
@@ -11,11 +12,6 @@ export type RunOneCase = (c: LoadedCase, shares: boolean) => Promise<CaseResult 
 // A concurrent verdict other than these may have been caused by a neighbour (a faulty device that wipes or
 // reboots on an error disturbs every case in flight), so it is only kept once the case gives it alone.
 const CONFIRMED_ALONE = new Set<CaseResult['verdict']>(['fail', 'warn', 'could-not-test']);
-
-function outcomes(c: LoadedCase) {
-  const { expect } = c.spec;
-  return 'oneOf' in expect ? expect.oneOf : [expect];
-}
 
 // `ordered`: the case is about what the cases before it did (the license key after their reboots), so it
 // keeps its place in the plan.
@@ -33,12 +29,12 @@ export function runsAlongside(c: LoadedCase): boolean {
   if ((spec.tags ?? []).some((t) => RUNS_ALONE_TAGS.has(t))) return false;
   if (spec.given === 'empty') return false;
   if (c.transport === 'amqp' && c.spec.send.duplicate) return false;
-  return outcomes(c).every((o) => o.reboot !== 'required');
+  return outcomesOf<{ reboot?: string }>(c.spec.expect).every((o) => o.reboot !== 'required');
 }
 
 /** A case that may reboot is watched for a whole down window when the device stays up: the longest to run. */
 function watchesDownWindow(c: LoadedCase): boolean {
-  return outcomes(c).some((o) => o.reboot === 'any');
+  return outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'any');
 }
 
 /**

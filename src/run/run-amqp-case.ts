@@ -4,6 +4,7 @@ import type { ReplyObservation } from '../checks/check-reply.ts';
 import { couldNotTest, foldVerdict } from '../results/fold-verdict.ts';
 import type { AmqpEvidence, AmqpPublishEvidence, Evidence, RebootTimeline, ReplyEvidence } from '../results/types.ts';
 import type { AmqpCase, AmqpExpectSpec, AmqpMessageSpec, ReplyChannel } from '../specs/case-schema.ts';
+import { outcomesOf } from '../specs/outcomes.ts';
 import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
@@ -357,10 +358,6 @@ function encode(message: AmqpMessageSpec): Buffer {
 function messageIdOf(message: AmqpMessageSpec): string | undefined {
   const value = message.message as { message_id?: unknown } | undefined;
   return value && typeof value === 'object' && typeof value.message_id === 'string' ? value.message_id : undefined;
-}
-
-function outcomesOf(expect: AmqpExpectSpec) {
-  return 'oneOf' in expect ? expect.oneOf : [expect];
 }
 
 function listensForReplies(expect: AmqpExpectSpec): boolean {

@@ -3,6 +3,7 @@ import { viewResponse } from '../checks/check-response.ts';
 import { foldVerdict } from '../results/fold-verdict.ts';
 import type { Evidence } from '../results/types.ts';
 import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schema.ts';
+import { outcomesOf } from '../specs/outcomes.ts';
 import { type HttpExchange, type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
 import { type CaseRun, establishGiven, note, readStateAfter, WIPEDATA_PATH } from './case-steps.ts';
 import { readUptime, watchReboot } from './reboot-watcher.ts';
@@ -91,10 +92,6 @@ export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = fals
   );
   if (judged.outcome) evidence.outcome = judged.unmatched ? `none of: ${judged.unmatched.join(', ')}` : judged.outcome;
   return { verdict: foldVerdict(judged.checks), evidence };
-}
-
-function outcomesOf(expect: HttpExpectSpec) {
-  return 'oneOf' in expect ? expect.oneOf : [expect];
 }
 
 function mentionsState(expect: HttpExpectSpec): boolean {
