@@ -1,5 +1,5 @@
 import { checkHttpCase, outcomesFitting } from '../checks/check-http-case.ts';
-import { viewResponse } from '../checks/check-response.ts';
+import { type ResponseView, viewResponse } from '../checks/check-response.ts';
 import { foldVerdict } from '../results/fold-verdict.ts';
 import type { Evidence } from '../results/types.ts';
 import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schema.ts';
@@ -48,6 +48,7 @@ export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = fals
   const exchange = await sendHttp(request, { timeoutMs: spec.timeoutMs ?? ctx.requestTimeoutMs, origin, signal });
   evidence.http = [...(evidence.http ?? []), exchange.evidence];
   evidence.reproduce = curlFor(exchange.evidence.request);
+  const response = viewResponse(exchange);
 
   // A read between the response and the reboot shows whether the wipe was done before answering
   // (HTTP-12); it runs beside the watcher so it never delays seeing the device go down.
@@ -60,7 +61,9 @@ export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = fals
     systemUrl: ctx.systemUrl,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
-    watchMs: mayReboot(spec.expect, exchange, ctx) ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs),
+    watchMs: mayReboot(spec.expect, exchange, response, ctx)
+      ? ctx.downWithinMs
+      : Math.min(ctx.quietMs, ctx.downWithinMs),
     probeIntervalMs: ctx.probeIntervalMs,
     since: exchange.completedAt,
     uptimeBefore,
@@ -77,7 +80,7 @@ export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = fals
   const judged = checkHttpCase(
     spec.expect,
     {
-      response: viewResponse(exchange),
+      response,
       reboot: {
         timeline,
         // A body the checker stopped reading (too long) was still an answer: status and headers came first.
@@ -103,8 +106,7 @@ function mentionsState(expect: HttpExpectSpec): boolean {
 // outcomes the answer still fits count: a device that refused a request it could have accepted has chosen
 // an outcome that stays up, and gets the quiet window every refused request gets. With no answer at all
 // (the connection dropped), the device may be going down: every outcome counts.
-function mayReboot(expect: HttpExpectSpec, exchange: HttpExchange, ctx: RunContext): boolean {
-  const outcomes =
-    exchange.status === undefined ? outcomesOf(expect) : outcomesFitting(expect, viewResponse(exchange), ctx.profile);
+function mayReboot(expect: HttpExpectSpec, exchange: HttpExchange, response: ResponseView, ctx: RunContext): boolean {
+  const outcomes = exchange.status === undefined ? outcomesOf(expect) : outcomesFitting(expect, response, ctx.profile);
   return outcomes.some((o) => o.reboot === 'required' || o.reboot === 'any');
 }
