@@ -1,23 +1,10 @@
 import { type Body, invalidArgument, missingArgument, optionalObject, optionalString } from './arguments.ts';
+import { CONFIG_DEFAULTS, type ConfigValue, defaultSettings } from './setting-defaults.ts';
 import type { Store } from './store.ts';
 import { VendorError } from './vendor-error.ts';
 
-/** A smart-setting value as the device stores it. */
-export type ConfigValue = number | string | boolean;
-
-/**
- * The smart settings this device has, with their documented defaults (sophon-api.md). Only keys that
- * are safe to change (no restart, no database reset) exist here; an `all` wipe restores exactly these.
- * The two `PEROID` spellings are the vendor's own.
- */
-export const CONFIG_DEFAULTS: Readonly<Record<string, ConfigValue>> = {
-  MATCH_THRESHOLD: 82,
-  GATE_DUPLICATE_REMOVAL_TIMEOUT: 6,
-  GATE_PASS_MODE: 'normal',
-  GATE_SUPPORT_STRANGER_GROUP: false,
-  HISTORY_REPORT_PEROID: 5,
-  MEDIA_DEVICE_MONITOR_REPORT_PEROID: 60,
-};
+// The defaults live apart so that the store can start from them without importing these commands.
+export { CONFIG_DEFAULTS, type ConfigValue, defaultSettings };
 
 type Check = (value: unknown) => boolean;
 
@@ -34,11 +21,6 @@ const CHECKS: Readonly<Record<string, Check>> = {
   HISTORY_REPORT_PEROID: integerAtLeast(1),
   MEDIA_DEVICE_MONITOR_REPORT_PEROID: integerAtLeast(1),
 };
-
-/** A fresh copy of the defaults. */
-export function defaultSettings(): Record<string, ConfigValue> {
-  return { ...CONFIG_DEFAULTS };
-}
 
 /** Whether `name` is a setting this device has. */
 export function isConfigName(name: string): boolean {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { CONFIG_DEFAULTS, type ConfigValue, defaultSettings } from './settings.ts';
+import { CONFIG_DEFAULTS, type ConfigValue, defaultSettings } from './setting-defaults.ts';
 
 /** A permission group (sophon-api.md, createpermission). */
 export interface PermissionGroup {

@@ -1,26 +1,13 @@
-import {
-  type CapabilityManifest,
-  capabilityStatement,
-  NOT_DECLARED,
-  notApplicableReason,
-} from '../plan/load-capabilities.ts';
-import { isExpired, todayUtc, type WaiverFile, waiverFor } from '../plan/load-waivers.ts';
+import { capabilityStatement, NOT_DECLARED, notApplicableReason } from '../plan/load-capabilities.ts';
+import { isExpired, todayUtc, waiverFor } from '../plan/load-waivers.ts';
 import { worst } from '../results/fold-verdict.ts';
 import type { CapabilityStatement, CaseResult, VerdictKind, WaiverNote, WaiverStatement } from '../results/types.ts';
 import type { LoadedCase } from '../specs/load-specs.ts';
 import type { CaseRun } from './case-steps.ts';
-import type { RunContext } from './run-context.ts';
+import type { CasePolicy, RunContext } from './run-context.ts';
 
-/** What the run does around each case: capabilities, repeats, waivers (all optional; none = the plain run). */
-export interface CasePolicy {
-  /** The target's capability manifest; undefined: every capability is assumed. */
-  capabilities?: CapabilityManifest | undefined;
-  waivers?: WaiverFile | undefined;
-  /** Run each case this many times (≥ 1); a case whose verdicts differ is flaky. */
-  repeat?: number | undefined;
-  /** The date waivers are judged against (YYYY-MM-DD); tests pin it. */
-  today?: string | undefined;
-}
+// CasePolicy is declared with the run context that carries it, so that the context needs nothing of this module.
+export type { CasePolicy };
 
 /** A case's run under the policy: the run that decides its verdict, and every repetition's verdict. */
 export interface PolicyRun extends CaseRun {

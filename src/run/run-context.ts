@@ -1,9 +1,10 @@
+import type { CapabilityManifest } from '../plan/load-capabilities.ts';
+import type { WaiverFile } from '../plan/load-waivers.ts';
 import type { Profile, StateCategory } from '../results/types.ts';
 import type { StateAdapter } from '../state/state-adapter.ts';
 import type { AmqpSession } from '../transports/amqp-transport.ts';
 import type { CallbackReceiver } from '../transports/callback-receiver.ts';
 import type { ReplyInbox } from '../transports/reply-inbox.ts';
-import type { CasePolicy } from './case-policy.ts';
 
 /** The MQ side of a run, present when a broker was given. */
 export interface AmqpContext {
@@ -48,4 +49,15 @@ export interface RunContext {
   caseConcurrency?: number | undefined;
   /** Capabilities, repeats and waivers applied around each case (case-policy.ts); none: the plain run. */
   policy?: CasePolicy | undefined;
+}
+
+/** What the run does around each case (case-policy.ts): capabilities, repeats, waivers (all optional; none = the plain run). */
+export interface CasePolicy {
+  /** The target's capability manifest; undefined: every capability is assumed. */
+  capabilities?: CapabilityManifest | undefined;
+  waivers?: WaiverFile | undefined;
+  /** Run each case this many times (≥ 1); a case whose verdicts differ is flaky. */
+  repeat?: number | undefined;
+  /** The date waivers are judged against (YYYY-MM-DD); tests pin it. */
+  today?: string | undefined;
 }
