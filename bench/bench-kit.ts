@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { PACKAGE_ROOT } from '../src/package-root.ts';
 
 /** The project's root folder (specs/, suites/, bin/). */
-export const PROJECT_ROOT = join(import.meta.dirname, '..');
+export const PROJECT_ROOT = PACKAGE_ROOT;
 
 /** Prints one benchmark figure as a JSON line on stdout: the only thing a benchmark prints there. */
 export function emit(bench: string, figures: Record<string, unknown>): void {

@@ -8,7 +8,7 @@ import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../broker.ts';
 import { bundleFromFlags, writeRunBundle } from '../policy-options.ts';
 import { KNOWN_REPORTERS } from '../run-options.ts';
-import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
+import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 import { runAndReport, runFolderName } from './run-command.ts';
 
 export const DEMO_USAGE = `Usage: sophon-conformance demo [options]
@@ -67,7 +67,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     ? { url: broker, ...queues, replyWithinMs: 3_000, licenseKey: undefined }
     : undefined;
   try {
-    const outDir = values.out ?? join(PROJECT_ROOT, 'reports', 'out', runFolderName());
+    const outDir = values.out ?? defaultReportsDir(runFolderName());
     const settings: RunSettings = {
       root: PROJECT_ROOT,
       target: device.url,

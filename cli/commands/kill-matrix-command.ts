@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
 import { killMatrixHolds, renderKillMatrixMarkdown, runKillMatrix } from '../kill-matrix.ts';
 import { intFlag } from '../run-options.ts';
-import { PROJECT_ROOT } from '../tool-info.ts';
+import { defaultReportsDir } from '../tool-info.ts';
 
 export const KILL_MATRIX_USAGE = `Usage: sophon-conformance kill-matrix [options]
 
@@ -53,7 +53,7 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
         `${row.exact ? 'exact  ' : row.caughtBy.length ? 'INEXACT' : 'MISSED '} ${row.fault}: caught by ${row.caughtBy.length} (declared ${row.expectedCases.length})${row.firstAttempt ? ', on a second run' : ''}, ${row.durationMs} ms\n`,
       ),
   });
-  const dir = values.out ?? join(PROJECT_ROOT, 'reports', 'out');
+  const dir = values.out ?? defaultReportsDir();
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'kill-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
   writeFileSync(join(dir, 'kill-matrix.md'), renderKillMatrixMarkdown(matrix));

@@ -10,7 +10,7 @@ import { renderHtml } from '../../reports/render-html.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import type { Report } from '../../src/results/types.ts';
 import { intFlag } from '../run-options.ts';
-import { PROJECT_ROOT } from '../tool-info.ts';
+import { defaultReportsDir } from '../tool-info.ts';
 
 export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS]
 
@@ -255,7 +255,7 @@ export async function serveCommand(
   const port = intFlag('port', values.port) ?? 0;
   if (port > 65535) throw new ConformanceError('CONFIG_INVALID', `--port ${port}: want 0…65535`);
   const server = await startReportServer({
-    dir: positionals[0] ?? join(PROJECT_ROOT, 'reports', 'out'),
+    dir: positionals[0] ?? defaultReportsDir(),
     host: values.host ?? '127.0.0.1',
     port,
   });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { packagePath } from '../../src/package-root.ts';
 
-/** The client assets beside this file, read once and inlined into every page. */
+/** The client assets of reports/html/ (not compiled: shipped as they are), read once and inlined into every page. */
 export type PageScript = 'report.js' | 'compare.js' | 'run-index.js';
 
 const assets = new Map<string, string>();
@@ -9,7 +10,7 @@ const assets = new Map<string, string>();
 function asset(name: string): string {
   let text = assets.get(name);
   if (text === undefined) {
-    text = readFileSync(new URL(name, import.meta.url), 'utf8');
+    text = readFileSync(packagePath('reports', 'html', name), 'utf8');
     assets.set(name, text);
   }
   return text;
