@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Ajv } from 'ajv';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { assertValid, parseYamlFile } from '../../src/specs/parse-yaml-file.ts';
-import { ConfigSchema, type SophonConfig } from './config-schema.ts';
+import type { SophonConfig } from './config-schema.ts';
+import { validateConfig } from './config-validator.compiled.ts';
 
 /** The file `run` reads when no --config is given, in the working folder. */
 export const DEFAULT_CONFIG_FILE = 'sophon-conformance.config.yaml';
@@ -14,8 +14,6 @@ export interface LoadedConfig {
   dir: string;
   config: SophonConfig;
 }
-
-const validateConfig = new Ajv({ allErrors: true, strict: false }).compile(ConfigSchema);
 
 /** `--config FILE` when given (it must exist), else ./sophon-conformance.config.yaml when there, else none. */
 export function findConfigFile(explicit: string | undefined, cwd: string): string | undefined {

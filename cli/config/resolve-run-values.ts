@@ -1,7 +1,7 @@
-import { Ajv } from 'ajv';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { RUN_FLAGS } from '../run-options.ts';
-import { ConfigSchema, type SophonConfig } from './config-schema.ts';
+import type { SophonConfig } from './config-schema.ts';
+import { validateConfig as validateEnv } from './config-validator.compiled.ts';
 import { configPath, findConfigFile, type LoadedConfig, loadConfig } from './load-config.ts';
 
 /** How a setting is written: a string, a whole number, a list, or a path (relative to the config file). */
@@ -57,8 +57,6 @@ export interface ResolvedRunValues<T> {
   config: LoadedConfig | undefined;
   origins: Record<string, SettingOrigin>;
 }
-
-const validateEnv = new Ajv({ allErrors: true, strict: false }).compile(ConfigSchema);
 
 /**
  * Fills in the flags the command line did not give from SOPHON_* variables, then from the config file

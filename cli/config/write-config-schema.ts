@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../src/package-root.ts';
+import { validatorModuleText } from '../../src/specs/compile-validators.ts';
 import { schemaFileTexts } from '../../src/specs/write-schema-files.ts';
 import { CONFIG_SCHEMA_FILE, ConfigSchema } from './config-schema.ts';
 
@@ -8,10 +10,16 @@ export function configSchemaText(): string {
   return schemaFileTexts({ [CONFIG_SCHEMA_FILE]: ConfigSchema })[CONFIG_SCHEMA_FILE] ?? '';
 }
 
-// Part of `npm run schema`; test/cli/config.test.ts fails when the file falls behind.
+/** Where the config validator is compiled to, inside the package. */
+export const CONFIG_VALIDATOR_FILE = ['cli', 'config', 'config-validator.compiled.ts'];
+
+/** The text of cli/config/config-validator.compiled.ts: the config file's validator, compiled ahead of time. */
+export function configValidatorText(): string {
+  return validatorModuleText({ validateConfig: ConfigSchema }, 'cli/config/config-schema.ts');
+}
+
+// Part of `npm run schema`; test/cli/config.test.ts fails when the files fall behind.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(
-    fileURLToPath(new URL(`../../specs/schema/${CONFIG_SCHEMA_FILE}`, import.meta.url)),
-    configSchemaText(),
-  );
+  writeFileSync(packagePath('specs', 'schema', CONFIG_SCHEMA_FILE), configSchemaText());
+  writeFileSync(packagePath(...CONFIG_VALIDATOR_FILE), configValidatorText());
 }

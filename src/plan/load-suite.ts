@@ -1,11 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { ConformanceError } from '../errors/conformance-error.ts';
-import { SuiteSchema, type SuiteSpec } from '../specs/case-schema.ts';
+import type { SuiteSpec } from '../specs/case-schema.ts';
 import { assertValid, parseYamlFile } from '../specs/parse-yaml-file.ts';
-
-const validateSuite = new Ajv({ allErrors: true, strict: false }).compile(SuiteSchema);
+import { validateSuite } from '../specs/spec-validators.compiled.ts';
 
 /** The names of the suites under `root/suites`. */
 export function listSuites(root: string): string[] {

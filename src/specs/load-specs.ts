@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import type { Transport } from '../results/types.ts';
-import {
-  type AmqpCase,
-  AmqpSpecFileSchema,
-  ClauseFileSchema,
-  type ClauseSpec,
-  type HttpCase,
-  HttpSpecFileSchema,
-} from './case-schema.ts';
+import type { AmqpCase, ClauseSpec, HttpCase } from './case-schema.ts';
 import { assertValid, parseYamlFile, type YamlFile } from './parse-yaml-file.ts';
+import { validateAmqpSpecFile, validateClauses, validateHttpSpecFile } from './spec-validators.compiled.ts';
 
 /** A case as loaded, with where it was written. */
 export type LoadedCase =
@@ -35,11 +29,10 @@ export interface SpecCatalogue {
   hash: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateClauses = ajv.compile(ClauseFileSchema);
-const validators: Record<Transport, ReturnType<typeof ajv.compile> | undefined> = {
-  http: ajv.compile(HttpSpecFileSchema),
-  amqp: ajv.compile(AmqpSpecFileSchema),
+// Compiled ahead of time from case-schema.ts (npm run schema): no schema compilation at start.
+const validators: Record<Transport, ValidateFunction | undefined> = {
+  http: validateHttpSpecFile,
+  amqp: validateAmqpSpecFile,
 };
 
 /** Loads and validates `specs/` below `root` (the project or a user's own spec folder). */

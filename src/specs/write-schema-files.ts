@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
-import { SCHEMA_FILES } from './case-schema.ts';
+import { packagePath } from '../package-root.ts';
+import { AmqpSpecFileSchema, ClauseFileSchema, HttpSpecFileSchema, SCHEMA_FILES, SuiteSchema } from './case-schema.ts';
+import { validatorModuleText } from './compile-validators.ts';
 
 /** The text of each schema file under specs/schema/, from the one TypeBox source (the config schema passes its own). */
 export function schemaFileTexts(files: Record<string, TSchema> = SCHEMA_FILES): Record<string, string> {
@@ -13,8 +15,25 @@ export function schemaFileTexts(files: Record<string, TSchema> = SCHEMA_FILES): 
   );
 }
 
-// `npm run schema` regenerates the files editors use; a test fails when they fall behind.
+/** Where the spec and suite validators are compiled to, inside the package. */
+export const SPEC_VALIDATORS_FILE = ['src', 'specs', 'spec-validators.compiled.ts'];
+
+/** The text of src/specs/spec-validators.compiled.ts: the loaders' validators, compiled ahead of time. */
+export function specValidatorsText(): string {
+  return validatorModuleText(
+    {
+      validateClauses: ClauseFileSchema,
+      validateHttpSpecFile: HttpSpecFileSchema,
+      validateAmqpSpecFile: AmqpSpecFileSchema,
+      validateSuite: SuiteSchema,
+    },
+    'src/specs/case-schema.ts',
+  );
+}
+
+// `npm run schema` regenerates the files editors use and the compiled validators; a test fails when they fall behind.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const dir = fileURLToPath(new URL('../../specs/schema/', import.meta.url));
-  for (const [name, text] of Object.entries(schemaFileTexts())) writeFileSync(`${dir}${name}`, text);
+  for (const [name, text] of Object.entries(schemaFileTexts()))
+    writeFileSync(packagePath('specs', 'schema', name), text);
+  writeFileSync(packagePath(...SPEC_VALIDATORS_FILE), specValidatorsText());
 }
