@@ -1,13 +1,25 @@
 import { ConformanceError } from '../src/errors/conformance-error.ts';
-import { demoCommand } from './commands/demo-command.ts';
-import { deviceCommand } from './commands/device-command.ts';
-import { initCommand } from './commands/init-command.ts';
-import { killMatrixCommand } from './commands/kill-matrix-command.ts';
-import { RUN_USAGE, runCommand } from './commands/run-command.ts';
-import { serveCommand } from './commands/serve-command.ts';
-import { validateCommand } from './commands/validate-command.ts';
-import { verifyCommand } from './commands/verify-command.ts';
+import { EXIT_CODES_USAGE } from './exit-codes.ts';
 import { TOOL } from './tool-info.ts';
+
+/** A command: its arguments in, its exit code out. */
+type Command = (argv: string[]) => number | Promise<number>;
+
+/**
+ * Each command's module, imported only when that command runs: `--help` loads none of them, and a command
+ * loads only what it needs (fastify for the servers, amqplib when MQ is used, the contract parsers for
+ * validate). A new command is one line here and one in USAGE.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  run: async () => (await import('./commands/run-command.ts')).runCommand,
+  device: async () => (await import('./commands/device-command.ts')).deviceCommand,
+  demo: async () => (await import('./commands/demo-command.ts')).demoCommand,
+  init: async () => (await import('./commands/init-command.ts')).initCommand,
+  validate: async () => (await import('./commands/validate-command.ts')).validateCommand,
+  'kill-matrix': async () => (await import('./commands/kill-matrix-command.ts')).killMatrixCommand,
+  serve: async () => (await import('./commands/serve-command.ts')).serveCommand,
+  verify: async () => (await import('./commands/verify-command.ts')).verifyCommand,
+};
 
 const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
 
@@ -22,29 +34,16 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
 
 Every command takes --help for its options.
 
-${RUN_USAGE.split('\n').slice(-2).join('\n')}`;
+${EXIT_CODES_USAGE}`;
 
 /** Dispatches a command line; returns the exit code (never calls process.exit). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // hasOwn: a command line of `constructor` or `toString` is an unknown command, not Object's own.
+    const load = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (load) return await (await load())(rest);
     switch (command) {
-      case 'run':
-        return await runCommand(rest);
-      case 'device':
-        return await deviceCommand(rest);
-      case 'demo':
-        return await demoCommand(rest);
-      case 'init':
-        return initCommand(rest);
-      case 'validate':
-        return validateCommand(rest);
-      case 'kill-matrix':
-        return await killMatrixCommand(rest);
-      case 'serve':
-        return await serveCommand(rest);
-      case 'verify':
-        return await verifyCommand(rest);
       case undefined:
       case 'help':
       case '--help':

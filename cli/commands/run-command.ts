@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderCaseLines, renderSummary } from '../../reports/render-console.ts';
 import { writeReports } from '../../reports/write-reports.ts';
@@ -8,10 +8,11 @@ import { planCases } from '../../src/plan/plan-cases.ts';
 import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
 import { DEFAULT_CASE_CONCURRENCY } from '../../src/run/concurrent-cases.ts';
-import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
+import type { RunSettings } from '../../src/run/execute-run.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
 import { describeLogin } from '../../src/transports/platform-login.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
+import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
 import {
@@ -23,7 +24,7 @@ import {
   RUN_FLAGS,
   reportersFlag,
 } from '../run-options.ts';
-import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
+import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
 export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:PORT [options]
 
@@ -62,14 +63,13 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
                           a flag beats its SOPHON_* variable, which beats the file (README: Config file)
 ${POLICY_USAGE}
 
-Exit codes: 0 every MUST case passed, 1 a MUST case failed, 2 the run could not be carried out,
-3 nothing failed but some cases could not be tested.`;
+${EXIT_CODES_USAGE}`;
 
 /** `run`: the whole check against one target; returns the exit code. */
 export async function runCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
   // Several devices (--target twice, URL,system=N, or --lab FILE): one run each, side by side (cli/lab-run.ts).
   if (isLabRun(argv)) {
-    const defaultOut = () => join(PROJECT_ROOT, 'reports', 'out', `${runFolderName()}-lab`);
+    const defaultOut = () => defaultReportsDir(`${runFolderName()}-lab`);
     return runLab(argv, out, { runOne: runCommand, defaultOut });
   }
   const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
@@ -119,7 +119,7 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     signal: new AbortController().signal,
   };
   const bundle = bundleFromFlags(values);
-  const outDir = values.out ?? join(PROJECT_ROOT, 'reports', 'out', runFolderName());
+  const outDir = values.out ?? defaultReportsDir(runFolderName());
   const { report } = await runAndReport(settings, outDir, reporters, out);
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
@@ -132,6 +132,8 @@ export async function runAndReport(
   reporters: readonly string[],
   out: NodeJS.WriteStream,
 ): Promise<{ report: Report; written: Record<string, string> }> {
+  // The engine (undici, the checks, the transports) is loaded by a run itself, never by `run --list`.
+  const { executeRun } = await import('../../src/run/execute-run.ts');
   const style = { color: Boolean(out.isTTY) && !process.env.NO_COLOR };
   const console = reporters.includes('console');
   const controller = new AbortController();

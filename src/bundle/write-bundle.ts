@@ -2,7 +2,6 @@ import { createPrivateKey, createPublicKey, type KeyObject, sign } from 'node:cr
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { create } from 'tar';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import type { Report } from '../results/types.ts';
 import { BUNDLE_LAYOUT, manifestText, sha256 } from './bundle-files.ts';
@@ -82,6 +81,8 @@ export async function writeBundle(path: string, input: BundleInput): Promise<str
     const target = resolve(path);
     mkdirSync(dirname(target), { recursive: true });
     const names = [...files.keys()];
+    // tar is loaded by the runs that write a bundle, not by every run.
+    const { create } = await import('tar');
     // portable: no owner names or device ids; a fixed mtime (the run's end) keeps the archive reproducible.
     await create(
       { gzip: true, file: target, cwd: staging, portable: true, mtime: new Date(input.report.finishedAt) },

@@ -1,13 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Ajv } from 'ajv';
 import type { CheckOutcome, Level, Profile } from '../results/types.ts';
-import {
-  type BodyExpectSpec,
-  ERROR_CODES,
-  type ErrorExpectSpec,
-  type MessageExpectSpec,
-  type StatusExpectSpec,
-} from '../specs/case-schema.ts';
+import type { BodyExpectSpec, ErrorExpectSpec, MessageExpectSpec, StatusExpectSpec } from '../specs/case-schema.ts';
+import { ERROR_CODES } from '../specs/error-codes.ts';
 import type { HttpExchange } from '../transports/http-transport.ts';
 import { oneLine, outcome, show } from './check-outcome.ts';
 

@@ -1,9 +1,10 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { CAPABILITY_NAMES } from './capabilities.ts';
+import { ERROR_CODES } from './error-codes.ts';
 
 // The one source of the spec vocabulary: the JSON Schema files in specs/schema/ are generated from
-// these definitions (npm run schema) and the loader validates with them, so types, schema and
-// validator cannot drift apart.
+// these definitions (npm run schema), and so are the loaders' validators (*.compiled.ts), so types,
+// schema and validator cannot drift apart.
 
 const closed = { additionalProperties: false } as const;
 
@@ -11,14 +12,7 @@ export const LevelSchema = Type.Union([Type.Literal('MUST'), Type.Literal('SHOUL
   description: 'MUST failures fail the run, SHOULD failures warn, MAY records what was observed.',
 });
 
-/** The five error codes of the vendor's wipedata document. */
-export const ERROR_CODES = [
-  'UNSUPPORT_CONTENT_TYPE',
-  'INVALID_REQUEST_JSON',
-  'MISSING_ARGUMENTS',
-  'INVALID_ARGUMENTS',
-  'INTERNAL_ERROR',
-] as const;
+export { ERROR_CODES };
 
 export const ErrorCodeSchema = Type.Union(
   ERROR_CODES.map((code) => Type.Literal(code)),

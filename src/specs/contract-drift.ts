@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseDocument } from 'yaml';
 import type { AmqpCase, HttpCase } from './case-schema.ts';
-import { ERROR_CODES } from './case-schema.ts';
+import { ERROR_CODES } from './error-codes.ts';
 import type { LoadedCase } from './load-specs.ts';
 import { parseYamlFile, type YamlFile } from './parse-yaml-file.ts';
 

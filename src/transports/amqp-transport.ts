@@ -1,4 +1,4 @@
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import { redactUrl } from '../results/redact.ts';
 import type { ReplyInbox } from './reply-inbox.ts';
@@ -62,6 +62,8 @@ export class AmqpSession {
   }
 
   static async open(endpoint: AmqpEndpoint, inbox: ReplyInbox): Promise<AmqpSession> {
+    // amqplib is loaded by the first MQ session: a run without a broker never pays for it.
+    const { default: amqp } = await import('amqplib');
     let model: ChannelModel;
     try {
       model = await amqp.connect(endpoint.url, { timeout: 5_000 });

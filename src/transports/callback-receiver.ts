@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { PlatformLogin } from './platform-login.ts';
 import type { ReplyInbox } from './reply-inbox.ts';
 
@@ -49,6 +49,8 @@ export class CallbackReceiver {
 
   static async start(inbox: ReplyInbox, options: CallbackReceiverOptions = {}): Promise<CallbackReceiver> {
     const listenHost = options.listenHost ?? '127.0.0.1';
+    // Only a run with MQ cases starts a receiver: fastify is loaded then, not by every run.
+    const { default: Fastify } = await import('fastify');
     const app = Fastify({
       logger: false,
       bodyLimit: 8 * 1024 * 1024,
