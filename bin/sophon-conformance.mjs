@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// The tool runs its TypeScript sources directly (tsx), so an install needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled code in dist/: built by `npm run build`, which `npm ci` runs in a clone (the `prepare`
+// script) and which the package ships.
+import { existsSync } from 'node:fs';
 
-register();
-// Only a run holds a whole suite's results; the reference device and the kill matrix keep V8's speed.
-if (process.argv[2] === 'run') (await import('../cli/favour-memory.ts')).favourMemory();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const dist = new URL('../dist/cli/', import.meta.url);
+if (!existsSync(new URL('main.js', dist))) {
+  process.stderr.write('sophon-conformance: dist/ is missing: run `npm run build` (npm ci runs it) first\n');
+  process.exitCode = 2;
+} else {
+  // Only a run holds a whole suite's results; the reference device and the kill matrix keep V8's speed.
+  if (process.argv[2] === 'run') (await import(new URL('favour-memory.js', dist).href)).favourMemory();
+  const { main } = await import(new URL('main.js', dist).href);
+  process.exitCode = await main(process.argv.slice(2));
+}
