@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { CAPABILITY_NAMES } from './capabilities.ts';
-import { ERROR_CODES } from './error-codes.ts';
+import { ERROR_CODES, FAMILY_ERROR_CODES } from './error-codes.ts';
 
 // The one source of the spec vocabulary: the JSON Schema files in specs/schema/ are generated from
 // these definitions (npm run schema), and so are the loaders' validators (*.compiled.ts), so types,
@@ -12,11 +12,16 @@ export const LevelSchema = Type.Union([Type.Literal('MUST'), Type.Literal('SHOUL
   description: 'MUST failures fail the run, SHOULD failures warn, MAY records what was observed.',
 });
 
-export { ERROR_CODES };
+export { ERROR_CODES, FAMILY_ERROR_CODES };
 
 export const ErrorCodeSchema = Type.Union(
   ERROR_CODES.map((code) => Type.Literal(code)),
   { description: 'One of the five documented wipedata error codes.' },
+);
+
+const ToleratedCode = Type.Union(
+  [...ERROR_CODES, ...FAMILY_ERROR_CODES].map((code) => Type.Literal(code)),
+  { description: 'A wipedata code or a code of the API family (FAMILY_ERROR_CODES).' },
 );
 
 const CaseId = Type.String({
@@ -57,6 +62,16 @@ const MessageExpect = Type.Union(
       },
       closed,
     ),
+    Type.Object(
+      {
+        carriesValueOf: Type.Array(Type.String({ minLength: 1 }), {
+          minItems: 1,
+          description:
+            'The message names one of these request parameters, or carries the value the request sent for it in any common rendering (JSON, bare text, Python repr), with any wording around it (HTTP-5).',
+        }),
+      },
+      closed,
+    ),
   ],
   { description: 'What the error message must say.' },
 );
@@ -71,6 +86,14 @@ const ErrorExpect = Type.Union([
         Type.Array(ErrorCodeSchema, {
           minItems: 1,
           description: 'Other codes the lenient profile accepts, each reported as a warning.',
+        }),
+      ),
+      tolerate: Type.Optional(
+        Type.Array(ToleratedCode, {
+          minItems: 1,
+          uniqueItems: true,
+          description:
+            'Codes another reasonable reading of the documents leads a correct device to answer instead (a code of the API family, or the other of two errors the request has): accepted with a warning in every profile. `message` applies to `code` only.',
         }),
       ),
     },
@@ -240,7 +263,20 @@ const AmqpSend = Type.Object(
   closed,
 );
 
-const ReplyCodeExpect = Type.Union([Type.String({ minLength: 1 }), Type.Object({ not: Type.String() }, closed)]);
+const ReplyCodeExpect = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object({ not: Type.String() }, closed),
+  Type.Object(
+    {
+      anyOf: Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 2,
+        uniqueItems: true,
+        description: "Any one of these codes (the undocumented MQ failure codes: the face API's and the family's own).",
+      }),
+    },
+    closed,
+  ),
+]);
 
 const ReplyExpect = Type.Object(
   {
@@ -380,6 +416,7 @@ export type ReplyExpectSpec = Static<typeof ReplyExpect>;
 export type ReplyChannel = Static<typeof Channel>;
 export type SuiteSpec = Static<typeof SuiteSchema>;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ToleratedCode = Static<typeof ToleratedCode>;
 
 /** The schema files written to specs/schema/, by file name. */
 export const SCHEMA_FILES: Record<string, TSchema> = {
