@@ -9,4 +9,9 @@ import { setFlagsFromString } from 'node:v8';
  */
 export function favourMemory(): void {
   setFlagsFromString('--optimize-for-size');
+  setFlagsFromString('--semi-space-growth-factor=1');
+  // undici parses HTTP with llhttp compiled to WebAssembly, and V8 compiles that again with TurboFan in the
+  // background after the first request: 34 MB more RSS for a moment (bench/scale.ts). The baseline
+  // (Liftoff) code parses a device's small answers at a cost no run can see.
+  setFlagsFromString('--liftoff-only');
 }
