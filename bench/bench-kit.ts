@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,6 +7,54 @@ import { PACKAGE_ROOT } from '../src/package-root.ts';
 
 /** The project's root folder (specs/, suites/, bin/). */
 export const PROJECT_ROOT = PACKAGE_ROOT;
+
+/** The CLI as users run it: the compiled code in dist/ (npm run build). */
+export const BIN = join(PROJECT_ROOT, 'bin', 'sophon-conformance.mjs');
+
+/** Stops a benchmark of the CLI early, with what to do, when dist/ was never built. */
+export function requireBuild(): void {
+  if (!existsSync(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'))) {
+    process.stderr.write('dist/ is missing: run `npm run build` first (the benchmark measures the compiled CLI)\n');
+    process.exit(2);
+  }
+}
+
+/** What one run of a Node child cost: wall time from spawn to exit, and its peak RSS. */
+export interface NodeRunFigures {
+  wallMs: number;
+  peakRssMb: number;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node ARGS…` to its end with bench/rss-probe.mjs preloaded, which writes the child's peak RSS
+ * (getrusage maxRSS) as it exits. The preload is one small module: the same for every contender.
+ */
+export function measureNode(args: readonly string[], options: { cwd?: string } = {}): NodeRunFigures {
+  const dir = mkdtempSync(join(tmpdir(), 'sophon-bench-rss-'));
+  const file = join(dir, 'peak');
+  try {
+    const started = performance.now();
+    const run = spawnSync(process.execPath, ['--import', join(PROJECT_ROOT, 'bench', 'rss-probe.mjs'), ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, RSS_PROBE_FILE: file, NO_COLOR: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const wallMs = performance.now() - started;
+    const peakRssMb = existsSync(file) ? Number(readFileSync(file, 'utf8')) / 1_048_576 : Number.NaN;
+    return { wallMs, peakRssMb, status: run.status, stdout: run.stdout, stderr: run.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The median of a list of numbers; NaN when empty. */
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
 
 /** Prints one benchmark figure as a JSON line on stdout: the only thing a benchmark prints there. */
 export function emit(bench: string, figures: Record<string, unknown>): void {

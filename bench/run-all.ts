@@ -22,7 +22,7 @@ if (unknown.length) {
 let failed = 0;
 for (const name of chosen.length ? chosen : BENCHES) {
   process.stderr.write(`bench ${name} …\n`);
-  // --expose-gc lets the scale benchmark report the memory a finished run really holds.
+  // --expose-gc: for a benchmark that reports what a process holds after a collection.
   const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, `${name}.ts`)], {
     stdio: 'inherit',
   });

@@ -1,28 +1,25 @@
 // Scale: a synthetic suite of 10,000 cases that leave the device alone (text/plain refused, no state, no
-// reboot), generated into a temp spec root, run against the reference device (a child process, so the memory
-// figures are the runner's own) with tiny windows. Prints the time of each slice of 1,000 cases (it should
-// stay flat), peak RSS (process.resourceUsage().maxRSS) after the run and after each report writer, and the
-// size of report.json, which is streamed (reports/write-json-stream.ts) rather than built as one string.
-// V8 runs with --optimize-for-size, as `sophon-conformance run` sets it (cli/favour-memory.ts).
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// reboot), generated into a temp spec root and run as a user runs it: `sophon-conformance run` (the compiled
+// bin, in a child process of its own) against the reference device (another child), with tiny windows and
+// every reporter. Prints the time of each slice of 1,000 cases (it should stay flat; from report.json's
+// startedAt and durationMs), the peak RSS of the run's process at the end of each phase (the kernel's high-water
+// mark, /proc/PID/status VmHWM, read as the console line that ends the phase arrives) and overall (getrusage
+// maxRSS at exit), and the size of each report.
+// `run` sets its V8 flags itself (cli/favour-memory.ts); BENCH_V8_DEFAULTS=1 runs the same command without them.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { favourMemory } from '../cli/favour-memory.ts';
-import { emit, machine, startDeviceProcess } from './bench-kit.ts';
+import { createInterface } from 'node:readline';
+import { BIN, emit, machine, PROJECT_ROOT, requireBuild, startDeviceProcess } from './bench-kit.ts';
 
-// As `sophon-conformance run` does (bin/sophon-conformance.mjs), before the engine loads; BENCH_V8_DEFAULTS=1
-// measures with V8's own heap sizing instead.
+requireBuild();
 const v8Defaults = process.env.BENCH_V8_DEFAULTS === '1';
-if (!v8Defaults) favourMemory();
-const { writeReports } = await import('../reports/write-reports.ts');
-const { executeRun } = await import('../src/run/execute-run.ts');
-
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
-// What the process holds before any case exists: Node, tsx and the engine's modules.
-const rssMbAtStart = Math.round(process.memoryUsage().rss / 1_048_576);
 const SLICE = 1_000;
 const QUIET_MS = 5;
 const PROBE_MS = 5;
+const TARGET_MB = 120;
 
 const root = mkdtempSync(join(tmpdir(), 'sophon-bench-scale-'));
 const write = (path: string, text: string) => {
@@ -61,100 +58,112 @@ for (let from = 0; from < CASES; from += PER_FILE) {
 }
 write('suites/scale.yaml', 'name: scale\ndescription: every synthetic case\ninclude: ["http.**"]\n');
 
-const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-// The high-water mark of the run phase alone (maxRSS also holds the spec loading's peak).
-let runPeakRss = 0;
-const sampler = setInterval(() => {
-  runPeakRss = Math.max(runPeakRss, process.memoryUsage().rss);
-}, 50);
-const device = await startDeviceProcess({ bootMs: 200 });
-const marks: number[] = [];
-try {
-  const started = performance.now();
-  let loadedAt = 0;
-  let loadPeakRss = 0;
-  const report = await executeRun({
-    root,
-    target: device.url,
-    systemPort: undefined,
-    suite: 'scale',
-    selection: {},
-    profile: 'strict',
-    stateAdapter: 'none',
-    downWithinMs: 1_000,
-    upWithinMs: 5_000,
-    quietMs: QUIET_MS,
-    probeIntervalMs: PROBE_MS,
-    requestTimeoutMs: 5_000,
-    preflightMs: 5_000,
-    tool: { name: 'sophon-conformance', version: 'bench' },
-    signal: new AbortController().signal,
-    onStart: () => {
-      loadedAt = performance.now();
-      loadPeakRss = rssMb();
-      runPeakRss = 0;
-    },
-    onResult: () => {
-      marks.push(performance.now());
-    },
-  });
-  const runMs = performance.now() - started;
-  const rssAfterRun = rssMb();
-  const runPhasePeakMb = Math.round(runPeakRss / 1_048_576);
-  const heapAfterRun = Math.round(process.memoryUsage().heapUsed / 1_048_576);
-  // With --expose-gc (npm run bench passes it): what the finished run really holds, garbage collected.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const retained = gc
-    ? {
-        heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1_048_576),
-        rssMb: Math.round(process.memoryUsage().rss / 1_048_576),
-      }
-    : 'run with node --expose-gc';
-  const out = join(root, 'out');
-  const writers: Record<string, { ms: number; peakRssMb: number; bytes: number }> = {};
-  for (const reporter of (process.env.BENCH_REPORTERS ?? 'json,junit,html').split(',')) {
-    const t = performance.now();
-    const written = writeReports(report, out, [reporter]);
-    const path = Object.values(written)[0] as string;
-    writers[reporter] = {
-      ms: Math.round(performance.now() - t),
-      peakRssMb: Math.max(rssMb(), Math.round(runPeakRss / 1_048_576)),
-      bytes: statSync(path).size,
-    };
+/** The kernel's high-water mark of a process's RSS so far, in MB (Linux); undefined where there is no /proc. */
+function highWaterMb(pid: number): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+  } catch {
+    return undefined;
   }
+}
+
+const device = await startDeviceProcess({ bootMs: 200 });
+const out = join(root, 'out');
+const peakFile = join(root, 'peak-rss');
+try {
+  const runArgs = [
+    'run',
+    '--target',
+    device.url,
+    '--system-port',
+    '0',
+    '--specs',
+    root,
+    '--suite',
+    'scale',
+    '--state-adapter',
+    'none',
+    '--quiet-ms',
+    String(QUIET_MS),
+    '--probe-ms',
+    String(PROBE_MS),
+    '--out',
+    out,
+  ];
+  // Without the bin, `run` gets no V8 flags: main() is called as the bin would, minus favourMemory().
+  const entry = v8Defaults
+    ? [
+        '--input-type=module',
+        '-e',
+        `const { main } = await import(${JSON.stringify(join(PROJECT_ROOT, 'dist', 'cli', 'main.js'))}); process.exitCode = await main(process.argv.slice(1));`,
+        '--',
+      ]
+    : [BIN];
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', join(PROJECT_ROOT, 'bench', 'rss-probe.mjs'), ...entry, ...runArgs],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RSS_PROBE_FILE: peakFile, NO_COLOR: '1' } },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const pid = child.pid as number;
+  let loadedAt = 0;
+  let peakAfterLoad: number | undefined;
+  let peakAfterRun: number | undefined;
+  let lastCaseAt = 0;
+  let caseLines = 0;
+  // The console's start line ends loading and planning; its line for the last case ends the run.
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (!loadedAt && / cases of suite /.test(line)) {
+      loadedAt = performance.now();
+      peakAfterLoad = highWaterMb(pid);
+    } else if (loadedAt && /^(PASS|FAIL|WARN|N\/A|CNT) /.test(line) && ++caseLines === CASES) {
+      lastCaseAt = performance.now();
+      peakAfterRun = highWaterMb(pid);
+    }
+  }
+  const status = await exited;
+  const totalMs = performance.now() - started;
+  if (status !== 0) throw new Error(`sophon-conformance run exited ${status}`);
+  const peakRssMb = Math.round(Number(readFileSync(peakFile, 'utf8')) / 1_048_576);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+    summary: { total: number; pass: number };
+    results: { startedAt: string; durationMs: number }[];
+  };
+  const ends = report.results.map((r) => Date.parse(r.startedAt) + r.durationMs);
   const slices: number[] = [];
-  let previous = loadedAt;
-  for (let end = SLICE; end <= marks.length; end += SLICE) {
-    const at = marks[end - 1] as number;
+  let previous = Date.parse(report.results[0]?.startedAt ?? '');
+  for (let end = SLICE; end <= ends.length; end += SLICE) {
+    const at = Math.max(...ends.slice(end - SLICE, end));
     slices.push(Math.round(at - previous));
     previous = at;
   }
   const first = slices[0] ?? Number.NaN;
   const last = slices.at(-1) ?? Number.NaN;
+  const reportBytes = Object.fromEntries(
+    ['report.json', 'junit.xml', 'report.html']
+      .filter((name) => existsSync(join(out, name)))
+      .map((name) => [name, statSync(join(out, name)).size]),
+  );
   emit('scale', {
     ...machine(),
     cases: report.summary.total,
     passed: report.summary.pass,
     settings: { quietMs: QUIET_MS, probeIntervalMs: PROBE_MS, stateAdapter: 'none', caseConcurrency: 4 },
-    v8: v8Defaults ? 'V8 defaults (BENCH_V8_DEFAULTS=1)' : '--optimize-for-size, as `run` sets it',
+    v8: v8Defaults ? 'V8 defaults (BENCH_V8_DEFAULTS=1)' : 'the flags `run` sets (cli/favour-memory.ts)',
     loadAndPlanMs: Math.round(loadedAt - started),
-    runMs: Math.round(runMs),
+    runMs: Math.round(lastCaseAt - loadedAt),
+    totalMs: Math.round(totalMs),
     sliceMs: slices,
     msPerCase: { firstSlice: first / SLICE, lastSlice: last / SLICE },
     lastOverFirstSlice: Math.round((last / first) * 100) / 100,
-    rssMbAtStart,
-    peakRssMbAfterLoad: loadPeakRss,
-    peakRssMbAfterRun: rssAfterRun,
-    runPhasePeakRssMb: runPhasePeakMb,
-    heapUsedMbAfterRun: heapAfterRun,
-    afterGc: retained,
-    writers,
-    rssTargetMb: 200,
-    meetsRssTarget: Math.max(rssAfterRun, ...Object.values(writers).map((w) => w.peakRssMb)) < 200,
+    peakRssMb: { afterLoadAndPlan: peakAfterLoad, afterRun: peakAfterRun, withReports: peakRssMb },
+    reportBytes,
+    rssTargetMb: TARGET_MB,
+    meetsRssTarget: peakRssMb <= TARGET_MB,
   });
 } finally {
-  clearInterval(sampler);
   await device.close();
   rmSync(root, { recursive: true, force: true });
 }
