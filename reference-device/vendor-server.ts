@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { answerWhileDraining, isDraining } from './body-drain.ts';
 import type { Faults } from './faults.ts';
 import { BODY_LIMIT, envelope, sendVendorError, toVendorError, VendorError, writeClientError } from './vendor-error.ts';
 
@@ -51,7 +52,9 @@ export function createVendorServer(faults: Faults, limits: HttpLimits = DEFAULT_
     // Fastify's own 503 body during close would leak its format; a closing device just drops requests.
     return503OnClosing: false,
     exposeHeadRoutes: false,
-    clientErrorHandler: (error, socket) => writeClientError(error, socket, statusOverride),
+    // A socket draining a refused body has had its answer: a client error on it just ends it.
+    clientErrorHandler: (error, socket) =>
+      isDraining(socket) ? socket.destroy() : writeClientError(error, socket, statusOverride),
     frameworkErrors: (error, _request, reply) => {
       sendVendorError(reply, toVendorError(error, bodyLimit), statusOverride);
     },
@@ -79,6 +82,8 @@ export function createVendorServer(faults: Faults, limits: HttpLimits = DEFAULT_
     const vendorError = toVendorError(error, bodyLimit);
     if (vendorError.code === 'INTERNAL_ERROR')
       process.stderr.write(`reference device: internal error: ${String(error)}\n`);
+    // A body over the limit is usually still arriving: answer it without resetting the connection.
+    if (vendorError.status === 413) return answerWhileDraining(reply, vendorError, requestTimeoutMs, statusOverride);
     sendVendorError(reply, vendorError, statusOverride);
   });
 
