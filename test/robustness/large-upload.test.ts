@@ -61,9 +61,11 @@ function upload(
     everyMs?: number;
     block?: Buffer;
     giveUpMs?: number;
+    /** Called when the first bytes of the answer arrive. */
+    onAnswer?: () => void;
   },
 ): Promise<Upload> {
-  const { path, framing, bytes, readWhileWriting, everyMs = 0, block = BLOCK, giveUpMs = 20_000 } = options;
+  const { path, framing, bytes, readWhileWriting, everyMs = 0, block = BLOCK, giveUpMs = 20_000, onAnswer } = options;
   return new Promise((resolve) => {
     const socket: Socket = connect({ host: '127.0.0.1', port });
     const chunks: Buffer[] = [];
@@ -71,7 +73,11 @@ function upload(
     let written = 0;
     let error: string | undefined;
     let finReceived = false;
-    const read = () => socket.on('data', (chunk) => chunks.push(chunk));
+    const read = () =>
+      socket.on('data', (chunk) => {
+        if (chunks.length === 0) onAnswer?.();
+        chunks.push(chunk);
+      });
     if (readWhileWriting) read();
     const giveUp = setTimeout(() => socket.destroy(), giveUpMs);
     const finish = () => {
@@ -219,15 +225,20 @@ describe('an endless upload is cut off within the bound', () => {
 
   it('a drain in progress does not hold up close(): the power cycle drops it', async () => {
     const device = await startTestDevice();
+    let answered: () => void = () => {};
+    const answer = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
     const uploading = upload(device.port, {
       path: WIPE,
       framing: 'chunked',
       bytes: Number.POSITIVE_INFINITY,
       readWhileWriting: true,
       everyMs: 20,
+      onAnswer: () => answered(),
     });
-    // Over the 1 MiB limit after 17 blocks of 64 KiB; then the drain runs until close().
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The 413 came (the body passed the 1 MiB limit): the drain now runs until close().
+    await answer;
     const closing = Date.now();
     await device.close();
     const result = await uploading;
