@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { answerOtherMethod, errorStatus, styleAnswers } from './answer-style.ts';
+import { answerWhileDraining, isDraining } from './body-drain.ts';
 import type { Faults } from './faults.ts';
 import { Variants } from './variants.ts';
 import { BODY_LIMIT, envelope, sendVendorError, toVendorError, VendorError, writeClientError } from './vendor-error.ts';
@@ -58,7 +59,9 @@ export function createVendorServer(
     // Fastify's own 503 body during close would leak its format; a closing device just drops requests.
     return503OnClosing: false,
     exposeHeadRoutes: false,
-    clientErrorHandler: (error, socket) => writeClientError(error, socket, statusOverride),
+    // A socket draining a refused body has had its answer: a client error on it just ends it.
+    clientErrorHandler: (error, socket) =>
+      isDraining(socket) ? socket.destroy() : writeClientError(error, socket, statusOverride),
     frameworkErrors: (error, _request, reply) => {
       const vendorError = toVendorError(error, bodyLimit);
       sendVendorError(reply, vendorError, statusOf(vendorError));
@@ -87,6 +90,10 @@ export function createVendorServer(
     const vendorError = toVendorError(error, bodyLimit);
     if (vendorError.code === 'INTERNAL_ERROR')
       process.stderr.write(`reference device: internal error: ${String(error)}\n`);
+    // A body over the limit is usually still arriving: answer it without resetting the connection.
+    if (vendorError.status === 413) {
+      return answerWhileDraining(reply, vendorError, requestTimeoutMs, statusOf(vendorError));
+    }
     sendVendorError(reply, vendorError, statusOf(vendorError));
   });
   styleAnswers(app, variants);
