@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   validate: async () => (await import('./commands/validate-command.ts')).validateCommand,
   'kill-matrix': async () => (await import('./commands/kill-matrix-command.ts')).killMatrixCommand,
   serve: async () => (await import('./commands/serve-command.ts')).serveCommand,
+  'variant-matrix': async () => (await import('./commands/variant-matrix-command.ts')).variantMatrixCommand,
   verify: async () => (await import('./commands/verify-command.ts')).verifyCommand,
 };
 
@@ -29,6 +30,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance validate [--specs DIR]                    check every spec file, suite and contract document
   sophon-conformance init [FILE] [--force]                     write a commented sophon-conformance.config.yaml
   sophon-conformance kill-matrix [options]                     every fault of the reference device against the suite
+  sophon-conformance variant-matrix [options]                  every allowed variant of the reference device against it
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
 

@@ -38,6 +38,9 @@ export interface AmqpSettings {
   platformLogin?: string | undefined;
 }
 
+// Apart, so that the command line reads the default without loading the engine.
+export { DEFAULT_WIPE_WITHIN_MS } from './wipe-window.ts';
+
 /** Everything `run` needs, already validated by the command line. */
 export interface RunSettings {
   /** Folder holding specs/ and suites/. */
@@ -53,6 +56,8 @@ export interface RunSettings {
   quietMs: number;
   probeIntervalMs: number;
   requestTimeoutMs: number;
+  /** How long a wipe may take to be answered or replied to (RunContext.wipeWithinMs); undefined: as any request. */
+  wipeWithinMs?: number | undefined;
   /** Cases that leave the device alone run this many at a time (default 4; 1 = one after another). */
   caseConcurrency?: number | undefined;
   /** How long the target may take to answer at the start before the run gives up (exit 2). */
@@ -123,6 +128,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     quietMs: settings.quietMs,
     probeIntervalMs: settings.probeIntervalMs,
     requestTimeoutMs: settings.requestTimeoutMs,
+    wipeWithinMs: settings.wipeWithinMs,
     signal: settings.signal,
     runTag,
     amqp,
