@@ -54,6 +54,7 @@ describe('sophon-conformance init', () => {
     expect(loadConfig(path).config.windows).toEqual({
       downWithin: 30000,
       upWithin: 180000,
+      wipeWithin: 180000,
       quiet: 5000,
       probe: 20,
       timeout: 10000,
