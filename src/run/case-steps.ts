@@ -29,7 +29,7 @@ export function wipeWindowFor(spec: { tags?: string[] | undefined }, ctx: RunCon
  * and a device allowed to shut down slowly (design §5: within the down window) must not escape the watch.
  */
 export function quietWindow(ctx: RunContext): number {
-  const learnt = ctx.slowestDownMs === undefined ? 0 : Math.ceil(ctx.slowestDownMs * 1.5);
+  const learnt = ctx.slowestDownMs === undefined ? 0 : Math.ceil(ctx.slowestDownMs * 2);
   return Math.min(ctx.downWithinMs, Math.max(ctx.quietMs, learnt));
 }
 
