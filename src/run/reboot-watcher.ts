@@ -10,6 +10,9 @@ export interface Uptime {
   resolutionMs: number;
 }
 
+/** What the watcher reports as it goes: it starts looking, the device went down, it accepts connections again. */
+export type WatchStep = 'watch' | 'down' | 'up';
+
 export interface WatchOptions {
   target: string;
   systemUrl?: string | undefined;
@@ -24,6 +27,8 @@ export interface WatchOptions {
   since: number;
   uptimeBefore?: Uptime | undefined;
   signal?: AbortSignal | undefined;
+  /** Told each step with its time (ms after `since`), for the live console. */
+  onStep?: ((step: WatchStep, atMs: number) => void) | undefined;
 }
 
 /**
@@ -45,10 +50,12 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   const port = Number(url.port || 80);
 
   // Down: the API port stops accepting connections.
+  options.onStep?.('watch', 0);
   const until = options.watchUntil ?? (() => options.watchMs);
   while (at() < until() && !signal?.aborted) {
     if (!(await tcpAccepts(url.hostname, port, Math.max(probeIntervalMs * 5, 250)))) {
       timeline.downAtMs = at();
+      options.onStep?.('down', timeline.downAtMs);
       break;
     }
     await pause(Math.min(probeIntervalMs, Math.max(0, until() - at())));
@@ -68,6 +75,7 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   while (at() < upDeadline && !signal?.aborted) {
     if (await tcpAccepts(url.hostname, port, Math.max(probeIntervalMs * 5, 250))) {
       timeline.upAtMs = at();
+      options.onStep?.('up', timeline.upAtMs);
       break;
     }
     await pause(probeIntervalMs);
