@@ -150,3 +150,23 @@ describe('colours', () => {
     expect(colorWanted({ TERM: 'dumb' }, true)).toBe(false);
   });
 });
+
+describe('lab mode on a terminal', () => {
+  it('draws one status line per device, and prints each device’s lines above them, prefixed', async () => {
+    const { StatusBoard } = await import('../../reports/status-line.ts');
+    const frames: string[] = [];
+    const printed: string[] = [];
+    const board = new StatusBoard({ update: (t) => frames.push(t), print: (t) => printed.push(t), done: () => {} });
+    const a = board.slot('[bench-a] ');
+    const b = board.slot('[bench-b] ');
+    a.update('[1/92] http.wipedata.flags.users · seeding state');
+    b.update('[4/92] http.wipedata.flags.all · waiting for the device to come back');
+    b.print('PASS http.wipedata.flags.events\n  -> two lines');
+    expect(frames.at(-1)).toBe(
+      '[bench-a] [1/92] http.wipedata.flags.users · seeding state\n[bench-b] [4/92] http.wipedata.flags.all · waiting for the device to come back',
+    );
+    expect(printed).toEqual(['[bench-b] PASS http.wipedata.flags.events\n[bench-b]   -> two lines']);
+    a.done();
+    expect(frames.at(-1)).toBe('[bench-b] [4/92] http.wipedata.flags.all · waiting for the device to come back');
+  });
+});
