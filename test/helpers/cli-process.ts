@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 /** The command line as a user runs it. */
@@ -18,11 +18,12 @@ export interface CliRun {
 /**
  * Runs the command line in a child process, as a user or CI would, and waits for the process itself to
  * exit (not only for its output to end): anything that keeps it alive past the run shows as `killed`.
+ * `child` is the process, for a test that cuts it short.
  */
 export function runCli(
   args: readonly string[],
   options: { killAfterMs?: number; env?: NodeJS.ProcessEnv; cwd?: string; onStdout?: (text: string) => void } = {},
-): Promise<CliRun> {
+): Promise<CliRun> & { child: ChildProcess } {
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     env: options.env ?? process.env,
@@ -43,10 +44,11 @@ export function runCli(
     killed = true;
     child.kill('SIGKILL');
   }, options.killAfterMs ?? 60_000);
-  return new Promise((resolve) => {
+  const exited = new Promise<CliRun>((resolve) => {
     child.once('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, wallMs: Math.round(performance.now() - started), killed });
     });
   });
+  return Object.assign(exited, { child });
 }
