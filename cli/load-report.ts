@@ -16,9 +16,12 @@ export interface LoadedReport {
  * Anything else is exit 2 with one line saying what was expected. `what` names the argument in messages.
  */
 export async function loadReport(path: string, what: string): Promise<LoadedReport> {
-  const fail = (why: string): never => {
-    throw new ConformanceError('CONFIG_INVALID', `${what} ${path}: ${why}`);
-  };
+  const failAt =
+    (at: string) =>
+    (why: string): never => {
+      throw new ConformanceError('CONFIG_INVALID', `${what} ${at}: ${why}`);
+    };
+  const fail = failAt(path);
   if (!existsSync(path)) fail('no such file or folder (want a run folder, a report.json or a bundle .tar.gz)');
   if (statSync(path).isDirectory()) {
     const file = join(path, 'report.json');
@@ -30,7 +33,7 @@ export async function loadReport(path: string, what: string): Promise<LoadedRepo
           : 'no report.json in this folder (is it the --out folder of a run?)',
       );
     }
-    return { report: parseReport(file, fail), source: file };
+    return { report: parseReport(file, failAt(file)), source: file };
   }
   if (/\.(tar\.gz|tgz)$/.test(path)) {
     const check = await checkBundle(path);

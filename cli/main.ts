@@ -1,4 +1,5 @@
 import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { compareCommand } from './commands/compare-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { deviceCommand } from './commands/device-command.ts';
 import { initCommand } from './commands/init-command.ts';
@@ -19,6 +20,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance kill-matrix [options]                     every fault of the reference device against the suite
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
+  sophon-conformance compare BASE NEW [--json]                 regression gate: exit 1 when a MUST case newly fails
 
 Every command takes --help for its options.
 
@@ -45,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'verify':
         return await verifyCommand(rest);
+      case 'compare':
+        return await compareCommand(rest);
       case undefined:
       case 'help':
       case '--help':
