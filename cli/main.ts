@@ -2,6 +2,7 @@ import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { compareCommand } from './commands/compare-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { deviceCommand } from './commands/device-command.ts';
+import { doctorCommand } from './commands/doctor-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { killMatrixCommand } from './commands/kill-matrix-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
@@ -13,6 +14,7 @@ import { TOOL } from './tool-info.ts';
 const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
 
   sophon-conformance run --target http://HOST:PORT [options]   check a device
+  sophon-conformance doctor --target http://HOST:PORT [options] preflight: can a certification run be carried out?
   sophon-conformance device [options]                          start the bundled reference device
   sophon-conformance demo [options]                            reference device + certification suite + reports
   sophon-conformance validate [--specs DIR]                    check every spec file, suite and contract document
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'verify':
         return await verifyCommand(rest);
+      case 'doctor':
+        return await doctorCommand(rest);
       case 'compare':
         return await compareCommand(rest);
       case undefined:

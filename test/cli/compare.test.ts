@@ -44,7 +44,9 @@ describe('compare BASE NEW', () => {
     expect(run.stdout).toMatch(/^ {2}http\.wipedata\.flags\.users {2}\[MUST\] {2}pass → fail {2}\S/m);
     expect(run.stdout).toMatch(/^newly passing: [1-9]\d*$/m);
     expect(run.stdout).toMatch(/^ {2}http\.wipedata\.flags\.all {2}\[MUST\] {2}pass → could-not-test/m);
-    expect(run.stdout).toMatch(/^Gate: FAIL \(exit 1\): \d+ MUST case\(s\) newly fail: .*http\.wipedata\.flags\.users/m);
+    expect(run.stdout).toMatch(
+      /^Gate: FAIL \(exit 1\): \d+ MUST case\(s\) newly fail: .*http\.wipedata\.flags\.users/m,
+    );
   });
 
   it('exits 0 when nothing newly fails, and reads report.json files and bundles alike', async () => {
