@@ -9,6 +9,7 @@ import { RUN_USAGE, runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { verifyCommand } from './commands/verify-command.ts';
+import { describeSystemError } from './describe-error.ts';
 import { TOOL } from './tool-info.ts';
 
 const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
@@ -31,6 +32,10 @@ ${RUN_USAGE.split('\n').slice(-2).join('\n')}`;
 /** Dispatches a command line; returns the exit code (never calls process.exit). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // A reader that goes away (`run … | head`) must not end the run with a stack: the reports are still written.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   try {
     switch (command) {
       case 'run':
@@ -75,6 +80,11 @@ export async function main(argv: string[]): Promise<number> {
     const e = error as { code?: string; message?: string; stack?: string };
     if (e.code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`sophon-conformance: CONFIG_INVALID: ${e.message}\n`);
+      return 2;
+    }
+    const system = describeSystemError(error);
+    if (system) {
+      process.stderr.write(`sophon-conformance: ${system}\n`);
       return 2;
     }
     process.stderr.write(`sophon-conformance: internal error: ${e.stack ?? String(error)}\n`);

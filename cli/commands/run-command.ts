@@ -190,6 +190,8 @@ export async function runAndReport(
   out: NodeJS.WriteStream,
   options: ConsoleOptions = {},
 ): Promise<{ report: Report; written: Record<string, string> }> {
+  // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
+  mkdirSync(outDir, { recursive: true });
   const shown = reporters.includes('console');
   const style = { color: colorWanted(process.env, Boolean(out.isTTY)) };
   const mode: ConsoleMode = !shown || options.quiet ? 'quiet' : options.status || out.isTTY ? 'live' : 'plain';
@@ -213,7 +215,6 @@ export async function runAndReport(
   const onTerm = () => stop('SIGTERM');
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
-  mkdirSync(outDir, { recursive: true });
   let journal: RunJournal | undefined;
   try {
     const report = await executeRun({
