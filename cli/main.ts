@@ -8,6 +8,7 @@ import { killMatrixCommand } from './commands/kill-matrix-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
+import { variantMatrixCommand } from './commands/variant-matrix-command.ts';
 import { verifyCommand } from './commands/verify-command.ts';
 import { describeSystemError } from './describe-error.ts';
 import { TOOL } from './tool-info.ts';
@@ -21,6 +22,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance validate [--specs DIR]                    check every spec file, suite and contract document
   sophon-conformance init [FILE] [--force]                     write a commented sophon-conformance.config.yaml
   sophon-conformance kill-matrix [options]                     every fault of the reference device against the suite
+  sophon-conformance variant-matrix [options]                  every allowed variant of the reference device against it
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
   sophon-conformance compare BASE NEW [--json]                 regression gate: exit 1 when a MUST case newly fails
@@ -50,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         return validateCommand(rest);
       case 'kill-matrix':
         return await killMatrixCommand(rest);
+      case 'variant-matrix':
+        return await variantMatrixCommand(rest);
       case 'serve':
         return await serveCommand(rest);
       case 'verify':

@@ -12,6 +12,11 @@ export interface FaultInfo {
    * device without the behaviour is not wrong by the documents): a warn is then the catch.
    */
   grade?: 'SHOULD';
+  /**
+   * How `catches` changes on a device that also carries the combined variants (variants.ts COMBINED_VARIANTS),
+   * where a case takes another allowed path: cases that then no longer see the fault, and cases that then do.
+   */
+  withVariants?: { drop?: readonly string[]; add?: readonly string[] };
 }
 
 // Every HTTP case whose request the device must refuse with an error answer: a fault in the error path

@@ -9,7 +9,7 @@ import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
-import { type CaseRun, establishGiven, note, readStateAfter } from './case-steps.ts';
+import { type CaseRun, establishGiven, note, readStateAfter, wipeWindowFor } from './case-steps.ts';
 import { interpolate } from './interpolate.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
@@ -104,6 +104,11 @@ async function observeAmqpCase(
   }
   const { session, inbox } = mq;
   const origin = performance.now();
+  // A command a correct device executes may take as long as the wipe takes (HTTP-12's synchronous wipe: a
+  // full face library takes tens of seconds); a refusal is quick. The duplicate's second delivery executes
+  // nothing on a correct device, so it gets the plain window.
+  const wipeWindow = wipeWindowFor(spec, ctx, mq.replyWithinMs);
+  const commandWindow = spec.send.duplicate ? mq.replyWithinMs : wipeWindow;
   const amqpEvidence: AmqpEvidence = {
     broker: redactUrl(session.endpoint.url),
     commandQueue: session.endpoint.commandQueue,
@@ -137,7 +142,7 @@ async function observeAmqpCase(
     const firstAt = performance.now();
     for (const message of send.before) await publish(message, 'before');
     const owed = send.before.filter((m) => repliesPromised(m, mq.callbacks.unreachableUrl)).length;
-    const deadline = firstAt + mq.replyWithinMs + ctx.downWithinMs;
+    const deadline = firstAt + wipeWindow + ctx.downWithinMs;
     const unclaimed = (a: Arrival) => !beforeReplies.has(a) && !answersEarlierCase(a, mq.earlierMessageIds);
     while (beforeReplies.size < owed) {
       const arrival = await inbox.waitFor(firstAt, unclaimed, deadline, ctx.signal);
@@ -149,7 +154,7 @@ async function observeAmqpCase(
 
   if (send.duplicate) {
     const first = await publish(send, 'first-of-duplicate');
-    await inbox.waitFor(first.at, () => true, first.at + mq.replyWithinMs, ctx.signal);
+    await inbox.waitFor(first.at, () => true, first.at + wipeWindow, ctx.signal);
     await watchReboot({
       target: ctx.target,
       downWithinMs: ctx.downWithinMs,
@@ -177,27 +182,37 @@ async function observeAmqpCase(
     answers(a, command) !== undefined ||
     (!beforeReplies.has(a) && !answersOneOf(a, before) && !answersEarlierCase(a, mq.earlierMessageIds));
   let replyAt: number | undefined;
+  // A reply with result true says the command was executed: a reboot may follow whatever the case expected.
+  let replySaysDone = false;
   // A case that expects nothing of replies (a reply to an unreachable notify_path cannot be seen) does not
-  // wait out the reply window; a duplicate does, as what its second delivery does within it is the point.
+  // wait for one; a duplicate does, as what its second delivery does within it is the point. A wipe it cannot
+  // see answered is given the wipe window to happen instead (the device's reboot ends the watch sooner).
   const listens = listensForReplies(spec.expect) || send.duplicate === true;
+  const awaitsEffect = !listens && commandWindow > 0 && (spec.tags?.includes('destructive') ?? false);
   // While the reply is awaited that is the phase shown; the watch's own phases follow once it has come.
-  const watchMs = mayReboot ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs);
-  const onWatch = reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayReboot });
+  const watchPhases = () => {
+    const mayGoDown = mayReboot || replySaysDone;
+    const watchMs = mayGoDown ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs);
+    return reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayGoDown });
+  };
+  let onWatch = watchPhases();
   let awaitingReply = listens;
-  if (listens) report('waiting-reply', { windowMs: mq.replyWithinMs });
+  if (listens) report('waiting-reply', { windowMs: commandWindow });
   const waitReply = (
     listens
       ? inbox.waitFor(
           command.at,
           (a) => expected.includes(a.channel) && attributable(a),
-          command.at + mq.replyWithinMs,
+          command.at + commandWindow,
           ctx.signal,
         )
       : Promise.resolve(undefined)
   ).then((a) => {
     replyAt = a?.at;
+    replySaysDone = (a?.json as { result?: unknown } | undefined)?.result === true;
     if (awaitingReply) {
       awaitingReply = false;
+      onWatch = watchPhases();
       onWatch('watch', 0);
     }
     return a;
@@ -208,10 +223,10 @@ async function observeAmqpCase(
     systemUrl: ctx.systemUrl,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
-    watchMs: mq.replyWithinMs + ctx.downWithinMs,
+    watchMs: commandWindow + ctx.downWithinMs,
     watchUntil: () =>
-      (replyAt !== undefined ? replyAt - command.at : expected.length ? mq.replyWithinMs : 0) +
-      (mayReboot ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs)),
+      (replyAt !== undefined ? replyAt - command.at : expected.length || awaitsEffect ? commandWindow : 0) +
+      (mayReboot || replySaysDone ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs)),
     probeIntervalMs: ctx.probeIntervalMs,
     since: command.at,
     signal: ctx.signal,
@@ -227,7 +242,7 @@ async function observeAmqpCase(
   // Only a reboot seen after the reply replaces the first timeline; otherwise the first one stands (a
   // reply sent after a reboot must still be judged against that reboot, MQ-10).
   if (
-    mayReboot &&
+    (mayReboot || replySaysDone) &&
     replyAt !== undefined &&
     timeline.downAtMs !== undefined &&
     replyAt - command.at > timeline.downAtMs
@@ -260,7 +275,7 @@ async function observeAmqpCase(
   const arrivals = inbox.since(origin);
   const forCommand = inbox.since(command.at).filter(attributable);
   amqpEvidence.replies = arrivals.map((a) => describeArrival(a, origin, published));
-  const replies = observeReplies(forCommand, command, mq, timeline.downAtMs);
+  const replies = observeReplies(forCommand, command, mq, timeline.downAtMs, commandWindow);
   const unfinished = mq.callbacks.unfinished(command.at);
   if (unfinished.length) {
     replies.unfinishedCallbacks = unfinished.length;
@@ -297,6 +312,7 @@ function observeReplies(
   command: Published,
   mq: AmqpContext,
   downAtMs: number | undefined,
+  windowMs: number,
 ): ReplyObservation {
   const byChannel: Record<ReplyChannel, Arrival[]> = {
     up_queue: forCommand.filter((a) => a.channel === 'up_queue'),
@@ -315,7 +331,7 @@ function observeReplies(
     byChannel,
     matched,
     publishedAt: command.at,
-    windowMs: mq.replyWithinMs,
+    windowMs,
     messageId: command.messageId,
     knownLicenseKey: mq.licenseKey,
     downAt: downAtMs === undefined ? undefined : command.at + downAtMs,
@@ -327,6 +343,8 @@ function answers(arrival: Arrival, message: Published): ReplyEvidence['matchedBy
   if (message.messageId !== undefined && echoedId(arrival) === message.messageId) return 'message_id';
   if (message.correlationId !== undefined && arrival.meta.correlationId === message.correlationId)
     return 'correlation_id';
+  // A device may carry the command's message_id in the reply's AMQP correlation_id instead (MQ-7).
+  if (message.messageId !== undefined && arrival.meta.correlationId === message.messageId) return 'correlation_id';
   return undefined;
 }
 
