@@ -44,6 +44,11 @@ export interface FaultRow {
   mismatches: Mismatch[];
   /** Present when the first run was inexact and the fault was run a second time (the row is the second). */
   firstAttempt?: { mismatches: Mismatch[] };
+  /**
+   * Set when the device's variants leave the fault nothing to break (its withVariants drops every catch: a
+   * firmware that does not reboot after an MQ wipe cannot reply after that reboot). Exact when nothing fails.
+   */
+  masked?: true;
   durationMs: number;
 }
 
@@ -131,7 +136,10 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
       killMatrixWindows(options),
     );
   // A fault that declares nothing still runs (and is reported inexact): that is how its catches are found.
-  const exercised = selected.filter((f) => f.expected.length > 0 || (f.catches as readonly string[]).length === 0);
+  const masks = (f: (typeof selected)[number]) => options.withVariants === true && f.expected.length === 0;
+  const exercised = selected.filter(
+    (f) => f.expected.length > 0 || (f.catches as readonly string[]).length === 0 || masks(f),
+  );
   const jobs: (() => Promise<void>)[] = [];
   const rows: FaultRow[] = [];
   const clean = { fails: 0, warns: 0, failedCases: [] as string[][], couldNotTest: [] as string[][] };
@@ -148,7 +156,8 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
     jobs.push(async () => {
       const t = performance.now();
       const grade = (fault as FaultInfo).grade ?? 'MUST';
-      const judge = (report: Report) => judgeFaultRun(report, fault.expected, grade, levels, departures);
+      const masked = masks(fault);
+      const judge = (report: Report) => judgeFaultRun(report, fault.expected, grade, levels, departures, masked);
       let outcome = judge(await runOnce([fault.name]));
       // A fault run that misses once is run again, and both are shown: a timing-dependent catch is
       // information, not a pass. The healthy device gets no second chance (a false alarm is a false alarm).
@@ -164,6 +173,7 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
         ...outcome,
         grade,
         ...(firstAttempt ? { firstAttempt } : {}),
+        ...(masked ? { masked: true as const } : {}),
         durationMs: Math.round(performance.now() - t),
       };
       rows.push(row);
@@ -212,6 +222,7 @@ export function judgeFaultRun(
   grade: 'MUST' | 'SHOULD',
   levels: ReadonlyMap<string, string>,
   departures: ReadonlySet<string> = new Set(),
+  masked = false,
 ): Pick<FaultRow, 'caughtBy' | 'caughtByMust' | 'couldNotTest' | 'exact' | 'mismatches'> {
   const caughtBy = caught(report.results, departures);
   const failed = new Set(idsWith(report.results, 'fail'));
@@ -220,10 +231,11 @@ export function judgeFaultRun(
     caughtBy,
     caughtByMust,
     couldNotTest: idsWith(report.results, 'could-not-test'),
-    exact:
-      caughtBy.length > 0 &&
-      caughtBy.join('\n') === expected.join('\n') &&
-      (grade === 'SHOULD' || caughtByMust.length > 0),
+    exact: masked
+      ? caughtBy.length === 0
+      : caughtBy.length > 0 &&
+        caughtBy.join('\n') === expected.join('\n') &&
+        (grade === 'SHOULD' || caughtByMust.length > 0),
     mismatches: report.results
       .filter((r) => expected.includes(r.id) !== caughtBy.includes(r.id))
       .map((r) => ({ id: r.id, verdict: r.verdict, message: r.message })),
@@ -272,13 +284,15 @@ export function renderKillMatrixMarkdown(matrix: KillMatrix): string {
     const missing = row.expectedCases.filter((id) => !row.caughtBy.includes(id));
     const extra = row.caughtBy.filter((id) => !row.expectedCases.includes(id));
     const mark =
-      row.caughtBy.length === 0
-        ? '**NO**'
-        : row.exact
-          ? `yes${row.grade === 'SHOULD' ? ' (SHOULD: warns)' : ''}`
-          : row.caughtByMust.length === 0 && row.grade === 'MUST'
-            ? '**no MUST case**'
-            : '**inexact**';
+      row.masked && row.exact
+        ? 'masked by the variants (nothing left to break)'
+        : row.caughtBy.length === 0
+          ? '**NO**'
+          : row.exact
+            ? `yes${row.grade === 'SHOULD' ? ' (SHOULD: warns)' : ''}`
+            : row.caughtByMust.length === 0 && row.grade === 'MUST'
+              ? '**no MUST case**'
+              : '**inexact**';
     lines.push(
       `| \`${row.fault}\`: ${row.description} | ${mark} | ${by || '—'} | ${missing.join('<br>') || '—'} | ${extra.join('<br>') || '—'} |`,
     );

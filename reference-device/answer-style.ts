@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Faults } from './faults.ts';
 import type { Variants } from './variants.ts';
-import { sendJson, type VendorError } from './vendor-error.ts';
+import { answeredWithError, sendJson, type VendorError } from './vendor-error.ts';
 
 /**
  * The status an error envelope is sent with: the fault error-status-200's 200, else the variant's one status
@@ -46,6 +46,8 @@ export function answerOtherMethod(reply: FastifyReply, method: string, path: str
     return true;
   }
   if (variants.has('other-methods-bare-405')) {
+    // An error answer all the same: the faults that act on the error path (reboots-after-error…) see it.
+    answeredWithError.add(reply.request);
     reply.code(405).header('allow', 'POST').send();
     return true;
   }

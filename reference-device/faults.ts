@@ -405,7 +405,7 @@ export const KNOWN_FAULTS = [
       'amqp.wipedata.reply.notify-path-wipe',
     ],
     description:
-      'The reply to an executed MQ wipedata command is sent 3 s late (past a 2 s --reply-within); the ack and the reboot follow it as usual.',
+      'The reply to an executed MQ wipedata command is sent 3 s late (past the 2 s reply window of the kill matrix; a slow wipe under --wipe-within may take longer); the ack and the reboot follow it as usual.',
   },
   {
     name: 'mq-wipes-without-message-key',

@@ -355,25 +355,23 @@ export class MqConsumer {
     const silent =
       (refusal.unknownCommand && variants.has('mq-ignores-unknown-commands')) ||
       (refusal.deadLetter && variants.has('mq-poison-dropped-silently'));
-    if (silent) {
-      this.settle(session, message, 'ack');
-      return;
+    if (!silent) {
+      const reply = failureReply(
+        this.replyContext,
+        refusal.error,
+        refusal.messageKey,
+        refusal.messageId,
+        refusal.replyCode,
+      );
+      if (!(await this.deliver(session, reply, refusal.notifyPath, correlationId))) return;
     }
-    const reply = failureReply(
-      this.replyContext,
-      refusal.error,
-      refusal.messageKey,
-      refusal.messageId,
-      refusal.replyCode,
-    );
-    if (!(await this.deliver(session, reply, refusal.notifyPath, correlationId))) return;
-    // Fault mq-consumer-dies-on-poison: the consumer does not survive a message it cannot parse.
+    // Fault mq-consumer-dies-on-poison: the consumer does not survive a message it cannot parse (answered or not).
     if (refusal.notJson && faults.has('mq-consumer-dies-on-poison')) {
       this.log('MQ consumer stopped after a message that is not JSON (fault mq-consumer-dies-on-poison)');
       await this.stopConsuming(session);
     }
-    // Not JSON: rejected without requeue, so the broker dead-letters it; anything else was answered.
-    this.settle(session, message, refusal.deadLetter ? 'reject' : 'ack');
+    // Not JSON: rejected without requeue, so the broker dead-letters it; anything else was answered (or dropped).
+    this.settle(session, message, refusal.deadLetter && !silent ? 'reject' : 'ack');
   }
 
   /**

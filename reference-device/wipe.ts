@@ -45,10 +45,11 @@ export function readWipeFlags(
   }
   const present = WIPE_FLAGS.filter((flag) => Object.hasOwn(body, flag));
   if (present.length === 0) {
-    if (Object.keys(body).length === 0 && variants.has('empty-object-empty-request-json')) {
+    const wrongCode = faults.has('missing-args-wrong-code');
+    if (Object.keys(body).length === 0 && variants.has('empty-object-empty-request-json') && !wrongCode) {
       return refuse(new VendorError('EMPTY_REQUEST_JSON', 'empty request JSON'));
     }
-    const code = faults.has('missing-args-wrong-code') ? 'INVALID_ARGUMENTS' : 'MISSING_ARGUMENTS';
+    const code = wrongCode ? 'INVALID_ARGUMENTS' : 'MISSING_ARGUMENTS';
     const message = faults.has('message-not-naming-missing') ? '' : missingMessage(variants);
     return refuse(new VendorError(code, message));
   }

@@ -75,6 +75,11 @@ describe('the variant table', () => {
     }
   });
 
+  it('documents every variant in the reference device README', () => {
+    const readme = readFileSync(`${ROOT}reference-device/README.md`, 'utf8');
+    for (const v of KNOWN_VARIANTS) expect(readme).toContain(`| \`${v.name}\` | ${v.clause} | ${v.description} |`);
+  });
+
   it('combines the first variant of each dimension, and refuses two alternatives or an unknown name', () => {
     const dimensions = new Set(KNOWN_VARIANTS.map((v) => v.dimension));
     expect(COMBINED_VARIANTS.length).toBe(dimensions.size);
