@@ -21,6 +21,9 @@ const WINDOW_FLAGS = [
   ...['--timeout', String(L.requestTimeoutMs), '--down-within', String(L.downWithinMs)],
   ...['--up-within', String(L.upWithinMs), '--quiet-ms', String(L.quietMs), '--probe-ms', String(L.probeIntervalMs)],
   ...['--system-port', '0', '--reporter', 'console,json'],
+  // The engine-level scenarios give no wipe window, so a wipe gets the request timeout (the reply window over
+  // MQ); the smallest --wipe-within does the same here.
+  ...['--wipe-within', '100'],
 ];
 // Node and tsx starting up in the child, before the preflight begins.
 const START_MS = 3_000;
