@@ -9,7 +9,7 @@ import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
-import { type CaseRun, establishGiven, note, readStateAfter, wipeWindowFor } from './case-steps.ts';
+import { type CaseRun, establishGiven, note, quietWindow, readStateAfter, wipeWindowFor } from './case-steps.ts';
 import { interpolate } from './interpolate.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
@@ -149,7 +149,7 @@ async function observeAmqpCase(
       if (!arrival) break;
       beforeReplies.add(arrival);
     }
-    await inbox.waitFor(performance.now(), () => false, performance.now() + ctx.quietMs, ctx.signal);
+    await inbox.waitFor(performance.now(), () => false, performance.now() + quietWindow(ctx), ctx.signal);
   }
 
   if (send.duplicate) {
@@ -192,7 +192,7 @@ async function observeAmqpCase(
   // While the reply is awaited that is the phase shown; the watch's own phases follow once it has come.
   const watchPhases = () => {
     const mayGoDown = mayReboot || replySaysDone;
-    const watchMs = mayGoDown ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs);
+    const watchMs = mayGoDown ? ctx.downWithinMs : quietWindow(ctx);
     return reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayGoDown });
   };
   let onWatch = watchPhases();
@@ -226,7 +226,7 @@ async function observeAmqpCase(
     watchMs: commandWindow + ctx.downWithinMs,
     watchUntil: () =>
       (replyAt !== undefined ? replyAt - command.at : expected.length || awaitsEffect ? commandWindow : 0) +
-      (mayReboot || replySaysDone ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs)),
+      (mayReboot || replySaysDone ? ctx.downWithinMs : quietWindow(ctx)),
     probeIntervalMs: ctx.probeIntervalMs,
     since: command.at,
     signal: ctx.signal,

@@ -6,7 +6,16 @@ import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schem
 import { outcomesOf } from '../specs/outcomes.ts';
 import { type HttpExchange, type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
-import { type CaseRun, establishGiven, note, readStateAfter, WIPEDATA_PATH, wipeWindowFor } from './case-steps.ts';
+import {
+  type CaseRun,
+  establishGiven,
+  learnShutdown,
+  note,
+  quietWindow,
+  readStateAfter,
+  WIPEDATA_PATH,
+  wipeWindowFor,
+} from './case-steps.ts';
 import { readUptime, watchReboot } from './reboot-watcher.ts';
 import { curlFor } from './reproduce.ts';
 import type { RunContext } from './run-context.ts';
@@ -62,10 +71,12 @@ export async function runHttpCase(
   // (HTTP-12); it runs beside the watcher so it never delays seeing the device go down.
   const early =
     state && adapter && exchange.status === 200
-      ? adapter.read(AbortSignal.any([signal, AbortSignal.timeout(Math.max(ctx.quietMs, 500))])).catch(() => undefined)
+      ? adapter
+          .read(AbortSignal.any([signal, AbortSignal.timeout(Math.max(quietWindow(ctx), 500))]))
+          .catch(() => undefined)
       : Promise.resolve(undefined);
   const mayGoDown = mayReboot(spec.expect, exchange, response, ctx);
-  const watchMs = mayGoDown ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs);
+  const watchMs = mayGoDown ? ctx.downWithinMs : quietWindow(ctx);
   const timeline = await watchReboot({
     target: ctx.target,
     systemUrl: ctx.systemUrl,
@@ -79,6 +90,7 @@ export async function runHttpCase(
     onStep: reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayGoDown }),
   });
   evidence.reboot = timeline;
+  learnShutdown(ctx, timeline);
   const afterResponse = await early;
   await readStateAfter(ctx, state, timeline, evidence, report);
   if (state && afterResponse && timeline.downAtMs !== undefined) state.afterResponse = afterResponse;
