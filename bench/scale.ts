@@ -15,6 +15,7 @@ import { emit, machine, startDeviceProcess } from './bench-kit.ts';
 const v8Defaults = process.env.BENCH_V8_DEFAULTS === '1';
 if (!v8Defaults) favourMemory();
 const { writeReports } = await import('../reports/write-reports.ts');
+const { RunJournal } = await import('../reports/run-journal.ts');
 const { executeRun } = await import('../src/run/execute-run.ts');
 
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
@@ -69,6 +70,11 @@ const sampler = setInterval(() => {
 }, 50);
 const device = await startDeviceProcess({ bootMs: 200 });
 const marks: number[] = [];
+// As `run` does: every result is appended to journal.ndjson as it ends (what --resume continues from).
+const journalDir = join(root, 'journal');
+mkdirSync(journalDir);
+let journal: ReturnType<typeof RunJournal.start> | undefined;
+let journalMs = 0;
 try {
   const started = performance.now();
   let loadedAt = 0;
@@ -89,15 +95,32 @@ try {
     preflightMs: 5_000,
     tool: { name: 'sophon-conformance', version: 'bench' },
     signal: new AbortController().signal,
-    onStart: () => {
+    onStart: (plan) => {
+      journal = RunJournal.start(journalDir, {
+        journal: 'sophon-conformance',
+        tool: 'sophon-conformance',
+        version: 'bench',
+        target: plan.target,
+        suite: plan.suite,
+        profile: 'strict',
+        selection: { only: [], tags: [] },
+        specHash: plan.specHash,
+        startedAt: plan.startedAt,
+        total: plan.total,
+      });
       loadedAt = performance.now();
       loadPeakRss = rssMb();
       runPeakRss = 0;
     },
-    onResult: () => {
+    onResult: (result) => {
+      const t = performance.now();
+      journal?.append(result);
+      journalMs += performance.now() - t;
       marks.push(performance.now());
     },
   });
+  const journalBytes = statSync(join(journalDir, 'journal.ndjson')).size;
+  journal?.close();
   const runMs = performance.now() - started;
   const rssAfterRun = rssMb();
   const runPhasePeakMb = Math.round(runPeakRss / 1_048_576);
@@ -150,6 +173,8 @@ try {
     heapUsedMbAfterRun: heapAfterRun,
     afterGc: retained,
     writers,
+    // Appending each result to the run's journal, summed over the run (it is inside runMs).
+    journal: { ms: Math.round(journalMs), bytes: journalBytes },
     rssTargetMb: 200,
     meetsRssTarget: Math.max(rssAfterRun, ...Object.values(writers).map((w) => w.peakRssMb)) < 200,
   });

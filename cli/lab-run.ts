@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
+import type { StatusLine } from '../reports/live-console.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import type { Report } from '../src/results/types.ts';
 import { RUN_FLAGS } from './run-options.ts';
@@ -28,7 +29,7 @@ export interface LabDeviceResult {
 
 /** What the lab run needs from `run`: running one device, and the default output folder. */
 export interface LabHooks {
-  runOne: (argv: string[], out: NodeJS.WriteStream) => Promise<number>;
+  runOne: (argv: string[], out: NodeJS.WriteStream, status?: StatusLine) => Promise<number>;
   defaultOut: () => string;
 }
 
@@ -58,15 +59,24 @@ export async function runLab(argv: readonly string[], out: NodeJS.WriteStream, h
   const startedAt = new Date().toISOString();
   const width = Math.max(...devices.map((d) => d.name.length));
   out.write(`sophon-conformance ${TOOL.version}: lab run on ${devices.length} devices, reports in ${outDir}\n`);
+  // On a terminal, one status line per device under the lines of all of them (reports/status-line.ts): a
+  // combined line would not fit four devices' phases, and each device's own line reads like a single run's.
+  const board = out.isTTY && !argv.includes('--quiet') ? await statusBoard(out) : undefined;
+  const sink = board ? ({ write: (text: string) => board.print(text) } as unknown as NodeJS.WriteStream) : out;
   const results = await Promise.all(
     devices.map(async (device): Promise<LabDeviceResult> => {
       const dir = join(outDir, device.name);
-      const prefixed = linePrefixer(out, `[${device.name.padEnd(width)}] `);
+      const prefix = `[${device.name.padEnd(width)}] `;
+      const prefixed = linePrefixer(sink, prefix);
       const started = performance.now();
       let exitCode: number;
       let error: string | undefined;
       try {
-        exitCode = await hooks.runOne([...common, '--target', device.target, ...device.flags, '--out', dir], prefixed);
+        exitCode = await hooks.runOne(
+          [...common, '--target', device.target, ...device.flags, '--out', dir],
+          prefixed,
+          board?.slot(prefix),
+        );
       } catch (thrown) {
         exitCode = 2;
         error = thrown instanceof ConformanceError ? thrown.describe() : (thrown as Error).message;
@@ -86,6 +96,7 @@ export async function runLab(argv: readonly string[], out: NodeJS.WriteStream, h
       };
     }),
   );
+  board?.done();
   const exitCode = worstExit(results.map((r) => r.exitCode));
   const summaryPath = join(outDir, 'lab-summary.json');
   writeFileSync(
@@ -94,6 +105,11 @@ export async function runLab(argv: readonly string[], out: NodeJS.WriteStream, h
   );
   out.write(`${renderLabSummary(results, exitCode).join('\n')}\nlab summary: ${summaryPath}\n`);
   return exitCode;
+}
+
+async function statusBoard(out: NodeJS.WriteStream) {
+  const { StatusBoard, terminalStatusLine } = await import('../reports/status-line.ts');
+  return new StatusBoard(await terminalStatusLine(out));
 }
 
 /** The worst of several exit codes (2 > 1 > 3 > 0). */

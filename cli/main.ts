@@ -1,6 +1,8 @@
 import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { compareCommand } from './commands/compare-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { deviceCommand } from './commands/device-command.ts';
+import { doctorCommand } from './commands/doctor-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { killMatrixCommand } from './commands/kill-matrix-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
@@ -8,11 +10,13 @@ import { serveCommand } from './commands/serve-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { variantMatrixCommand } from './commands/variant-matrix-command.ts';
 import { verifyCommand } from './commands/verify-command.ts';
+import { describeSystemError } from './describe-error.ts';
 import { TOOL } from './tool-info.ts';
 
 const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
 
   sophon-conformance run --target http://HOST:PORT [options]   check a device
+  sophon-conformance doctor --target http://HOST:PORT [options] preflight: can a certification run be carried out?
   sophon-conformance device [options]                          start the bundled reference device
   sophon-conformance demo [options]                            reference device + certification suite + reports
   sophon-conformance validate [--specs DIR]                    check every spec file, suite and contract document
@@ -21,6 +25,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance variant-matrix [options]                  every allowed variant of the reference device against it
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
+  sophon-conformance compare BASE NEW [--json]                 regression gate: exit 1 when a MUST case newly fails
 
 Every command takes --help for its options.
 
@@ -29,6 +34,10 @@ ${RUN_USAGE.split('\n').slice(-2).join('\n')}`;
 /** Dispatches a command line; returns the exit code (never calls process.exit). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // A reader that goes away (`run … | head`) must not end the run with a stack: the reports are still written.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   try {
     switch (command) {
       case 'run':
@@ -49,6 +58,10 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'verify':
         return await verifyCommand(rest);
+      case 'doctor':
+        return await doctorCommand(rest);
+      case 'compare':
+        return await compareCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -71,6 +84,11 @@ export async function main(argv: string[]): Promise<number> {
     const e = error as { code?: string; message?: string; stack?: string };
     if (e.code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`sophon-conformance: CONFIG_INVALID: ${e.message}\n`);
+      return 2;
+    }
+    const system = describeSystemError(error);
+    if (system) {
+      process.stderr.write(`sophon-conformance: ${system}\n`);
       return 2;
     }
     process.stderr.write(`sophon-conformance: internal error: ${e.stack ?? String(error)}\n`);

@@ -10,6 +10,9 @@ export interface Uptime {
   resolutionMs: number;
 }
 
+/** What the watcher reports as it goes: it starts looking, the device went down, it accepts connections again. */
+export type WatchStep = 'watch' | 'down' | 'up';
+
 export interface WatchOptions {
   target: string;
   systemUrl?: string | undefined;
@@ -24,6 +27,8 @@ export interface WatchOptions {
   since: number;
   uptimeBefore?: Uptime | undefined;
   signal?: AbortSignal | undefined;
+  /** Told each step with its time (ms after `since`), for the live console. */
+  onStep?: ((step: WatchStep, atMs: number) => void) | undefined;
   /** How the API port is probed (a TCP connect); tests give a scripted one. */
   probe?: PortProbe;
 }
@@ -60,6 +65,7 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   const probe = options.probe ?? tcpProbe;
   const accepts = async (timeoutMs: number) => (await probe(url.hostname, port, timeoutMs)) === 'accepted';
   // Down: the API port stops accepting connections (refused, or silent twice).
+  options.onStep?.('watch', 0);
   const until = options.watchUntil ?? (() => options.watchMs);
   while (at() < until() && !signal?.aborted) {
     const probedAt = at();
@@ -67,6 +73,7 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
     const down = seen === 'refused' || (seen === 'timeout' && !(await accepts(CONFIRM_TIMEOUT_MS)));
     if (down) {
       timeline.downAtMs = probedAt;
+      options.onStep?.('down', timeline.downAtMs);
       break;
     }
     await pause(Math.min(probeIntervalMs, Math.max(0, until() - at())));
@@ -86,6 +93,7 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   while (at() < upDeadline && !signal?.aborted) {
     if (await accepts(Math.max(probeIntervalMs * 5, 250))) {
       timeline.upAtMs = at();
+      options.onStep?.('up', timeline.upAtMs);
       break;
     }
     await pause(probeIntervalMs);

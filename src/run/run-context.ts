@@ -1,3 +1,4 @@
+import type { PhaseEvent } from '../results/progress.ts';
 import type { Profile, StateCategory } from '../results/types.ts';
 import type { StateAdapter } from '../state/state-adapter.ts';
 import type { AmqpSession } from '../transports/amqp-transport.ts';
@@ -55,4 +56,6 @@ export interface RunContext {
   caseConcurrency?: number | undefined;
   /** Capabilities, repeats and waivers applied around each case (case-policy.ts); none: the plain run. */
   policy?: CasePolicy | undefined;
+  /** Told each case's phase as it changes (the live console). */
+  onPhase?: ((event: PhaseEvent) => void) | undefined;
 }
