@@ -3,6 +3,7 @@ import { demoCommand } from './commands/demo-command.ts';
 import { deviceCommand } from './commands/device-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { killMatrixCommand } from './commands/kill-matrix-command.ts';
+import { mergeCommand } from './commands/merge-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
@@ -19,6 +20,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance kill-matrix [options]                     every fault of the reference device against the suite
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
+  sophon-conformance merge OUT SHARD…                          one fleet report from a lab's shards
 
 Every command takes --help for its options.
 
@@ -45,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'verify':
         return await verifyCommand(rest);
+      case 'merge':
+        return await mergeCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -30,6 +30,9 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --target URL            the device's API (port 5555 by default on a device)
                           repeat it (URL[,system=N][,name=NAME][,FLAG=VALUE]) or use --lab FILE to check
                           several devices at once: <out>/<name>/ each, <out>/lab-summary.json, worst exit
+  --lab FILE              the lab's devices: devices: [{ name, target, system-port, expected-minutes, … }]
+  --shard K/N             only the K-th of N slices of the lab (or SOPHON_SHARD=K/N; --shards N takes K from
+                          a Kubernetes Indexed Job's JOB_COMPLETION_INDEX); join them with: merge OUT SHARD…
   --system-port N         the device's system API port (getuptime, getsoftwareversion); default 8888, 0 = none
   --suite NAME|FILE       suite to run (default certification)
   --only ID-GLOB          only these cases (glob over dotted ids, or an id prefix); repeatable
@@ -67,11 +70,16 @@ Exit codes: 0 every MUST case passed, 1 a MUST case failed, 2 the run could not 
 
 /** `run`: the whole check against one target; returns the exit code. */
 export async function runCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
-  // Several devices (--target twice, URL,system=N, or --lab FILE): one run each, side by side (cli/lab-run.ts).
+  // Several devices (--target twice, URL,system=N, --lab FILE, a shard): one run each, side by side (cli/lab-run.ts).
   if (isLabRun(argv)) {
     const defaultOut = () => join(PROJECT_ROOT, 'reports', 'out', `${runFolderName()}-lab`);
-    return runLab(argv, out, { runOne: runCommand, defaultOut });
+    return runLab(argv, out, { runOne: runOneTarget, defaultOut });
   }
+  return runOneTarget(argv, out);
+}
+
+// One target, never a lab: a lab's device runs come here too, whatever SOPHON_SHARD says.
+async function runOneTarget(argv: string[], out: NodeJS.WriteStream): Promise<number> {
   const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
   // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
   const { values } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
