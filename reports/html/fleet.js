@@ -341,7 +341,7 @@
   }
 
   function matrixRow(d, clauses) {
-    const head = h('th', { scope: 'row', class: 'matrix-device' }, deviceLink(d), ' ', gateBadge(d.exitCode));
+    const head = h('th', { scope: 'row', class: 'matrix-device' }, deviceLink(d), ' ', deviceGate(d));
     if (!d.summary) {
       return h(
         'tr',
