@@ -101,6 +101,9 @@ export async function runLab(argv: readonly string[], out: NodeJS.WriteStream, h
     : '';
   out.write(`sophon-conformance ${TOOL.version}: lab run on ${members.length} devices${slice}, reports in ${outDir}\n`);
   if (members.length === 0) out.write(`shard ${lab.shard.index}/${lab.shard.count} holds no device: nothing to run\n`);
+  // Each device's run listens for SIGINT and SIGTERM to stop cleanly: many devices are many listeners, not a leak.
+  const maxListeners = process.getMaxListeners();
+  process.setMaxListeners(Math.max(maxListeners, members.length + 10));
   const results = await Promise.all(
     members.map(async (device): Promise<LabDeviceResult> => {
       const dir = join(outDir, device.name);
@@ -129,6 +132,7 @@ export async function runLab(argv: readonly string[], out: NodeJS.WriteStream, h
       };
     }),
   );
+  process.setMaxListeners(maxListeners);
   const exitCode = worstExit(results.map((r) => r.exitCode));
   const summaryPath = join(outDir, 'lab-summary.json');
   const summary: LabSummary = {

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { renderFleetHtml } from '../reports/render-fleet-html.ts';
-import { checkLabFolder, unpackLabArchive } from '../src/bundle/read-lab-bundle.ts';
+import { checkLabFolder, UNPACKED_MARK, unpackLabArchive } from '../src/bundle/read-lab-bundle.ts';
 import { LAB_SUMMARY } from '../src/bundle/write-lab-bundle.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import {
@@ -15,9 +15,6 @@ import {
 import type { FleetShard, FleetSummary, LabSummary } from '../src/results/fleet-types.ts';
 import type { Report } from '../src/results/types.ts';
 import { TOOL } from './tool-info.ts';
-
-/** Marks a folder merge unpacked a bundle into, so a later merge may replace it (and nothing else). */
-const UNPACKED_MARK = '.unpacked-by-merge';
 
 /** One shard's output as given: where its files are now, and where they will be once merge is done. */
 interface ShardSource {
@@ -43,6 +40,8 @@ export async function mergeShards(
 ): Promise<{ fleet: FleetSummary; summaryPath: string; htmlPath: string }> {
   const out = resolve(outArg);
   const staging = join(out, `.merge-staging-${process.pid}`);
+  const outExisted = existsSync(out);
+  let answered = false;
   try {
     const shards: ShardSource[] = [];
     const problems: string[] = [];
@@ -103,9 +102,12 @@ export async function mergeShards(
     const htmlPath = join(out, 'fleet.html');
     writeFileSync(summaryPath, `${JSON.stringify(fleet, null, 2)}\n`);
     writeFileSync(htmlPath, renderFleetHtml(fleet));
+    answered = true;
     return { fleet, summaryPath, htmlPath };
   } finally {
     rmSync(staging, { recursive: true, force: true });
+    // A refused merge leaves no trace, not even the OUT folder it made to unpack bundles in.
+    if (!answered && !outExisted && existsSync(out) && readdirSync(out).length === 0) rmSync(out, { recursive: true });
   }
 }
 

@@ -4,6 +4,9 @@ import { extract, type ReadEntry } from 'tar';
 import { BUNDLE_LAYOUT, parseManifest, sha256, specHashOf } from './bundle-files.ts';
 import { filesUnder, LAB_SUMMARY } from './write-lab-bundle.ts';
 
+/** Marks a folder merge unpacked a bundle into, so a later merge may replace it (and nothing else). */
+export const UNPACKED_MARK = '.unpacked-by-merge';
+
 /**
  * Unpacks a .tar.gz into `dir`: regular files and folders only, never outside `dir` (no absolute paths, no
  * `..`, no links). Returns the folder that holds lab-summary.json: `dir` itself, or the one folder an archive
@@ -51,7 +54,8 @@ export function checkLabFolder(dir: string): { integrity: 'manifest' | 'none'; p
       problems.push(`${name} does not match its sha256 in the manifest`);
   }
   for (const name of filesUnder(dir)) {
-    if (!manifest.has(name) && name !== BUNDLE_LAYOUT.manifest && name !== BUNDLE_LAYOUT.signature) {
+    const ours = name === BUNDLE_LAYOUT.manifest || name === BUNDLE_LAYOUT.signature || name === UNPACKED_MARK;
+    if (!manifest.has(name) && !ours) {
       problems.push(`${name} is not in the manifest`);
     }
   }

@@ -105,6 +105,12 @@ export function shardProblems(shards: readonly { source: string; summary: LabSum
     (l) => `${l.cases} cases (${short(l.planHash)})`,
     'run every shard with the same --only and --tag',
   );
+  // Device names become paths under a shard's folder: only plain folder names, as the lab runner makes them.
+  for (const s of withLab) {
+    const names = [...s.lab.devices.map((d) => d.name), ...s.summary.devices.map((d) => d.name)];
+    const odd = names.find((n) => !/^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(n));
+    if (odd !== undefined) problems.push(`${s.source}: device name ${JSON.stringify(odd)} is not a folder name`);
+  }
   const byIndex = new Map<number, string>();
   const byDevice = new Map<string, string>();
   for (const s of withLab) {

@@ -194,6 +194,17 @@ describe('merge: one fleet answer from the shards of a lab', () => {
     expect(await refusal(() => mergeShards(join(dir, 'out'), [one, two]))).toMatch(
       /bench-b\/report\.json ran spec hash eeeeeeeeeeee…, its shard 3f1c9a0b7d2e…/,
     );
+    // A lab summary naming a device outside its folder is not followed there.
+    const hostile = join(dir, 'hostile');
+    mkdirSync(hostile);
+    const real = JSON.parse(readFileSync(join(one, 'lab-summary.json'), 'utf8')) as LabSummary;
+    writeFileSync(
+      join(hostile, 'lab-summary.json'),
+      JSON.stringify({ ...real, devices: [{ ...real.devices[0], name: '../../etc' }, ...real.devices.slice(1)] }),
+    );
+    expect(await refusal(() => mergeShards(join(dir, 'out'), [hostile]))).toMatch(
+      /device name "\.\.\/\.\.\/etc" is not a folder name/,
+    );
     writeFileSync(join(dir, 'notes.txt'), 'x');
     expect(await refusal(() => mergeShards(join(dir, 'out'), [join(dir, 'notes.txt')]))).toMatch(
       /neither a folder nor a \.tar\.gz bundle/,
@@ -234,8 +245,10 @@ describe('merge: one fleet answer from the shards of a lab', () => {
     const b = fleet.devices.find((d) => d.name === 'bench-b');
     expect(b?.href).toBe('shard-2/bench-b/report.html');
     expect(existsSync(join(out, b?.href ?? 'none'))).toBe(true);
-    // Merging again replaces what merge unpacked before.
+    // Merging again replaces what merge unpacked before; the unpacked folder is a shard folder like any other.
     expect((await mergeShards(out, [one, bundle, three])).fleet.exitCode).toBe(2);
+    const again = await mergeShards(join(dir, 'again'), [one, join(out, 'shard-2'), three]);
+    expect(again.fleet.shards[1]?.integrity).toBe('manifest');
 
     // One byte changed in a report, the archive rebuilt without a new manifest: refused, naming the file.
     const unpacked = join(dir, 'unpacked');

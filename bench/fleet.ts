@@ -1,0 +1,135 @@
+// Fleet scale: one runner process (`sophon-conformance run --lab lab.yaml`, spawned as a lab's shard would be)
+// driving 1, 4, 8 and 16 reference devices, each device in its own child process. Prints the wall time relative to
+// one device, and the runner's own CPU seconds and peak RSS, in all and per device: the figures a lab sizes its
+// runner machines by (bench/RESULTS.md works out 1,000 devices from them). Target: 16 devices within 1.3× the
+// wall time of one. Settings are the demo's: bootMs 150, --down-within 2000 --up-within 10000 --quiet-ms 300
+// --probe-ms 10; BENCH_SUITE picks the suite (default http), BENCH_FLEET the device counts (default 1,4,8,16).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DeviceProcess, emit, machine, PROJECT_ROOT, startDeviceProcess } from './bench-kit.ts';
+
+const SUITE = process.env.BENCH_SUITE ?? 'http';
+const COUNTS = (process.env.BENCH_FLEET ?? '1,4,8,16').split(',').map(Number);
+const WINDOWS = ['--down-within', '2000', '--up-within', '10000', '--quiet-ms', '300', '--probe-ms', '10'];
+const scratch = mkdtempSync(join(tmpdir(), 'sophon-bench-fleet-'));
+
+// Loaded into the runner with --import: at exit it writes what the kernel counted for the process itself.
+const PROBE = join(scratch, 'usage-probe.mjs');
+writeFileSync(
+  PROBE,
+  `import { writeFileSync } from 'node:fs';
+process.on('exit', () => writeFileSync(process.env.SOPHON_BENCH_USAGE, JSON.stringify(process.resourceUsage())));
+`,
+);
+
+interface Round {
+  devices: number;
+  exitCode: number;
+  wallMs: number;
+  cpuS: number;
+  peakRssMb: number;
+  passed: string[];
+  /** device: case id → message, for every case that did not pass (a loaded machine misses windows). */
+  notPassed: string[];
+}
+
+async function round(count: number): Promise<Round> {
+  const devices: DeviceProcess[] = [];
+  try {
+    devices.push(...(await Promise.all(Array.from({ length: count }, () => startDeviceProcess({ bootMs: 150 })))));
+    const lab = join(scratch, `lab-${count}.yaml`);
+    writeFileSync(
+      lab,
+      `devices:\n${devices.map((d, i) => `  - { name: device-${i + 1}, target: "${d.url}", system-port: ${d.systemPort} }\n`).join('')}`,
+    );
+    const out = join(scratch, `out-${count}`);
+    const usageFile = join(scratch, `usage-${count}.json`);
+    const args = [
+      '--import',
+      PROBE,
+      join(PROJECT_ROOT, 'bin', 'sophon-conformance.mjs'),
+      'run',
+      '--lab',
+      lab,
+      '--suite',
+      SUITE,
+      ...WINDOWS,
+      '--reporter',
+      'json',
+      '--out',
+      out,
+    ];
+    const started = performance.now();
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, SOPHON_BENCH_USAGE: usageFile },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => resolve(code ?? -1));
+    });
+    const wallMs = Math.round(performance.now() - started);
+    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+    const summary = JSON.parse(readFileSync(join(out, 'lab-summary.json'), 'utf8')) as {
+      devices: { summary?: { total: number; pass: number } }[];
+    };
+    const notPassed = devices.flatMap((_d, i) => {
+      try {
+        const report = JSON.parse(readFileSync(join(out, `device-${i + 1}`, 'report.json'), 'utf8')) as {
+          results: { id: string; verdict: string; message: string }[];
+        };
+        return report.results
+          .filter((r) => r.verdict !== 'pass')
+          .map((r) => `device-${i + 1}: ${r.id} ${r.verdict}: ${r.message}`);
+      } catch {
+        return [`device-${i + 1}: no report.json`];
+      }
+    });
+    return {
+      devices: count,
+      notPassed,
+      exitCode,
+      wallMs,
+      cpuS: Math.round((usage.userCPUTime + usage.systemCPUTime) / 10_000) / 100,
+      peakRssMb: Math.round(usage.maxRSS / 1024),
+      passed: summary.devices.map((d) => `${d.summary?.pass}/${d.summary?.total}`),
+    };
+  } finally {
+    await Promise.all(devices.map((d) => d.close()));
+  }
+}
+
+try {
+  const rounds: Round[] = [];
+  for (const count of COUNTS) rounds.push(await round(count));
+  const one = rounds.find((r) => r.devices === 1) ?? (rounds[0] as Round);
+  const figures = rounds.map((r) => ({
+    devices: r.devices,
+    exitCode: r.exitCode,
+    wallMs: r.wallMs,
+    wallOverOne: Math.round((r.wallMs / one.wallMs) * 100) / 100,
+    runnerCpuS: r.cpuS,
+    runnerCpuSPerDevice: Math.round((r.cpuS / r.devices) * 100) / 100,
+    runnerPeakRssMb: r.peakRssMb,
+    runnerRssMbPerDevice: Math.round((r.peakRssMb / r.devices) * 10) / 10,
+    // What each device beyond the first adds to the runner's peak: the slope a large shard grows by.
+    addedRssMbPerDevice:
+      r.devices > one.devices
+        ? Math.round(((r.peakRssMb - one.peakRssMb) / (r.devices - one.devices)) * 10) / 10
+        : null,
+    allPassed: r.passed.every((p) => /^(\d+)\/\1$/.test(p)),
+    notPassed: r.notPassed,
+  }));
+  const sixteen = figures.find((f) => f.devices === 16);
+  emit('fleet', {
+    ...machine(),
+    suite: SUITE,
+    settings: { bootMs: 150, downWithinMs: 2_000, upWithinMs: 10_000, quietMs: 300, probeIntervalMs: 10 },
+    rounds: figures,
+    ...(sixteen ? { target: '16 devices within 1.3x of 1', met: sixteen.wallOverOne <= 1.3 } : {}),
+  });
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
