@@ -82,15 +82,19 @@ export function checkReply(
   if (expect.code !== undefined) checks.push(checkCode(expect, reply.code, level, profile));
   if (expect.messageId === 'echoed') {
     const ext = reply.ext_data as Record<string, unknown> | undefined;
+    // MQ-7 decision: the AMQP correlation_id property exists for exactly this, so carrying the message_id
+    // there echoes it as well as a body field does.
+    const correlationId = arrival.meta.correlationId;
     const echoed =
-      seen.messageId !== undefined && (reply.message_id === seen.messageId || ext?.message_id === seen.messageId);
+      seen.messageId !== undefined &&
+      (reply.message_id === seen.messageId || ext?.message_id === seen.messageId || correlationId === seen.messageId);
     checks.push(
       outcome(
         'reply.message_id',
         level,
         echoed,
-        `message_id ${show(seen.messageId)} at the top level or in ext_data`,
-        `message_id ${show(reply.message_id)}, ext_data.message_id ${show(ext?.message_id)}`,
+        `message_id ${show(seen.messageId)} at the top level, in ext_data or as the AMQP correlation_id`,
+        `message_id ${show(reply.message_id)}, ext_data.message_id ${show(ext?.message_id)}, correlation_id ${show(correlationId)}`,
       ),
     );
   }
@@ -162,6 +166,10 @@ function checkEnvelope(reply: Record<string, unknown>, seen: ReplyObservation, l
 function checkCode(expect: ReplyExpectSpec, code: unknown, level: Level, profile: Profile): CheckOutcome {
   const want = expect.code;
   if (want === undefined) throw new Error('checkCode without an expected code');
+  if (typeof want === 'object' && 'anyOf' in want) {
+    const ok = typeof code === 'string' && want.anyOf.includes(code);
+    return outcome('reply.code', level, ok, `code ${want.anyOf.join(' or ')}`, `code ${show(code)}`);
+  }
   if (typeof want === 'object') {
     const ok = typeof code === 'string' && code.length > 0 && code !== want.not;
     return outcome('reply.code', level, ok, `a code other than ${want.not}`, `code ${show(code)}`);

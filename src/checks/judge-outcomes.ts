@@ -34,8 +34,10 @@ export function judgeOutcomes<B extends object>(
     const { main, should } = judge(alternative);
     return { alternative, main, checks: [...main, ...should] };
   });
-  // An outcome holds when its own expectations hold at the case's level; its `should` block only warns.
-  const clean = judged.find((j) => j.main.every((c) => c.result === 'pass' || c.result === 'lenient'));
+  // An outcome holds when its own expectations hold at the case's level; its `should` block, and a check
+  // its own block judges at a weaker level (a tolerated code), only warn.
+  const holds = (c: CheckOutcome) => c.result === 'pass' || c.result === 'lenient' || weaker(c.level, level) !== level;
+  const clean = judged.find((j) => j.main.every(holds));
   if (clean) return { checks: clean.checks, outcome: clean.alternative.outcome };
   // None held: judge against the outcome whose answer the device gave, else the one it came closest
   // to, so the failures shown are the ones that matter.

@@ -304,6 +304,8 @@ function answers(arrival: Arrival, message: Published): ReplyEvidence['matchedBy
   if (message.messageId !== undefined && echoedId(arrival) === message.messageId) return 'message_id';
   if (message.correlationId !== undefined && arrival.meta.correlationId === message.correlationId)
     return 'correlation_id';
+  // A device may carry the command's message_id in the reply's AMQP correlation_id instead (MQ-7).
+  if (message.messageId !== undefined && arrival.meta.correlationId === message.messageId) return 'correlation_id';
   return undefined;
 }
 

@@ -25,6 +25,23 @@ export const ErrorCodeSchema = Type.Union(
   { description: 'One of the five documented wipedata error codes.' },
 );
 
+/**
+ * Codes the API family's own error tables document beside the wipedata page's five (vendor documents of the
+ * same firmware, V6R2C01: ErrorManager.md for the face API, 状态码详细说明 for the MQ channel). A device may
+ * answer with one where its meaning fits the request; a case lists the ones it tolerates (`tolerate`).
+ */
+export const FAMILY_ERROR_CODES = [
+  'EMPTY_REQUEST_JSON',
+  'PARAM_ERROR',
+  'BOOLEAN_ARGUMENT_ERROR',
+  'BAD_REQUEST',
+] as const;
+
+const ToleratedCode = Type.Union(
+  [...ERROR_CODES, ...FAMILY_ERROR_CODES].map((code) => Type.Literal(code)),
+  { description: 'A wipedata code or a code of the API family (FAMILY_ERROR_CODES).' },
+);
+
 const CaseId = Type.String({
   pattern: '^(http|amqp)(\\.[a-z0-9][a-z0-9-]*)+$',
   description: 'Stable, dotted, transport first; never renumbered.',
@@ -63,6 +80,16 @@ const MessageExpect = Type.Union(
       },
       closed,
     ),
+    Type.Object(
+      {
+        carriesValueOf: Type.Array(Type.String({ minLength: 1 }), {
+          minItems: 1,
+          description:
+            'The message names one of these request parameters, or carries the value the request sent for it in any common rendering (JSON, bare text, Python repr), with any wording around it (HTTP-5).',
+        }),
+      },
+      closed,
+    ),
   ],
   { description: 'What the error message must say.' },
 );
@@ -77,6 +104,14 @@ const ErrorExpect = Type.Union([
         Type.Array(ErrorCodeSchema, {
           minItems: 1,
           description: 'Other codes the lenient profile accepts, each reported as a warning.',
+        }),
+      ),
+      tolerate: Type.Optional(
+        Type.Array(ToleratedCode, {
+          minItems: 1,
+          uniqueItems: true,
+          description:
+            'Codes another reasonable reading of the documents leads a correct device to answer instead (a code of the API family, or the other of two errors the request has): accepted with a warning in every profile. `message` applies to `code` only.',
         }),
       ),
     },
@@ -246,7 +281,20 @@ const AmqpSend = Type.Object(
   closed,
 );
 
-const ReplyCodeExpect = Type.Union([Type.String({ minLength: 1 }), Type.Object({ not: Type.String() }, closed)]);
+const ReplyCodeExpect = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object({ not: Type.String() }, closed),
+  Type.Object(
+    {
+      anyOf: Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 2,
+        uniqueItems: true,
+        description: "Any one of these codes (the undocumented MQ failure codes: the face API's and the family's own).",
+      }),
+    },
+    closed,
+  ),
+]);
 
 const ReplyExpect = Type.Object(
   {
@@ -386,6 +434,7 @@ export type ReplyExpectSpec = Static<typeof ReplyExpect>;
 export type ReplyChannel = Static<typeof Channel>;
 export type SuiteSpec = Static<typeof SuiteSchema>;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+export type ToleratedCode = Static<typeof ToleratedCode>;
 
 /** The schema files written to specs/schema/, by file name. */
 export const SCHEMA_FILES: Record<string, TSchema> = {

@@ -65,8 +65,9 @@ function httpOutcome(expectation: Json): Outcome {
   const error = expectation.error ?? should.error;
   if (error !== undefined) {
     const code = typeof error === 'string' ? error : String(asObject(error).code);
-    const lenient = Array.isArray(asObject(error).lenient) ? (asObject(error).lenient as string[]) : [];
-    return { kind: 'refused', code, lenient, status, raw: expectation };
+    const listed = (key: string) => (Array.isArray(asObject(error)[key]) ? (asObject(error)[key] as string[]) : []);
+    // Tolerated codes are answers the cases accept (with a warning): the contract must describe them too.
+    return { kind: 'refused', code, lenient: [...listed('lenient'), ...listed('tolerate')], status, raw: expectation };
   }
   const statusKind = (s: unknown): Outcome['kind'] => {
     if (s === undefined) return 'unspecified';
@@ -480,7 +481,8 @@ class MqContract {
     const via = typeof reply.via === 'string' ? reply.via : undefined;
     const contract = via ? this.replies.get(via) : undefined;
     if (!contract) return problems;
-    const codes = typeof reply.code === 'string' ? [reply.code] : [];
+    const anyOf = asObject(reply.code).anyOf;
+    const codes = typeof reply.code === 'string' ? [reply.code] : Array.isArray(anyOf) ? anyOf.map(String) : [];
     for (const code of codes) {
       const sample = {
         result: typeof reply.result === 'boolean' ? reply.result : code === SUCCESS_CODE,
