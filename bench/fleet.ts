@@ -35,6 +35,78 @@ interface Round {
   notPassed: string[];
 }
 
+/** Runs `sophon-conformance ARGS` as its own process; its wall time, and the CPU and peak RSS it used itself. */
+async function runner(
+  args: string[],
+  tag: string,
+): Promise<{ exitCode: number; wallMs: number; cpuS: number; peakRssMb: number }> {
+  const usageFile = join(scratch, `usage-${tag}.json`);
+  const started = performance.now();
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', PROBE, join(PROJECT_ROOT, 'bin', 'sophon-conformance.mjs'), ...args],
+      {
+        env: { ...process.env, SOPHON_BENCH_USAGE: usageFile },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? -1));
+  });
+  const wallMs = Math.round(performance.now() - started);
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+  return {
+    exitCode,
+    wallMs,
+    cpuS: Math.round((usage.userCPUTime + usage.systemCPUTime) / 10_000) / 100,
+    peakRssMb: Math.round(usage.maxRSS / 1024),
+  };
+}
+
+/**
+ * What watching costs the runner: a refused request whose device must stay up is watched for --quiet-ms with a
+ * TCP probe every --probe-ms (the default 20). Watching is most of a real device's 40-minute run (reboots of 30–60 s,
+ * quiet windows), so its CPU per second, with the per-case CPU above, is what a runner's CPU is sized by.
+ */
+async function watchCost(probeMs: number): Promise<Record<string, number>> {
+  const device = await startDeviceProcess({ bootMs: 150 });
+  try {
+    const args = (quietMs: number) => [
+      'run',
+      '--target',
+      device.url,
+      '--system-port',
+      String(device.systemPort),
+      '--suite',
+      'http',
+      '--only',
+      'http.wipedata.content-type.text-plain',
+      '--down-within',
+      '30000',
+      '--quiet-ms',
+      String(quietMs),
+      '--probe-ms',
+      String(probeMs),
+      '--reporter',
+      'json',
+      '--out',
+      join(scratch, `watch-${probeMs}-${quietMs}`),
+    ];
+    const short = await runner(args(300), `watch-${probeMs}-short`);
+    const long = await runner(args(30_300), `watch-${probeMs}-long`);
+    const watchedS = (long.wallMs - short.wallMs) / 1000;
+    return {
+      probeMs,
+      watchedS: Math.round(watchedS * 10) / 10,
+      cpuS: Math.round((long.cpuS - short.cpuS) * 100) / 100,
+      cpuMsPerWatchedSecond: Math.round(((long.cpuS - short.cpuS) / watchedS) * 1000 * 10) / 10,
+    };
+  } finally {
+    await device.close();
+  }
+}
+
 async function round(count: number): Promise<Round> {
   const devices: DeviceProcess[] = [];
   try {
@@ -45,33 +117,8 @@ async function round(count: number): Promise<Round> {
       `devices:\n${devices.map((d, i) => `  - { name: device-${i + 1}, target: "${d.url}", system-port: ${d.systemPort} }\n`).join('')}`,
     );
     const out = join(scratch, `out-${count}`);
-    const usageFile = join(scratch, `usage-${count}.json`);
-    const args = [
-      '--import',
-      PROBE,
-      join(PROJECT_ROOT, 'bin', 'sophon-conformance.mjs'),
-      'run',
-      '--lab',
-      lab,
-      '--suite',
-      SUITE,
-      ...WINDOWS,
-      '--reporter',
-      'json',
-      '--out',
-      out,
-    ];
-    const started = performance.now();
-    const exitCode = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, args, {
-        env: { ...process.env, SOPHON_BENCH_USAGE: usageFile },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      child.once('error', reject);
-      child.once('exit', (code) => resolve(code ?? -1));
-    });
-    const wallMs = Math.round(performance.now() - started);
-    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+    const args = ['run', '--lab', lab, '--suite', SUITE, ...WINDOWS, '--reporter', 'json', '--out', out];
+    const { exitCode, wallMs, cpuS, peakRssMb } = await runner(args, `${count}`);
     const summary = JSON.parse(readFileSync(join(out, 'lab-summary.json'), 'utf8')) as {
       devices: { summary?: { total: number; pass: number } }[];
     };
@@ -92,8 +139,8 @@ async function round(count: number): Promise<Round> {
       notPassed,
       exitCode,
       wallMs,
-      cpuS: Math.round((usage.userCPUTime + usage.systemCPUTime) / 10_000) / 100,
-      peakRssMb: Math.round(usage.maxRSS / 1024),
+      cpuS,
+      peakRssMb,
       passed: summary.devices.map((d) => `${d.summary?.pass}/${d.summary?.total}`),
     };
   } finally {
@@ -123,11 +170,13 @@ try {
     notPassed: r.notPassed,
   }));
   const sixteen = figures.find((f) => f.devices === 16);
+  const watching = process.env.BENCH_WATCH === '0' ? undefined : [await watchCost(20), await watchCost(100)];
   emit('fleet', {
     ...machine(),
     suite: SUITE,
     settings: { bootMs: 150, downWithinMs: 2_000, upWithinMs: 10_000, quietMs: 300, probeIntervalMs: 10 },
     rounds: figures,
+    ...(watching ? { watching } : {}),
     ...(sixteen ? { target: '16 devices within 1.3x of 1', met: sixteen.wallOverOne <= 1.3 } : {}),
   });
 } finally {
