@@ -33,6 +33,7 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --lab FILE              the lab's devices: devices: [{ name, target, system-port, expected-minutes, … }]
   --shard K/N             only the K-th of N slices of the lab (or SOPHON_SHARD=K/N; --shards N takes K from
                           a Kubernetes Indexed Job's JOB_COMPLETION_INDEX); join them with: merge OUT SHARD…
+                          (in a lab, --bundle FILE packs the lab's folder and specs into one .tar.gz)
   --system-port N         the device's system API port (getuptime, getsoftwareversion); default 8888, 0 = none
   --suite NAME|FILE       suite to run (default certification)
   --only ID-GLOB          only these cases (glob over dotted ids, or an id prefix); repeatable
