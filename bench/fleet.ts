@@ -2,27 +2,49 @@
 // driving 1, 4, 8 and 16 reference devices, each device in its own child process. Prints the wall time relative to
 // one device, and the runner's own CPU seconds and peak RSS, in all and per device: the figures a lab sizes its
 // runner machines by (bench/RESULTS.md works out 1,000 devices from them). Target: 16 devices within 1.3× the
-// wall time of one. Settings are the demo's: bootMs 150, --down-within 2000 --up-within 10000 --quiet-ms 300
+// wall time of one. The devices boot in 3 s (BENCH_BOOT_MS): a run then waits on reboots, as a real one does (30–60 s
+// boots); at the demo's 150 ms a run is CPU-bound, and 16 devices with their runner on 2 cores would measure the
+// machine, not the runner. Windows are the demo's: --down-within 2000 --up-within 10000 --quiet-ms 300
 // --probe-ms 10; BENCH_SUITE picks the suite (default http), BENCH_FLEET the device counts (default 1,4,8,16).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DeviceProcess, emit, machine, PROJECT_ROOT, startDeviceProcess } from './bench-kit.ts';
 
 const SUITE = process.env.BENCH_SUITE ?? 'http';
 const COUNTS = (process.env.BENCH_FLEET ?? '1,4,8,16').split(',').map(Number);
+const BOOT_MS = Number(process.env.BENCH_BOOT_MS ?? 3_000);
 const WINDOWS = ['--down-within', '2000', '--up-within', '10000', '--quiet-ms', '300', '--probe-ms', '10'];
 const scratch = mkdtempSync(join(tmpdir(), 'sophon-bench-fleet-'));
 
-// Loaded into the runner with --import: at exit it writes what the kernel counted for the process itself.
+// Loaded into the runner with --import: at exit it writes what the kernel counted for the process itself, and how
+// late its event loop ran (a starved runner times probes out and could take a slow answer for a reboot).
 const PROBE = join(scratch, 'usage-probe.mjs');
 writeFileSync(
   PROBE,
   `import { writeFileSync } from 'node:fs';
-process.on('exit', () => writeFileSync(process.env.SOPHON_BENCH_USAGE, JSON.stringify(process.resourceUsage())));
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+process.on('exit', () => {
+  lag.disable();
+  const ms = (ns) => Math.round(ns / 1e5) / 10;
+  const loop = { p50: ms(lag.percentile(50)), p99: ms(lag.percentile(99)), max: ms(lag.max) };
+  writeFileSync(process.env.SOPHON_BENCH_USAGE, JSON.stringify({ ...process.resourceUsage(), loop }));
+});
 `,
 );
+
+/** CPU seconds a process has used so far (Linux: utime + stime from /proc, in clock ticks of 10 ms). */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 interface Round {
   devices: number;
@@ -33,13 +55,23 @@ interface Round {
   passed: string[];
   /** device: case id → message, for every case that did not pass (a loaded machine misses windows). */
   notPassed: string[];
+  loopLagMs: { p50: number; p99: number; max: number };
+  /** CPU seconds the device processes used in all, and the machine's load average before and after. */
+  devicesCpuS: number;
+  load: [number, number];
 }
 
 /** Runs `sophon-conformance ARGS` as its own process; its wall time, and the CPU and peak RSS it used itself. */
 async function runner(
   args: string[],
   tag: string,
-): Promise<{ exitCode: number; wallMs: number; cpuS: number; peakRssMb: number }> {
+): Promise<{
+  exitCode: number;
+  wallMs: number;
+  cpuS: number;
+  peakRssMb: number;
+  loopLagMs: { p50: number; p99: number; max: number };
+}> {
   const usageFile = join(scratch, `usage-${tag}.json`);
   const started = performance.now();
   const exitCode = await new Promise<number>((resolve, reject) => {
@@ -55,8 +87,11 @@ async function runner(
     child.once('exit', (code) => resolve(code ?? -1));
   });
   const wallMs = Math.round(performance.now() - started);
-  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as NodeJS.ResourceUsage & {
+    loop: { p50: number; p99: number; max: number };
+  };
   return {
+    loopLagMs: usage.loop,
     exitCode,
     wallMs,
     cpuS: Math.round((usage.userCPUTime + usage.systemCPUTime) / 10_000) / 100,
@@ -110,7 +145,7 @@ async function watchCost(probeMs: number): Promise<Record<string, number>> {
 async function round(count: number): Promise<Round> {
   const devices: DeviceProcess[] = [];
   try {
-    devices.push(...(await Promise.all(Array.from({ length: count }, () => startDeviceProcess({ bootMs: 150 })))));
+    devices.push(...(await Promise.all(Array.from({ length: count }, () => startDeviceProcess({ bootMs: BOOT_MS })))));
     const lab = join(scratch, `lab-${count}.yaml`);
     writeFileSync(
       lab,
@@ -118,7 +153,11 @@ async function round(count: number): Promise<Round> {
     );
     const out = join(scratch, `out-${count}`);
     const args = ['run', '--lab', lab, '--suite', SUITE, ...WINDOWS, '--reporter', 'json', '--out', out];
-    const { exitCode, wallMs, cpuS, peakRssMb } = await runner(args, `${count}`);
+    const loadBefore = loadavg()[0] as number;
+    const devicesBefore = devices.reduce((sum, d) => sum + cpuOf(d.pid), 0);
+    const { exitCode, wallMs, cpuS, peakRssMb, loopLagMs } = await runner(args, `${count}`);
+    const devicesCpuS = Math.round((devices.reduce((sum, d) => sum + cpuOf(d.pid), 0) - devicesBefore) * 100) / 100;
+    const load: [number, number] = [Math.round(loadBefore * 10) / 10, Math.round((loadavg()[0] as number) * 10) / 10];
     const summary = JSON.parse(readFileSync(join(out, 'lab-summary.json'), 'utf8')) as {
       devices: { summary?: { total: number; pass: number } }[];
     };
@@ -137,6 +176,9 @@ async function round(count: number): Promise<Round> {
     return {
       devices: count,
       notPassed,
+      loopLagMs,
+      devicesCpuS,
+      load,
       exitCode,
       wallMs,
       cpuS,
@@ -166,6 +208,11 @@ try {
       r.devices > one.devices
         ? Math.round(((r.peakRssMb - one.peakRssMb) / (r.devices - one.devices)) * 10) / 10
         : null,
+    runnerLoopLagMs: r.loopLagMs,
+    devicesCpuS: r.devicesCpuS,
+    // Of what 2 cores could give over the round, the share the runner and the devices used.
+    machineBusy: Math.round(((r.cpuS + r.devicesCpuS) / ((r.wallMs / 1000) * availableParallelism())) * 100) / 100,
+    loadAverage: r.load,
     allPassed: r.passed.every((p) => /^(\d+)\/\1$/.test(p)),
     notPassed: r.notPassed,
   }));
@@ -174,7 +221,7 @@ try {
   emit('fleet', {
     ...machine(),
     suite: SUITE,
-    settings: { bootMs: 150, downWithinMs: 2_000, upWithinMs: 10_000, quietMs: 300, probeIntervalMs: 10 },
+    settings: { bootMs: BOOT_MS, downWithinMs: 2_000, upWithinMs: 10_000, quietMs: 300, probeIntervalMs: 10 },
     rounds: figures,
     ...(watching ? { watching } : {}),
     ...(sixteen ? { target: '16 devices within 1.3x of 1', met: sixteen.wallOverOne <= 1.3 } : {}),
