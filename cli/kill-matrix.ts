@@ -1,17 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type FaultInfo, KNOWN_FAULTS } from '../reference-device/faults.ts';
-import { startDevice } from '../reference-device/start-device.ts';
+import { COMBINED_VARIANTS, type VariantTiming } from '../reference-device/variants.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { loadSuite } from '../src/plan/load-suite.ts';
-import { matchesId } from '../src/plan/match-id.ts';
 import { planCases } from '../src/plan/plan-cases.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
-import { executeRun, type RunSettings } from '../src/run/execute-run.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
-import { deletePrivateQueues, privateQueues } from './broker.ts';
-import { PROJECT_ROOT, TOOL } from './tool-info.ts';
+import {
+  departuresOf,
+  expandCases,
+  idsWith,
+  type MatrixWindows,
+  pool,
+  runAgainstReferenceDevice,
+} from './matrix-device-run.ts';
+import { PROJECT_ROOT } from './tool-info.ts';
 
 /** A case whose verdict disagreed with the fault's declaration. */
 export interface Mismatch {
@@ -42,12 +44,23 @@ export interface FaultRow {
   mismatches: Mismatch[];
   /** Present when the first run was inexact and the fault was run a second time (the row is the second). */
   firstAttempt?: { mismatches: Mismatch[] };
+  /**
+   * Set when the device's variants leave the fault nothing to break (its withVariants drops every catch: a
+   * firmware that does not reboot after an MQ wipe cannot reply after that reboot). Exact when nothing fails.
+   */
+  masked?: true;
   durationMs: number;
 }
 
 /** The kill matrix (issue 6): every fault against the suite, and the clean device repeatedly. */
 export interface KillMatrix {
   suite: string;
+  /**
+   * The variants every device of the run carries besides its fault (issue 13: widening a check must never
+   * turn into missing a defect); empty for the default device. A case they declare a warning on counts as a
+   * catch only when it fails.
+   */
+  variants: string[];
   startedAt: string;
   durationMs: number;
   faults: FaultRow[];
@@ -57,6 +70,7 @@ export interface KillMatrix {
     runs: number;
     /** Failures over all clean runs: anything but 0 is a false alarm. */
     fails: number;
+    /** Warnings over all clean runs, besides the ones the variants declare. */
     warns: number;
     /** The failed (and warned) case ids of each clean run. */
     failedCases: string[][];
@@ -76,7 +90,25 @@ export interface KillMatrixOptions {
   parallel: number;
   /** Broker for the MQ cases; each device gets queues of its own. */
   broker?: string | undefined;
+  /** Every device also carries COMBINED_VARIANTS (the faults' catches then follow their `withVariants`). */
+  withVariants?: boolean;
   onRow?: (row: FaultRow) => void;
+}
+
+/**
+ * The timing variants in the combination run shorter than alone (variants.ts defaults): forty runs of a
+ * three-second boot would not fit in CI, and the faults' catches do not depend on how slow the device is.
+ */
+export const KILL_MATRIX_VARIANT_TIMING: Readonly<VariantTiming> = {
+  wipeMs: 300,
+  shutdownMs: 300,
+  initMs: 300,
+  bootMs: 500,
+};
+
+/** The kill matrix's windows: short, and no wipe window, so that a late reply is late (fault mq-reply-late). */
+function killMatrixWindows(options: KillMatrixOptions): MatrixWindows {
+  return { suite: options.suite, broker: options.broker, requestTimeoutMs: 5_000, replyWithinMs: 2_000 };
 }
 
 /** Runs the suite against each fault (several at once, each on its own ports, folder and queues). */
@@ -90,36 +122,49 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   if (unknown.length) {
     throw new ConformanceError('CONFIG_INVALID', `unknown fault ${unknown.join(', ')}; see reference-device/faults.ts`);
   }
+  const variants = options.withVariants ? [...COMBINED_VARIANTS] : [];
+  const caseIds = [...levels.keys()];
+  // What the variants alone warn on (their declared departures): no catch of any fault.
+  const departures = new Set(departuresOf(variants, caseIds));
   const selected = KNOWN_FAULTS.filter((f) => !options.faults || options.faults.includes(f.name)).map((f) => ({
     ...f,
-    expected: declaredCatches(f.name, [...levels.keys()]),
+    expected: declaredCatches(f.name, caseIds, options.withVariants),
   }));
+  const runOnce = (faults: string[]) =>
+    runAgainstReferenceDevice(
+      { faults, variants, ...(variants.length ? { variantTiming: KILL_MATRIX_VARIANT_TIMING } : {}) },
+      killMatrixWindows(options),
+    );
   // A fault that declares nothing still runs (and is reported inexact): that is how its catches are found.
-  const exercised = selected.filter((f) => f.expected.length > 0 || (f.catches as readonly string[]).length === 0);
+  const masks = (f: (typeof selected)[number]) => options.withVariants === true && f.expected.length === 0;
+  const exercised = selected.filter(
+    (f) => f.expected.length > 0 || (f.catches as readonly string[]).length === 0 || masks(f),
+  );
   const jobs: (() => Promise<void>)[] = [];
   const rows: FaultRow[] = [];
   const clean = { fails: 0, warns: 0, failedCases: [] as string[][], couldNotTest: [] as string[][] };
   for (let i = 0; i < options.cleanRuns; i++) {
     jobs.push(async () => {
-      const report = await runOnce([], options);
-      clean.fails += ids(report.results, 'fail').length;
-      clean.warns += ids(report.results, 'warn').length;
-      clean.failedCases.push(caught(report.results));
-      clean.couldNotTest.push(ids(report.results, 'could-not-test'));
+      const report = await runOnce([]);
+      clean.fails += idsWith(report.results, 'fail').length;
+      clean.warns += caught(report.results, departures).filter((id) => !departures.has(id)).length;
+      clean.failedCases.push(caught(report.results, departures));
+      clean.couldNotTest.push(idsWith(report.results, 'could-not-test'));
     });
   }
   for (const fault of exercised) {
     jobs.push(async () => {
       const t = performance.now();
       const grade = (fault as FaultInfo).grade ?? 'MUST';
-      const judge = (report: Report) => judgeFaultRun(report, fault.expected, grade, levels);
-      let outcome = judge(await runOnce([fault.name], options));
+      const masked = masks(fault);
+      const judge = (report: Report) => judgeFaultRun(report, fault.expected, grade, levels, departures, masked);
+      let outcome = judge(await runOnce([fault.name]));
       // A fault run that misses once is run again, and both are shown: a timing-dependent catch is
       // information, not a pass. The healthy device gets no second chance (a false alarm is a false alarm).
       let firstAttempt: FaultRow['firstAttempt'];
       if (!outcome.exact) {
         firstAttempt = { mismatches: outcome.mismatches };
-        outcome = judge(await runOnce([fault.name], options));
+        outcome = judge(await runOnce([fault.name]));
       }
       const row: FaultRow = {
         fault: fault.name,
@@ -128,6 +173,7 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
         ...outcome,
         grade,
         ...(firstAttempt ? { firstAttempt } : {}),
+        ...(masked ? { masked: true as const } : {}),
         durationMs: Math.round(performance.now() - t),
       };
       rows.push(row);
@@ -145,6 +191,7 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
     .map((c) => c.id);
   return {
     suite: options.suite,
+    variants,
     startedAt,
     durationMs: Math.round(performance.now() - started),
     faults: rows,
@@ -155,10 +202,17 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   };
 }
 
-/** The ids among `caseIds` that a fault declares it must be caught by (its `catches` globs), sorted. */
-export function declaredCatches(fault: string, caseIds: readonly string[]): string[] {
-  const patterns: readonly string[] = KNOWN_FAULTS.find((f) => f.name === fault)?.catches ?? [];
-  return caseIds.filter((id) => patterns.some((pattern) => matchesId(id, pattern))).sort();
+/**
+ * The ids among `caseIds` that a fault declares it must be caught by (its `catches` globs), sorted; with
+ * `withVariants`, on a device that also carries COMBINED_VARIANTS (its `withVariants` changes applied).
+ */
+export function declaredCatches(fault: string, caseIds: readonly string[], withVariants = false): string[] {
+  const info: FaultInfo | undefined = KNOWN_FAULTS.find((f) => f.name === fault);
+  const catches = expandCases(info?.catches ?? [], caseIds);
+  if (!withVariants || !info?.withVariants) return catches;
+  const dropped = new Set(expandCases(info.withVariants.drop ?? [], caseIds));
+  const added = expandCases(info.withVariants.add ?? [], caseIds);
+  return [...new Set([...catches.filter((id) => !dropped.has(id)), ...added])].sort();
 }
 
 /** What one run against a fault shows, judged against the fault's declared catches. */
@@ -167,18 +221,21 @@ export function judgeFaultRun(
   expected: readonly string[],
   grade: 'MUST' | 'SHOULD',
   levels: ReadonlyMap<string, string>,
+  departures: ReadonlySet<string> = new Set(),
+  masked = false,
 ): Pick<FaultRow, 'caughtBy' | 'caughtByMust' | 'couldNotTest' | 'exact' | 'mismatches'> {
-  const caughtBy = caught(report.results);
-  const failed = new Set(ids(report.results, 'fail'));
+  const caughtBy = caught(report.results, departures);
+  const failed = new Set(idsWith(report.results, 'fail'));
   const caughtByMust = caughtBy.filter((id) => levels.get(id) === 'MUST' && failed.has(id));
   return {
     caughtBy,
     caughtByMust,
-    couldNotTest: ids(report.results, 'could-not-test'),
-    exact:
-      caughtBy.length > 0 &&
-      caughtBy.join('\n') === expected.join('\n') &&
-      (grade === 'SHOULD' || caughtByMust.length > 0),
+    couldNotTest: idsWith(report.results, 'could-not-test'),
+    exact: masked
+      ? caughtBy.length === 0
+      : caughtBy.length > 0 &&
+        caughtBy.join('\n') === expected.join('\n') &&
+        (grade === 'SHOULD' || caughtByMust.length > 0),
     mismatches: report.results
       .filter((r) => expected.includes(r.id) !== caughtBy.includes(r.id))
       .map((r) => ({ id: r.id, verdict: r.verdict, message: r.message })),
@@ -190,74 +247,30 @@ export function killMatrixHolds(matrix: KillMatrix): boolean {
   return matrix.faults.every((f) => f.exact) && matrix.clean.fails === 0 && matrix.clean.warns === 0;
 }
 
-async function runOnce(faults: string[], options: KillMatrixOptions): Promise<Report> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sophon-kill-'));
-  const queues = privateQueues('sc-kill');
-  const device = await startDevice({
-    port: 0,
-    systemPort: 0,
-    dataDir,
-    bootMs: 40,
-    faults,
-    ...(options.broker ? { amqp: { url: options.broker, ...queues, log: () => {} } } : {}),
-  });
-  const settings: RunSettings = {
-    root: PROJECT_ROOT,
-    target: device.url,
-    systemPort: device.systemPort,
-    suite: options.suite,
-    selection: {},
-    profile: 'strict',
-    stateAdapter: 'sophon-http',
-    downWithinMs: 1_500,
-    upWithinMs: 8_000,
-    quietMs: 150,
-    probeIntervalMs: 10,
-    requestTimeoutMs: 5_000,
-    preflightMs: 5_000,
-    amqp: options.broker ? { url: options.broker, ...queues, replyWithinMs: 2_000, licenseKey: undefined } : undefined,
-    tool: TOOL,
-    signal: new AbortController().signal,
-  };
-  try {
-    return await executeRun(settings);
-  } finally {
-    await device.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (options.broker) await deletePrivateQueues(options.broker, queues);
-  }
-}
-
-/** Cases that did not pass: a fail, or a warn (a SHOULD case, or a SHOULD check inside a MUST case). */
-function caught(results: CaseResult[]): string[] {
+/**
+ * Cases that did not pass: a fail, or a warn (a SHOULD case, or a SHOULD check inside a MUST case) on a case
+ * the device's variants do not already warn on.
+ */
+function caught(results: CaseResult[], departures: ReadonlySet<string>): string[] {
   return results
-    .filter((r) => r.verdict === 'fail' || r.verdict === 'warn')
+    .filter((r) => r.verdict === 'fail' || (r.verdict === 'warn' && !departures.has(r.id)))
     .map((r) => r.id)
     .sort();
-}
-
-function ids(results: CaseResult[], verdict: CaseResult['verdict']): string[] {
-  return results
-    .filter((r) => r.verdict === verdict)
-    .map((r) => r.id)
-    .sort();
-}
-
-async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
-  const queue = [...jobs];
-  const workers = Array.from({ length: Math.max(1, width) }, async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) await job();
-  });
-  await Promise.all(workers);
 }
 
 /** The matrix as Markdown: fault × caught, and the clauses each catching case traces to. */
 export function renderKillMatrixMarkdown(matrix: KillMatrix): string {
   const lines = [
-    `# Kill matrix — suite \`${matrix.suite}\``,
+    `# Kill matrix — suite \`${matrix.suite}\`${matrix.variants.length ? `, every device also carrying ${matrix.variants.length} variants` : ''}`,
     '',
     `${matrix.startedAt}, ${(matrix.durationMs / 1000).toFixed(1)} s. ${matrix.faults.length} faults; ${matrix.faults.filter((f) => f.exact).length} caught by exactly their declared cases; clean device: ${matrix.clean.runs} runs, ${matrix.clean.fails} failures, ${matrix.clean.warns} warnings.`,
     '',
+    ...(matrix.variants.length
+      ? [
+          `Every device also carried the combined variants (reference-device/variants.ts): ${matrix.variants.map((v) => `\`${v}\``).join(', ')}. A case they declare a warning on counts as a catch only when it fails.`,
+          '',
+        ]
+      : []),
     '| fault | caught | by (level, clauses) | declared but not caught | caught but not declared |',
     '|---|---|---|---|---|',
   ];
@@ -271,13 +284,15 @@ export function renderKillMatrixMarkdown(matrix: KillMatrix): string {
     const missing = row.expectedCases.filter((id) => !row.caughtBy.includes(id));
     const extra = row.caughtBy.filter((id) => !row.expectedCases.includes(id));
     const mark =
-      row.caughtBy.length === 0
-        ? '**NO**'
-        : row.exact
-          ? `yes${row.grade === 'SHOULD' ? ' (SHOULD: warns)' : ''}`
-          : row.caughtByMust.length === 0 && row.grade === 'MUST'
-            ? '**no MUST case**'
-            : '**inexact**';
+      row.masked && row.exact
+        ? 'masked by the variants (nothing left to break)'
+        : row.caughtBy.length === 0
+          ? '**NO**'
+          : row.exact
+            ? `yes${row.grade === 'SHOULD' ? ' (SHOULD: warns)' : ''}`
+            : row.caughtByMust.length === 0 && row.grade === 'MUST'
+              ? '**no MUST case**'
+              : '**inexact**';
     lines.push(
       `| \`${row.fault}\`: ${row.description} | ${mark} | ${by || '—'} | ${missing.join('<br>') || '—'} | ${extra.join('<br>') || '—'} |`,
     );

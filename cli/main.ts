@@ -7,6 +7,7 @@ import { mergeCommand } from './commands/merge-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
+import { variantMatrixCommand } from './commands/variant-matrix-command.ts';
 import { verifyCommand } from './commands/verify-command.ts';
 import { TOOL } from './tool-info.ts';
 
@@ -18,6 +19,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance validate [--specs DIR]                    check every spec file, suite and contract document
   sophon-conformance init [FILE] [--force]                     write a commented sophon-conformance.config.yaml
   sophon-conformance kill-matrix [options]                     every fault of the reference device against the suite
+  sophon-conformance variant-matrix [options]                  every allowed variant of the reference device against it
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
   sophon-conformance merge OUT SHARD…                          one fleet report from a lab's shards
@@ -43,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
         return validateCommand(rest);
       case 'kill-matrix':
         return await killMatrixCommand(rest);
+      case 'variant-matrix':
+        return await variantMatrixCommand(rest);
       case 'serve':
         return await serveCommand(rest);
       case 'verify':

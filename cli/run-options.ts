@@ -27,6 +27,7 @@ export const RUN_FLAGS = {
   'quiet-ms': { type: 'string' },
   'probe-ms': { type: 'string' },
   timeout: { type: 'string' },
+  'wipe-within': { type: 'string' },
   concurrency: { type: 'string' },
   'record-source': { type: 'string' },
   out: { type: 'string' },

@@ -1,11 +1,16 @@
 import type { FastifyReply } from 'fastify';
 import type { Faults } from './faults.ts';
 import type { Store } from './store.ts';
+import type { Variants } from './variants.ts';
 
 /** What the routes of one boot see of the device: its store, its faults, and its lifecycle. */
 export interface DeviceContext {
   readonly store: Store;
   readonly faults: Faults;
+  /** The allowed behaviours this device shows instead of the default ones (variants.ts). */
+  readonly variants: Variants;
+  /** How long a wipe takes before it is answered (variant slow-sync-wipe); 0 otherwise. */
+  readonly wipeMs: number;
   /** performance.now() when this boot started: getuptime counts from here. */
   readonly bootedAt: number;
   /** Whether input devices are still initialising (getmediadevices answers DEVICE_INIT_ERROR). */
@@ -14,4 +19,6 @@ export interface DeviceContext {
   rebootAfterResponse(reply: FastifyReply): void;
   /** Reboot now, answered or not. */
   rebootNow(): void;
+  /** Waits `ms`, or less if the device is shut down meanwhile (no timer outlives close()). */
+  delay(ms: number): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { createPermission, getPermissions } from './permissions.ts';
 import { getEvents } from './recognition.ts';
 import { contentTypeGuard, jsonObjectBody } from './request-guards.ts';
 import { defaultSettings, getConfigs, setConfigs } from './settings.ts';
+import { readingFor } from './strict-json.ts';
 import { answeredWithError, sendJson } from './vendor-error.ts';
 import { handleWipe } from './wipe.ts';
 
@@ -29,6 +30,31 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   setconfigs: (ctx, body) => setConfigs(ctx.store, body),
 };
 
+// Variant pages-capped-at-one: page_limit is a request, the device serves at most one item per page.
+function pagedAsTheDeviceServes(ctx: DeviceContext, command: string, body: Body): Body {
+  const capped = command === 'getidentities' || command === 'getpermissions';
+  if (!capped || !ctx.variants.has('pages-capped-at-one') || !Object.hasOwn(body, 'page_limit')) return body;
+  return typeof body.page_limit === 'number' && body.page_limit > 1 ? { ...body, page_limit: 1 } : body;
+}
+
+// Variant getconfigs-many-keys: a real device answers getconfigs {} with every setting it has, most of which
+// a test must never change (sophon-api.md); they are read-only here.
+const OTHER_SETTINGS = {
+  GATE_WORK_MODE: 'normal',
+  GATE_STRANGER_GROUP_SIZE: 30000,
+  ALG_STRANGER_GROUP_RANGE: [30000, 50000],
+  MQ_LOGIN_URL: '',
+  REGN_FIQA_LEVEL: 1,
+  GRAB_MODE_INTERVAL: 1.0,
+};
+
+function withOtherSettings(ctx: DeviceContext, command: string, body: Body, result: unknown): unknown {
+  if (command !== 'getconfigs' || !ctx.variants.has('getconfigs-many-keys') || Object.hasOwn(body, 'config_name')) {
+    return result;
+  }
+  return { ...OTHER_SETTINGS, ...(result as Record<string, unknown>) };
+}
+
 /** Registers `POST /sophon/v2/face/<command>` for wipedata and the management commands. */
 export function registerFaceApi(app: FastifyInstance, ctx: DeviceContext): void {
   // Every face command accepts application/json only (000_2427abba6c145ae1.txt, 错误码 1).
@@ -43,10 +69,12 @@ export function registerFaceApi(app: FastifyInstance, ctx: DeviceContext): void 
       handler: (request, reply) => handleWipe(ctx, request, reply),
     });
   }
+  const reading = readingFor(ctx.variants);
   for (const [name, command] of Object.entries(COMMANDS)) {
     app.post(`${FACE_API}/${name}`, { onRequest }, async (request, reply) => {
-      const result = await command(ctx, jsonObjectBody(request));
-      return sendJson(reply, 200, result);
+      const body = jsonObjectBody(request, reading);
+      const result = await command(ctx, pagedAsTheDeviceServes(ctx, name, body));
+      return sendJson(reply, 200, withOtherSettings(ctx, name, body, result));
     });
   }
   // Fault error-resets-settings: a firmware whose error path reloads the factory configuration.

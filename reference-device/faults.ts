@@ -12,6 +12,11 @@ export interface FaultInfo {
    * device without the behaviour is not wrong by the documents): a warn is then the catch.
    */
   grade?: 'SHOULD';
+  /**
+   * How `catches` changes on a device that also carries the combined variants (variants.ts COMBINED_VARIANTS),
+   * where a case takes another allowed path: cases that then no longer see the fault, and cases that then do.
+   */
+  withVariants?: { drop?: readonly string[]; add?: readonly string[] };
 }
 
 // Every HTTP case whose request the device must refuse with an error answer: a fault in the error path
@@ -400,7 +405,7 @@ export const KNOWN_FAULTS = [
       'amqp.wipedata.reply.notify-path-wipe',
     ],
     description:
-      'The reply to an executed MQ wipedata command is sent 3 s late (past a 2 s --reply-within); the ack and the reboot follow it as usual.',
+      'The reply to an executed MQ wipedata command is sent 3 s late (past the 2 s reply window of the kill matrix; a slow wipe under --wipe-within may take longer); the ack and the reboot follow it as usual.',
   },
   {
     name: 'mq-wipes-without-message-key',

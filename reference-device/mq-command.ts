@@ -1,7 +1,8 @@
 import { optionalString } from './arguments.ts';
 import { Faults } from './faults.ts';
 import type { Store } from './store.ts';
-import { readJsonObject } from './strict-json.ts';
+import { readingFor, readJsonObject } from './strict-json.ts';
+import type { Variants } from './variants.ts';
 import { VendorError } from './vendor-error.ts';
 import { applyWipe, changesAnything, readWipeFlags, WIPE_FLAGS, type WipeScope } from './wipe.ts';
 
@@ -32,6 +33,10 @@ export interface MqRefusal {
   notifyPath: string | undefined;
   /** INVALID_REQUEST_JSON: the message is rejected without requeue, so the broker dead-letters it. */
   deadLetter: boolean;
+  /** No message_key, or another one: not a wipedata command at all (MQ-2). */
+  unknownCommand: boolean;
+  /** The reply's code: the error's, or the MQ status code variant mq-family-codes answers with. */
+  replyCode: string;
   /** The message is not JSON at all (syntax, empty, not UTF-8, BOM): the `mq-consumer-dies-on-poison` trigger. */
   notJson: boolean;
   /** Fault `mq-bad-flag-partial-wipe`: what the faulty firmware deletes before refusing. */
@@ -47,8 +52,9 @@ const NO_FAULTS = Faults.parse([]);
  * no duplicate keys, an object), then `message_key` (exactly "wipedata"), `message_id` and
  * `notify_path` (non-empty strings when present), then the flags as HTTP-4 … HTTP-10 read them.
  */
-export function readMqCommand(content: Uint8Array, faults: Faults): MqCommand {
-  const reading = readJsonObject(content);
+export function readMqCommand(content: Uint8Array, faults: Faults, variants: Variants): MqCommand {
+  const reading = readJsonObject(content, readingFor(variants));
+  const family = variants.has('mq-family-codes');
   if (!reading.ok) {
     // Nothing of the message can be trusted, but a key and an id that can be read are echoed so the
     // sender can still match the failure to what it sent; the reply goes to the up queue.
@@ -61,6 +67,8 @@ export function readMqCommand(content: Uint8Array, faults: Faults): MqCommand {
       messageId: seen.messageId,
       notifyPath: undefined,
       deadLetter: true,
+      unknownCommand: false,
+      replyCode: family ? 'PARAM_ERROR' : 'INVALID_REQUEST_JSON',
       notJson: reading.reason === 'syntax' || reading.reason === 'encoding' || reading.reason === 'bom',
       partialScope: undefined,
     };
@@ -70,13 +78,16 @@ export function readMqCommand(content: Uint8Array, faults: Faults): MqCommand {
   const messageId = typeof body.message_id === 'string' && body.message_id.trim() !== '' ? body.message_id : undefined;
   const notifyPath =
     typeof body.notify_path === 'string' && body.notify_path.trim() !== '' ? body.notify_path : undefined;
-  const refuse = (error: VendorError, partialScope?: WipeScope): MqRefusal => ({
+  const refuse = (error: VendorError, partialScope?: WipeScope, unknownCommand = false): MqRefusal => ({
     kind: 'refused',
     error,
     messageKey: typeof messageKeyValue === 'string' ? messageKeyValue : '',
     messageId,
     notifyPath,
     deadLetter: false,
+    unknownCommand,
+    // Variant mq-family-codes: the MQ status codes of the same firmware (状态码详细说明).
+    replyCode: !family ? error.code : notBoolean(body) ? 'BOOLEAN_ARGUMENT_ERROR' : 'PARAM_ERROR',
     notJson: false,
     partialScope,
   });
@@ -85,11 +96,15 @@ export function readMqCommand(content: Uint8Array, faults: Faults): MqCommand {
     // Fault mq-wipes-without-message-key: a firmware that dispatches on the flags it finds.
     const hasFlags = WIPE_FLAGS.some((flag) => Object.hasOwn(body, flag));
     if (!(hasFlags && faults.has('mq-wipes-without-message-key'))) {
-      return refuse(new VendorError('MISSING_ARGUMENTS', 'missing message_key'));
+      return refuse(new VendorError('MISSING_ARGUMENTS', 'missing message_key'), undefined, true);
     }
   } else if (messageKeyValue !== WIPEDATA && !looselyWipedata(messageKeyValue, faults)) {
     const shown = JSON.stringify(messageKeyValue).slice(0, 100);
-    return refuse(new VendorError('INVALID_ARGUMENTS', `unknown message_key ${shown} (expected "${WIPEDATA}")`));
+    return refuse(
+      new VendorError('INVALID_ARGUMENTS', `unknown message_key ${shown} (expected "${WIPEDATA}")`),
+      undefined,
+      true,
+    );
   }
   try {
     optionalString(body, 'message_id');
@@ -97,7 +112,7 @@ export function readMqCommand(content: Uint8Array, faults: Faults): MqCommand {
   } catch (error) {
     return refuse(error as VendorError);
   }
-  const flags = readWipeFlags(body, NO_FAULTS);
+  const flags = readWipeFlags(body, NO_FAULTS, variants);
   if (!flags.ok) {
     // Fault mq-bad-flag-partial-wipe: a firmware that acts on each flag as it reads it.
     const partial =
@@ -105,6 +120,10 @@ export function readMqCommand(content: Uint8Array, faults: Faults): MqCommand {
     return refuse(flags.error, partial);
   }
   return { kind: 'wipe', scope: flags.scope, messageId, notifyPath };
+}
+
+function notBoolean(body: Readonly<Record<string, unknown>>): boolean {
+  return WIPE_FLAGS.some((flag) => Object.hasOwn(body, flag) && typeof body[flag] !== 'boolean');
 }
 
 // A lenient look at a message the strict reader refused, only to echo what can be echoed.
@@ -175,18 +194,32 @@ export interface MqReply {
   message_key: string;
   /** The command's `message_id`, when it had one (not the vendor's: MQ-7). */
   message_id?: string;
-  ext_data: { message_id?: string };
+  ext_data: Record<string, unknown>;
+  /** Variant mq-reply-extra-fields. */
+  dev_sno?: string;
+  timestamp?: string;
 }
 
 /** What every reply of one boot shares. */
 export interface ReplyContext {
   licenseKey: string;
   faults: Faults;
+  variants: Variants;
 }
 
-export function successReply(ctx: ReplyContext, messageId: string | undefined): MqReply {
+export function successReply(
+  ctx: ReplyContext,
+  messageId: string | undefined,
+  scope?: WipeScope,
+  elapsedMs?: number,
+): MqReply {
   const code = ctx.faults.has('mq-code-success') ? 'SUCCESS' : 'EXECUTE_SUCCESS';
-  return envelope(ctx, true, code, 'execute success', WIPEDATA, messageId);
+  // Variant mq-ext-data-content: ext_data is "扩展返回结果", extended results of the command.
+  const extended =
+    scope && ctx.variants.has('mq-ext-data-content')
+      ? { wiped: WIPE_FLAGS.filter((f) => (f === 'all' ? scope.settings : scope[f])), elapsed_ms: elapsedMs ?? 0 }
+      : {};
+  return envelope(ctx, true, code, 'execute success', WIPEDATA, messageId, extended);
 }
 
 export function failureReply(
@@ -194,8 +227,9 @@ export function failureReply(
   error: VendorError,
   messageKey: string,
   messageId: string | undefined,
+  code: string = error.code,
 ): MqReply {
-  return envelope(ctx, false, error.code, error.message, messageKey, messageId);
+  return envelope(ctx, false, code, error.message, messageKey, messageId, {});
 }
 
 function envelope(
@@ -205,18 +239,27 @@ function envelope(
   message: string,
   messageKey: string,
   messageId: string | undefined,
+  extended: Record<string, unknown>,
 ): MqReply {
-  const key = messageKey === WIPEDATA && ctx.faults.has('mq-wrong-message-key') ? 'wipeData' : messageKey;
+  const { faults, variants } = ctx;
+  const key = messageKey === WIPEDATA && faults.has('mq-wrong-message-key') ? 'wipeData' : messageKey;
   // Fault mq-reply-without-message-id: a firmware that sends the documented reply fields and nothing more.
-  const echoed = ctx.faults.has('mq-reply-without-message-id') ? undefined : messageId;
+  // The variants echo it in one place only (MQ-7), or as the AMQP correlation_id (mq-consumer.ts).
+  const echoed =
+    faults.has('mq-reply-without-message-id') || variants.has('mq-message-id-as-correlation-id')
+      ? undefined
+      : messageId;
+  const top = echoed !== undefined && !variants.has('mq-message-id-in-ext-data-only');
+  const inExt = echoed !== undefined && !variants.has('mq-message-id-top-level-only');
   return {
     result,
     code,
     message,
-    mq_license_key: ctx.faults.has('mq-empty-license-key') ? '' : ctx.licenseKey,
+    mq_license_key: faults.has('mq-empty-license-key') ? '' : ctx.licenseKey,
     message_key: key,
-    ...(echoed === undefined ? {} : { message_id: echoed }),
-    ext_data: echoed === undefined ? {} : { message_id: echoed },
+    ...(top ? { message_id: echoed } : {}),
+    ext_data: { ...extended, ...(inExt ? { message_id: echoed } : {}) },
+    ...(variants.has('mq-reply-extra-fields') ? { dev_sno: ctx.licenseKey, timestamp: new Date().toISOString() } : {}),
   };
 }
 

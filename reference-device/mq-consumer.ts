@@ -14,6 +14,7 @@ import {
   type WipeExecution,
 } from './mq-command.ts';
 import type { Store } from './store.ts';
+import type { Variants } from './variants.ts';
 import { VendorError } from './vendor-error.ts';
 import { applyWipe, changesAnything } from './wipe.ts';
 
@@ -44,6 +45,11 @@ export interface MqConsumerOptions {
   settings: MqSettings;
   store: Store;
   faults: Faults;
+  variants: Variants;
+  /** How long a wipe takes before it is answered (variant slow-sync-wipe); 0 otherwise. */
+  wipeMs: number;
+  /** A wait the device's close() cuts short. */
+  delay(ms: number): Promise<void>;
   /** The mq_license_key of this boot's replies. */
   licenseKey: string;
   /** Owned by the lifecycle, so that they outlive this boot. */
@@ -59,6 +65,11 @@ export function deadLetterQueue(commandQueue: string): string {
 
 const CONNECT_TIMEOUT_MS = 5_000;
 const CALLBACK_TIMEOUT_MS = 3_000;
+// Variant mq-callback-retries: an unreachable notify_path is tried this many times, this far apart.
+const CALLBACK_TRIES = 3;
+const CALLBACK_RETRY_MS = 300;
+// Variant mq-up-queue-with-ttl: the message TTL the device declares the up queue with.
+const UP_QUEUE_TTL_MS = 3_600_000;
 // Past the reply window the kill matrix and the e2e tests give (--reply-within 2000), yet short enough that
 // the late reply and its reboot still fall inside the same case's watch instead of spilling into the next.
 const LATE_REPLY_MS = 3_000;
@@ -106,7 +117,7 @@ export class MqConsumer {
   constructor(options: MqConsumerOptions) {
     this.options = options;
     this.log = options.settings.log ?? logToStderr;
-    this.replyContext = { licenseKey: options.licenseKey, faults: options.faults };
+    this.replyContext = { licenseKey: options.licenseKey, faults: options.faults, variants: options.variants };
   }
 
   /** Connects, declares and starts consuming; rejects with a clear error if the broker cannot be used. */
@@ -183,8 +194,14 @@ export class MqConsumer {
         durable: true,
         arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue(commandQueue) },
       });
-      // Exactly as the checker declares it when it is missing: durable, no arguments.
-      await channel.assertQueue(upQueue, { durable: true });
+      // Exactly as the checker declares it when it is missing: durable, no arguments. The variants expect the
+      // platform's queue to exist, or give it a message TTL.
+      const { variants } = this.options;
+      if (variants.has('mq-up-queue-with-ttl')) {
+        await channel.assertQueue(upQueue, { durable: true, arguments: { 'x-message-ttl': UP_QUEUE_TTL_MS } });
+      } else if (!variants.has('mq-up-queue-not-declared')) {
+        await channel.assertQueue(upQueue, { durable: true });
+      }
       await channel.prefetch(prefetch);
       this.assertOpen(session);
       this.session = session;
@@ -261,16 +278,20 @@ export class MqConsumer {
   private async handle(session: Session, message: ConsumeMessage): Promise<void> {
     // Left unacked: the broker hands it out again after the reboot or reconnection.
     if (this.closed || this.stopped || !session.alive) return;
-    const { faults, store } = this.options;
-    const correlationId = stringProperty(message.properties.correlationId);
-    const command = readMqCommand(message.content, faults);
+    const { faults, store, variants } = this.options;
+    const command = readMqCommand(message.content, faults, variants);
+    const correlationId = this.replyCorrelation(message, command.messageId);
     if (command.kind === 'refused') {
       await this.refuse(session, message, command, correlationId);
       return;
     }
     const { messageId, notifyPath, scope } = command;
     let execution: WipeExecution;
+    const started = performance.now();
     try {
+      // Variant slow-sync-wipe: the deletion takes its time, and the reply waits for it (HTTP-12's reading).
+      const fresh = messageId === undefined || !store.state.processedMessageIds.includes(messageId);
+      if (fresh && changesAnything(scope)) await this.options.delay(this.options.wipeMs);
       execution = await executeWipe(store, scope, messageId, faults);
     } catch (error) {
       // The device is going down under the command: it is redelivered after the boot.
@@ -284,8 +305,16 @@ export class MqConsumer {
     const deleted = execution === 'executed' && changesAnything(scope);
     if (deleted && messageId !== undefined) this.rebootOwed.add(messageId);
     const owed = execution === 'duplicate' && messageId !== undefined && this.rebootOwed.has(messageId);
-    const reboots = (deleted || owed) && !faults.has('never-reboots');
-    const reply = successReply(this.replyContext, messageId);
+    const noOp = execution === 'executed' && !changesAnything(scope) && variants.has('reboots-after-all-false');
+    const reboots = (deleted || owed || noOp) && !faults.has('never-reboots') && !variants.has('mq-wipe-no-reboot');
+    const reply = successReply(this.replyContext, messageId, scope, Math.round(performance.now() - started));
+    // Variant mq-duplicate-silent: a command already executed is acknowledged without a second reply.
+    if (execution === 'duplicate' && variants.has('mq-duplicate-silent')) {
+      if (reboots) await this.stopConsuming(session);
+      this.settle(session, message, 'ack');
+      if (reboots && !this.closed) this.options.rebootAfterWipe();
+      return;
+    }
 
     // Fault mq-reply-after-reboot: the firmware keeps the reply and reboots first.
     if (reboots && faults.has('mq-reply-after-reboot')) {
@@ -320,15 +349,29 @@ export class MqConsumer {
         this.log(`MQ partial wipe could not be stored: ${describe(error)}`);
       }
     }
-    const reply = failureReply(this.replyContext, refusal.error, refusal.messageKey, refusal.messageId);
-    if (!(await this.deliver(session, reply, refusal.notifyPath, correlationId))) return;
-    // Fault mq-consumer-dies-on-poison: the consumer does not survive a message it cannot parse.
+    const { variants } = this.options;
+    // Variants mq-ignores-unknown-commands and mq-poison-dropped-silently: what is not a wipedata command, or
+    // not a message at all, is acknowledged and dropped, without a reply and without dead-lettering.
+    const silent =
+      (refusal.unknownCommand && variants.has('mq-ignores-unknown-commands')) ||
+      (refusal.deadLetter && variants.has('mq-poison-dropped-silently'));
+    if (!silent) {
+      const reply = failureReply(
+        this.replyContext,
+        refusal.error,
+        refusal.messageKey,
+        refusal.messageId,
+        refusal.replyCode,
+      );
+      if (!(await this.deliver(session, reply, refusal.notifyPath, correlationId))) return;
+    }
+    // Fault mq-consumer-dies-on-poison: the consumer does not survive a message it cannot parse (answered or not).
     if (refusal.notJson && faults.has('mq-consumer-dies-on-poison')) {
       this.log('MQ consumer stopped after a message that is not JSON (fault mq-consumer-dies-on-poison)');
       await this.stopConsuming(session);
     }
-    // Not JSON: rejected without requeue, so the broker dead-letters it; anything else was answered.
-    this.settle(session, message, refusal.deadLetter ? 'reject' : 'ack');
+    // Not JSON: rejected without requeue, so the broker dead-letters it; anything else was answered (or dropped).
+    this.settle(session, message, refusal.deadLetter && !silent ? 'reject' : 'ack');
   }
 
   /**
@@ -387,9 +430,11 @@ export class MqConsumer {
           upQueue,
           Buffer.from(JSON.stringify(reply), 'utf8'),
           {
-            persistent: true,
+            // Variant mq-reply-bare-properties: no property is documented for replies.
+            ...(this.options.variants.has('mq-reply-bare-properties')
+              ? {}
+              : { persistent: true, contentType: 'application/json' }),
             mandatory: true,
-            contentType: 'application/json',
             ...(correlationId === undefined ? {} : { correlationId }),
           },
           (error: unknown) => {
@@ -406,8 +451,29 @@ export class MqConsumer {
     });
   }
 
-  /** POSTs the reply as JSON to the notify_path, once, within CALLBACK_TIMEOUT_MS; false when it could not be delivered. */
+  /**
+   * The correlation_id a reply carries: the command's own (as RPC over AMQP does), none (variant
+   * mq-no-correlation-id), or the command's message_id (variant mq-message-id-as-correlation-id, MQ-7).
+   */
+  private replyCorrelation(message: ConsumeMessage, messageId: string | undefined): string | undefined {
+    const { variants } = this.options;
+    if (variants.has('mq-message-id-as-correlation-id') && messageId !== undefined) return messageId;
+    if (variants.has('mq-no-correlation-id')) return undefined;
+    return stringProperty(message.properties.correlationId);
+  }
+
+  /** POSTs the reply to the notify_path; a device variant tries an unreachable one a few times (MQ-11). */
   private async post(url: string, reply: MqReply): Promise<boolean> {
+    const tries = this.options.variants.has('mq-callback-retries') ? CALLBACK_TRIES : 1;
+    for (let attempt = 1; ; attempt++) {
+      if (await this.postOnce(url, reply)) return true;
+      if (attempt >= tries || this.closed) return false;
+      await this.options.delay(CALLBACK_RETRY_MS);
+    }
+  }
+
+  /** POSTs the reply as JSON to the notify_path, once, within CALLBACK_TIMEOUT_MS; false when it could not be delivered. */
+  private async postOnce(url: string, reply: MqReply): Promise<boolean> {
     const controller = new AbortController();
     const onClose = () => controller.abort();
     this.abort.signal.addEventListener('abort', onClose, { once: true });
@@ -415,7 +481,11 @@ export class MqConsumer {
     try {
       const response = await request(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': this.options.variants.has('callback-charset')
+            ? 'application/json; charset=utf-8'
+            : 'application/json',
+        },
         body: JSON.stringify(reply),
         signal: controller.signal,
         reset: true,

@@ -7,6 +7,7 @@ import type { Faults } from './faults.ts';
 import { type HeldReply, MqConsumer, type MqSettings } from './mq-consumer.ts';
 import { Store } from './store.ts';
 import { registerSystemApi } from './system-api.ts';
+import type { Variants } from './variants.ts';
 import { createVendorServer, type HttpLimits } from './vendor-server.ts';
 
 /**
@@ -32,6 +33,9 @@ export interface LifecycleOptions {
   /** Timeouts against slow clients and the body size limit of both listeners. */
   limits: HttpLimits;
   faults: Faults;
+  variants: Variants;
+  /** How long a wipe takes before it is answered (variant slow-sync-wipe); 0 otherwise. */
+  wipeMs: number;
   onLifecycle: ((event: LifecycleEvent) => void) | undefined;
   /** The MQ channel, when the device has one. */
   amqp: MqSettings | undefined;
@@ -41,7 +45,8 @@ export interface LifecycleOptions {
 interface Boot {
   store: Store;
   api: FastifyInstance;
-  system: FastifyInstance;
+  /** Absent on a device without a system port (variant no-system-port). */
+  system: FastifyInstance | undefined;
   mq: MqConsumer | undefined;
 }
 
@@ -63,6 +68,8 @@ export class DeviceLifecycle {
   private rebootPending = false;
   private rebootCount = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Pending delay() waits, ended at once by close(). */
+  private readonly waits = new Set<() => void>();
   private steps: Promise<void> = Promise.resolve();
   private licenseKeyValue = '';
   private closing: Promise<void> | undefined;
@@ -112,6 +119,8 @@ export class DeviceLifecycle {
     this.phase = 'closed';
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const finish of this.waits) finish();
+    this.waits.clear();
     // The consumer first: a step may be waiting for its connection attempt.
     const consumerClosed = this.boot?.mq?.close();
     await this.steps;
@@ -168,15 +177,16 @@ export class DeviceLifecycle {
     const store = await Store.open(this.options.dataDir, first ? { licenseKey: this.options.licenseKey } : {});
     this.licenseKeyValue = store.state.licenseKey;
     const ctx = this.contextFor(store);
-    const api = createVendorServer(this.options.faults, this.options.limits);
+    const { faults, variants, limits } = this.options;
+    const api = createVendorServer(faults, limits, variants);
     registerFaceApi(api, ctx);
-    const system = createVendorServer(this.options.faults, this.options.limits);
-    registerSystemApi(system, ctx);
+    const system = variants.has('no-system-port') ? undefined : createVendorServer(faults, limits, variants);
+    if (system) registerSystemApi(system, ctx);
     const boot: Boot = { store, api, system, mq: undefined };
     try {
       await api.listen({ host: this.options.host, port: this.port });
       this.emit('serving');
-      await system.listen({ host: this.options.host, port: this.systemPort });
+      await system?.listen({ host: this.options.host, port: this.systemPort });
     } catch (error) {
       await shutDown(boot);
       if (first) throw error;
@@ -191,7 +201,7 @@ export class DeviceLifecycle {
     }
     // Port 0 picks a port once; every later boot comes back on the same one.
     this.port = (api.server.address() as AddressInfo).port;
-    this.systemPort = (system.server.address() as AddressInfo).port;
+    this.systemPort = system ? (system.server.address() as AddressInfo).port : 0;
     this.boot = boot;
     this.phase = 'initializing';
     this.rebootPending = false;
@@ -227,6 +237,9 @@ export class DeviceLifecycle {
       settings: amqp,
       store,
       faults,
+      variants: this.options.variants,
+      wipeMs: this.options.wipeMs,
+      delay: (ms) => this.delay(ms),
       licenseKey: rebooted ? randomBytes(16).toString('hex') : store.state.licenseKey,
       heldReplies: this.heldReplies,
       // Only while this boot is the current one: a consumer that is going down never reboots the next boot.
@@ -240,6 +253,9 @@ export class DeviceLifecycle {
     return {
       store,
       faults: this.options.faults,
+      variants: this.options.variants,
+      wipeMs: this.options.wipeMs,
+      delay: (ms) => this.delay(ms),
       bootedAt: performance.now(),
       isInitializing: () => this.phase === 'initializing',
       rebootAfterResponse: (reply: FastifyReply) => {
@@ -249,6 +265,22 @@ export class DeviceLifecycle {
       },
       rebootNow: () => this.requestReboot(0),
     };
+  }
+
+  /** A wait that close() cuts short, so a slow step (variant slow-sync-wipe) never outlives the device. */
+  private delay(ms: number): Promise<void> {
+    if (this.phase === 'closed' || ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waits.delete(finish);
+        resolve();
+      }, ms);
+      const finish = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waits.add(finish);
+    });
   }
 
   // A separate method so TypeScript does not narrow `phase` across the awaits that precede the check.
@@ -270,7 +302,7 @@ export class DeviceLifecycle {
 // closeAllConnections), then the store's pending writes are awaited and it is dropped.
 async function shutDown(boot: Boot): Promise<void> {
   if (boot.mq) await boot.mq.close();
-  const closing = [boot.api, boot.system].map(async (app) => {
+  const closing = [boot.api, ...(boot.system ? [boot.system] : [])].map(async (app) => {
     const done = app.close();
     if (app.server.listening) app.server.closeAllConnections();
     await done;

@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Faults } from './faults.ts';
-import { readJsonObject } from './strict-json.ts';
+import { type JsonReading, readJsonObject } from './strict-json.ts';
 import { VendorError } from './vendor-error.ts';
 
 /** The media type of a Content-Type header, lower-cased, without parameters; undefined when absent. */
@@ -35,10 +35,10 @@ export function contentTypeGuard(faults: Faults): onRequestHookHandler {
 }
 
 /** The request body as a JSON object, or INVALID_REQUEST_JSON (HTTP-3). */
-export function jsonObjectBody(request: FastifyRequest): Record<string, unknown> {
-  const reading = readJsonObject(bodyBytes(request));
-  if (!reading.ok) throw new VendorError('INVALID_REQUEST_JSON', reading.message);
-  return reading.value;
+export function jsonObjectBody(request: FastifyRequest, reading: JsonReading = {}): Record<string, unknown> {
+  const result = readJsonObject(bodyBytes(request), reading);
+  if (!result.ok) throw new VendorError('INVALID_REQUEST_JSON', result.message);
+  return result.value;
 }
 
 /** The raw body bytes the catch-all parser kept; undefined when the request had no body at all. */

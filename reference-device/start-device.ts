@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Faults, KNOWN_FAULTS } from './faults.ts';
 import { deadLetterQueue, type MqSettings } from './mq-consumer.ts';
 import { DeviceLifecycle, type LifecycleEvent } from './reboot.ts';
+import { DEFAULT_VARIANT_TIMING, KNOWN_VARIANTS, Variants, type VariantTiming } from './variants.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './vendor-server.ts';
 
-export type { HttpLimits, LifecycleEvent };
-export { KNOWN_FAULTS };
+export type { HttpLimits, LifecycleEvent, VariantTiming };
+export { KNOWN_FAULTS, KNOWN_VARIANTS };
 
 /** How to run the reference device. */
 export interface DeviceOptions {
@@ -32,6 +34,13 @@ export interface DeviceOptions {
   limits?: Partial<HttpLimits>;
   /** Named fault injections (faults.ts); an unknown name throws, listing the known ones. */
   faults?: string[];
+  /**
+   * Named behaviours the documents allow, instead of the default ones (variants.ts); an unknown name, or two
+   * alternatives of one dimension, throws. A fault wins where both touch the same behaviour.
+   */
+  variants?: string[];
+  /** How long the timing variants take (defaults in variants.ts); bootMs and friends above still apply otherwise. */
+  variantTiming?: Partial<VariantTiming>;
   /** Called on every lifecycle step, the first boot included. */
   onLifecycle?: (event: LifecycleEvent) => void;
   /**
@@ -76,18 +85,26 @@ export interface RunningDevice {
  */
 export async function startDevice(options: DeviceOptions): Promise<RunningDevice> {
   const faults = Faults.parse(options.faults ?? []);
+  const variants = Variants.parse(options.variants ?? []);
+  const timing = { ...DEFAULT_VARIANT_TIMING, ...options.variantTiming };
   const host = options.host ?? '127.0.0.1';
   const lifecycle = new DeviceLifecycle({
     host,
     port: nonNegative('port', options.port ?? 5555),
     systemPort: nonNegative('systemPort', options.systemPort ?? 8888),
     dataDir: options.dataDir,
-    licenseKey: options.licenseKey,
-    bootMs: nonNegative('bootMs', options.bootMs ?? 300),
-    initMs: nonNegative('initMs', options.initMs ?? 50),
-    rebootDelayMs: nonNegative('rebootDelayMs', options.rebootDelayMs ?? 20),
+    licenseKey:
+      options.licenseKey ?? (variants.has('license-key-serial-style') ? serialStyleKey(options.dataDir) : undefined),
+    bootMs: nonNegative('bootMs', variants.has('slow-boot') ? timing.bootMs : (options.bootMs ?? 300)),
+    initMs: nonNegative('initMs', variants.has('long-init') ? timing.initMs : (options.initMs ?? 50)),
+    rebootDelayMs: nonNegative(
+      'rebootDelayMs',
+      variants.has('slow-shutdown') ? timing.shutdownMs : (options.rebootDelayMs ?? 20),
+    ),
+    wipeMs: nonNegative('variantTiming.wipeMs', variants.has('slow-sync-wipe') ? timing.wipeMs : 0),
     limits: httpLimits(options.limits ?? {}),
     faults,
+    variants,
     onLifecycle: options.onLifecycle,
     amqp: options.amqp === undefined ? undefined : amqpSettings(options.amqp),
   });
@@ -103,6 +120,15 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
     reboots: () => lifecycle.reboots,
     close: () => lifecycle.close(),
   };
+}
+
+// Variant license-key-serial-style: the family's serial-like key ("BIWPEZ000120190816123727"), the same for
+// the same data folder so that a restart keeps it, as the persisted key would.
+function serialStyleKey(dataDir: string): string {
+  const digits = BigInt(`0x${createHash('sha256').update(dataDir).digest('hex').slice(0, 15)}`)
+    .toString()
+    .padStart(18, '0');
+  return `BIWPEZ${digits.slice(0, 18)}`;
 }
 
 function nonNegative(name: string, value: number): number {

@@ -1,3 +1,5 @@
+import type { Variants } from './variants.ts';
+
 /** Why a request body is not a usable JSON object. */
 export type JsonRefusal = 'syntax' | 'encoding' | 'bom' | 'not-object' | 'duplicate-key';
 
@@ -5,6 +7,19 @@ export type JsonRefusal = 'syntax' | 'encoding' | 'bom' | 'not-object' | 'duplic
 export type JsonObjectReading =
   | { ok: true; value: Record<string, unknown> }
   | { ok: false; reason: JsonRefusal; message: string };
+
+/** The two points RFC 8259 leaves open (HTTP-3), as a device variant reads them; strict by default. */
+export interface JsonReading {
+  /** Skip a UTF-8 byte order mark (RFC 8259 §8.1 lets a parser ignore one). */
+  ignoreBom?: boolean;
+  /** Take the last of duplicate keys instead of refusing them (RFC 8259 §4 leaves them undefined). */
+  lastKeyWins?: boolean;
+}
+
+/** How this device's JSON reader takes the open points: strict, unless a variant says otherwise. */
+export function readingFor(variants: Variants): JsonReading {
+  return { ignoreBom: variants.has('bom-accepted'), lastKeyWins: variants.has('duplicate-keys-last-wins') };
+}
 
 const BOM = [0xef, 0xbb, 0xbf] as const;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -15,11 +30,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * (RFC 8259 §4 leaves them undefined; JSON.parse silently keeps the last, which would let
  * `{"users":true,"users":false}` mean either).
  */
-export function readJsonObject(body: Uint8Array | undefined): JsonObjectReading {
-  if (body === undefined || body.length === 0) return { ok: false, reason: 'syntax', message: 'empty request body' };
-  if (BOM.every((byte, i) => body[i] === byte)) {
+export function readJsonObject(bytes: Uint8Array | undefined, reading: JsonReading = {}): JsonObjectReading {
+  if (bytes === undefined || bytes.length === 0) return { ok: false, reason: 'syntax', message: 'empty request body' };
+  const bom = BOM.every((byte, i) => bytes[i] === byte);
+  if (bom && !reading.ignoreBom) {
     return { ok: false, reason: 'bom', message: 'a byte order mark before the JSON text is not accepted' };
   }
+  const body = bom ? bytes.subarray(BOM.length) : bytes;
   let text: string;
   try {
     text = utf8.decode(body);
@@ -35,7 +52,7 @@ export function readJsonObject(body: Uint8Array | undefined): JsonObjectReading 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, reason: 'not-object', message: `expected a JSON object, got ${describeJsonType(value)}` };
   }
-  const duplicate = findDuplicateKey(text);
+  const duplicate = reading.lastKeyWins ? undefined : findDuplicateKey(text);
   if (duplicate !== undefined) {
     return { ok: false, reason: 'duplicate-key', message: `duplicate key ${JSON.stringify(duplicate)}` };
   }

@@ -15,8 +15,7 @@ export const SOFTWARE_VERSION = 'reference-device 0.1.0';
 export function registerSystemApi(app: FastifyInstance, ctx: DeviceContext): void {
   app.post(`${SYSTEM_API}/getuptime`, (_request, reply) => {
     const uptimeMs = Math.floor(performance.now() - ctx.bootedAt);
-    // uptime_ms is not the vendor's: a precise boot identity for a checker that looks for it.
-    return sendJson(reply, 200, { uptime: formatUptime(uptimeMs), uptime_ms: uptimeMs });
+    return sendJson(reply, 200, uptimeAnswer(ctx, uptimeMs));
   });
   app.post(`${SYSTEM_API}/getsoftwareversion`, (_request, reply) =>
     sendJson(reply, 200, {
@@ -25,6 +24,19 @@ export function registerSystemApi(app: FastifyInstance, ctx: DeviceContext): voi
       app_version_details: `${SOFTWARE_VERSION} (sophon-conformance reference implementation of the device contract)`,
     }),
   );
+}
+
+function uptimeAnswer(ctx: DeviceContext, uptimeMs: number): Record<string, unknown> {
+  const { variants } = ctx;
+  if (variants.has('uptime-vendor-format-only')) return { uptime: formatUptime(uptimeMs) };
+  if (variants.has('uptime-seconds-number')) return { uptime: Math.round(uptimeMs / 10) / 100 };
+  if (variants.has('uptime-clock-format')) {
+    const minutes = Math.floor(uptimeMs / 60_000);
+    const clock = `${Math.floor(minutes / 60) % 24}:${String(minutes % 60).padStart(2, '0')}`;
+    return { uptime: `up ${Math.floor(minutes / 1440)} days, ${clock}` };
+  }
+  // uptime_ms is not the vendor's: a precise boot identity for a checker that looks for it.
+  return { uptime: formatUptime(uptimeMs), uptime_ms: uptimeMs };
 }
 
 /** The vendor's uptime text: "3 hours, 57 minutes" (hours are not folded into days). */

@@ -12,6 +12,7 @@ export type VendorCode =
   | 'MISSING_ARGUMENTS'
   | 'INVALID_ARGUMENTS'
   | 'INTERNAL_ERROR'
+  | 'EMPTY_REQUEST_JSON'
   | 'ID_NOT_FOUND'
   | 'NAME_REPEAT_ERROR'
   | 'ID_REPEAT_ERROR'
@@ -27,6 +28,7 @@ const STATUS_OF: Readonly<Record<VendorCode, number>> = {
   MISSING_ARGUMENTS: 400,
   INVALID_ARGUMENTS: 400,
   INTERNAL_ERROR: 500,
+  EMPTY_REQUEST_JSON: 400,
   ID_NOT_FOUND: 404,
   NAME_REPEAT_ERROR: 409,
   ID_REPEAT_ERROR: 409,
@@ -67,10 +69,10 @@ export function sendJson(reply: FastifyReply, status: number, body: unknown): Fa
     .send(Buffer.from(JSON.stringify(body), 'utf8'));
 }
 
-/** Sends an error envelope; `statusOverride` is the `error-status-200` fault's hook. */
-export function sendVendorError(reply: FastifyReply, error: VendorError, statusOverride?: number): FastifyReply {
+/** Sends an error envelope, with the code's own status unless `status` says otherwise (answer-style.ts). */
+export function sendVendorError(reply: FastifyReply, error: VendorError, status = error.status): FastifyReply {
   answeredWithError.add(reply.request);
-  return sendJson(reply, statusOverride ?? error.status, envelope(error.code, error.message));
+  return sendJson(reply, status, envelope(error.code, error.message));
 }
 
 /**

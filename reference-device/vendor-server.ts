@@ -1,5 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { answerOtherMethod, errorStatus, styleAnswers } from './answer-style.ts';
+import { answerWhileDraining, isDraining } from './body-drain.ts';
 import type { Faults } from './faults.ts';
+import { Variants } from './variants.ts';
 import { BODY_LIMIT, envelope, sendVendorError, toVendorError, VendorError, writeClientError } from './vendor-error.ts';
 
 /** How long a client may take and how much it may send; `startDevice` options, defaults below. */
@@ -26,9 +29,14 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
  * result is the `{"error":{"code","message"}}` envelope (HTTP-14), whatever went wrong and wherever
  * (unknown path, wrong method, body too large, malformed HTTP, internal error).
  */
-export function createVendorServer(faults: Faults, limits: HttpLimits = DEFAULT_HTTP_LIMITS): FastifyInstance {
+export function createVendorServer(
+  faults: Faults,
+  limits: HttpLimits = DEFAULT_HTTP_LIMITS,
+  variants: Variants = Variants.parse([]),
+): FastifyInstance {
   // Fault error-status-200: the envelope is right, the status says success.
   const statusOverride = faults.has('error-status-200') ? 200 : undefined;
+  const statusOf = errorStatus(faults, variants);
   const { bodyLimit, headersTimeoutMs, requestTimeoutMs, connectionTimeoutMs } = limits;
   // Node checks the header and request deadlines only every connectionsCheckingInterval (30 s by
   // default), which would let a stalled client hold a socket several times longer than intended.
@@ -51,9 +59,12 @@ export function createVendorServer(faults: Faults, limits: HttpLimits = DEFAULT_
     // Fastify's own 503 body during close would leak its format; a closing device just drops requests.
     return503OnClosing: false,
     exposeHeadRoutes: false,
-    clientErrorHandler: (error, socket) => writeClientError(error, socket, statusOverride),
+    // A socket draining a refused body has had its answer: a client error on it just ends it.
+    clientErrorHandler: (error, socket) =>
+      isDraining(socket) ? socket.destroy() : writeClientError(error, socket, statusOverride),
     frameworkErrors: (error, _request, reply) => {
-      sendVendorError(reply, toVendorError(error, bodyLimit), statusOverride);
+      const vendorError = toVendorError(error, bodyLimit);
+      sendVendorError(reply, vendorError, statusOf(vendorError));
     },
   });
 
@@ -79,20 +90,27 @@ export function createVendorServer(faults: Faults, limits: HttpLimits = DEFAULT_
     const vendorError = toVendorError(error, bodyLimit);
     if (vendorError.code === 'INTERNAL_ERROR')
       process.stderr.write(`reference device: internal error: ${String(error)}\n`);
-    sendVendorError(reply, vendorError, statusOverride);
+    // A body over the limit is usually still arriving: answer it without resetting the connection.
+    if (vendorError.status === 413) {
+      return answerWhileDraining(reply, vendorError, requestTimeoutMs, statusOf(vendorError));
+    }
+    sendVendorError(reply, vendorError, statusOf(vendorError));
   });
+  styleAnswers(app, variants);
 
   // Unrouted requests are answered in onRequest, before Fastify would read and parse their body
   // (a body in an unknown media type must not turn a 404 into a 415).
   const answerUnrouted = (request: FastifyRequest, reply: FastifyReply): void => {
     const path = request.url.split('?', 1)[0] ?? request.url;
-    const error = app.hasRoute({ url: path, method: 'POST' })
+    const routed = app.hasRoute({ url: path, method: 'POST' });
+    if (routed && answerOtherMethod(reply, request.method, path, variants)) return;
+    const error = routed
       ? // 405: none of the five documented codes is about methods. The method is the part of the
         // request that is wrong, so INVALID_ARGUMENTS is the closest (HTTP-17 asks only for an error).
         new VendorError('INVALID_ARGUMENTS', `method ${request.method} not allowed on ${path}; use POST`, 405)
       : new VendorError('INVALID_ARGUMENTS', `no such command: ${path.slice(0, 200)}`, 404);
     if (error.status === 405) reply.header('allow', 'POST');
-    sendVendorError(reply, error, statusOverride);
+    sendVendorError(reply, error, statusOf(error));
   };
   app.addHook('onRequest', (request, reply, done) => {
     if (request.is404) return answerUnrouted(request, reply);

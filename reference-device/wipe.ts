@@ -5,7 +5,8 @@ import type { Faults } from './faults.ts';
 import { bodyBytes } from './request-guards.ts';
 import { defaultSettings } from './settings.ts';
 import type { StoreDocument } from './store.ts';
-import { readJsonObject } from './strict-json.ts';
+import { readingFor, readJsonObject } from './strict-json.ts';
+import type { Variants } from './variants.ts';
 import { sendJson, VendorError } from './vendor-error.ts';
 
 /** The three wipedata flags (000_2427abba6c145ae1.txt, 请求参数). */
@@ -27,13 +28,30 @@ export type FlagReading = { ok: true; scope: WipeScope } | { ok: false; error: V
 
 const NOTHING: WipeScope = { users: false, events: false, settings: false };
 
-/** Reads users/events/all from a request object (HTTP-4, HTTP-5, HTTP-9, HTTP-10, HTTP-16). */
-export function readWipeFlags(body: Readonly<Record<string, unknown>>, faults: Faults): FlagReading {
+/**
+ * Reads users/events/all from a request object (HTTP-4, HTTP-5, HTTP-9, HTTP-10, HTTP-16), the way the device's
+ * variants read the open points; `refuseUnknown` is for the HTTP body (variant unknown-fields-refused).
+ */
+export function readWipeFlags(
+  body: Readonly<Record<string, unknown>>,
+  faults: Faults,
+  variants: Variants,
+  { refuseUnknown = false } = {},
+): FlagReading {
+  const refuse = (error: VendorError, validScope = NOTHING): FlagReading => ({ ok: false, error, validScope });
+  const unknown = Object.keys(body).find((key) => !(WIPE_FLAGS as readonly string[]).includes(key));
+  if (refuseUnknown && unknown !== undefined && variants.has('unknown-fields-refused')) {
+    return refuse(new VendorError('INVALID_ARGUMENTS', `unknown parameter: ${unknown.slice(0, 100)}`));
+  }
   const present = WIPE_FLAGS.filter((flag) => Object.hasOwn(body, flag));
   if (present.length === 0) {
-    const code = faults.has('missing-args-wrong-code') ? 'INVALID_ARGUMENTS' : 'MISSING_ARGUMENTS';
-    const message = faults.has('message-not-naming-missing') ? '' : `missing one of: ${WIPE_FLAGS.join(', ')}`;
-    return { ok: false, error: new VendorError(code, message), validScope: NOTHING };
+    const wrongCode = faults.has('missing-args-wrong-code');
+    if (Object.keys(body).length === 0 && variants.has('empty-object-empty-request-json') && !wrongCode) {
+      return refuse(new VendorError('EMPTY_REQUEST_JSON', 'empty request JSON'));
+    }
+    const code = wrongCode ? 'INVALID_ARGUMENTS' : 'MISSING_ARGUMENTS';
+    const message = faults.has('message-not-naming-missing') ? '' : missingMessage(variants);
+    return refuse(new VendorError(code, message));
   }
   const values: Partial<Record<WipeFlag, boolean>> = {};
   let error: VendorError | undefined;
@@ -42,7 +60,7 @@ export function readWipeFlags(body: Readonly<Record<string, unknown>>, faults: F
     // Fault false-flag-wipes: a firmware that only checks that the key is there.
     if (typeof value === 'boolean') values[flag] = value || faults.has('false-flag-wipes');
     else if (value === 'true' && faults.has('string-true-accepted')) values[flag] = true;
-    else error ??= invalidArgument(flag, value);
+    else error ??= invalidFlag(flag, value, variants);
   }
   const all = values.all === true;
   const scope: WipeScope = {
@@ -50,7 +68,50 @@ export function readWipeFlags(body: Readonly<Record<string, unknown>>, faults: F
     events: all || values.events === true,
     settings: all,
   };
-  return error ? { ok: false, error, validScope: scope } : { ok: true, scope };
+  if (error) return refuse(error, scope);
+  const trueFlags = present.filter((flag) => values[flag] === true);
+  // HTTP-9 read as "exactly one of three".
+  if (trueFlags.length > 1 && variants.has('rejects-several-flags')) {
+    return refuse(
+      new VendorError('INVALID_ARGUMENTS', `only one of users, events, all may be true: ${trueFlags.join(', ')}`),
+    );
+  }
+  // HTTP-10: a request that asks for nothing refused as invalid.
+  if (trueFlags.length === 0 && variants.has('refuses-all-false')) {
+    return refuse(new VendorError('INVALID_ARGUMENTS', `${present.join(', ')}: false (nothing to wipe)`));
+  }
+  return { ok: true, scope };
+}
+
+// MISSING_ARGUMENTS carries 缺失参数的名称 (HTTP-4): the variants word it otherwise.
+function missingMessage(variants: Variants): string {
+  if (variants.has('missing-message-chinese')) return '缺少必要参数：users、events 或 all';
+  if (variants.has('missing-message-names-one')) return 'missing parameter: users';
+  return `missing one of: ${WIPE_FLAGS.join(', ')}`;
+}
+
+// INVALID_ARGUMENTS carries 无效参数的值 (HTTP-5): the variants write the value otherwise.
+function invalidFlag(flag: WipeFlag, value: unknown, variants: Variants): VendorError {
+  const json = JSON.stringify(value) ?? String(value);
+  if (variants.has('invalid-message-value-only')) return new VendorError('INVALID_ARGUMENTS', json);
+  if (variants.has('invalid-message-chinese')) return new VendorError('INVALID_ARGUMENTS', `无效参数的值：${json}`);
+  if (variants.has('invalid-message-python-repr')) {
+    return new VendorError('INVALID_ARGUMENTS', `expected a bool, got ${pythonRepr(value)}`);
+  }
+  return invalidArgument(flag, value);
+}
+
+function pythonRepr(value: unknown): string {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `'${k}': ${pythonRepr(v)}`)
+      .join(', ')}}`;
+  }
+  return String(value);
 }
 
 /** Whether the scope deletes or restores anything at all. */
@@ -76,14 +137,23 @@ export function applyWipe(doc: StoreDocument, scope: WipeScope, faults: Faults):
  * `POST /sophon/v2/face/wipedata`. The wipe is synchronous and transactional (HTTP-12): it is on disk
  * before `{"result":true}` is sent; the reboot (HTTP-13) starts only once that response has been sent.
  */
-export async function handleWipe(ctx: DeviceContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const { faults, store } = ctx;
-  const reading = readJsonObject(bodyBytes(request));
+export async function handleWipe(
+  ctx: DeviceContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  // The reply is returned, as Fastify asks of an async handler: an onSend hook that defers the answer (variant
+  // chunked-answers) would otherwise meet a handler that resolved without one, and an empty 200 would go out.
+  const { faults, store, variants } = ctx;
+  const bytes = bodyBytes(request);
+  const reading = readJsonObject(bytes, readingFor(variants));
   if (!reading.ok) {
     // Fault ok-on-malformed-json: a firmware that swallows its JSON parse exception.
     if (reading.reason === 'syntax' && faults.has('ok-on-malformed-json')) {
-      sendJson(reply, 200, { result: true });
-      return;
+      return sendJson(reply, 200, { result: true });
+    }
+    if ((bytes === undefined || bytes.length === 0) && variants.has('empty-body-empty-request-json')) {
+      throw new VendorError('EMPTY_REQUEST_JSON', 'empty request JSON');
     }
     // Fault non-object-missing-args: a firmware that parses, finds no flag, and never checks the type.
     if (reading.reason === 'not-object' && faults.has('non-object-missing-args')) {
@@ -91,7 +161,7 @@ export async function handleWipe(ctx: DeviceContext, request: FastifyRequest, re
     }
     throw new VendorError('INVALID_REQUEST_JSON', reading.message);
   }
-  const flags = readWipeFlags(reading.value, faults);
+  const flags = readWipeFlags(reading.value, faults, variants, { refuseUnknown: true });
   if (!flags.ok) {
     // Fault partial-wipe-on-error: a firmware that acts on each flag as it reads it.
     if (faults.has('partial-wipe-on-error') && changesAnything(flags.validScope)) {
@@ -101,24 +171,31 @@ export async function handleWipe(ctx: DeviceContext, request: FastifyRequest, re
     throw flags.error;
   }
   const { scope } = flags;
-  // HTTP-10: flags present but all false: nothing to delete, so nothing to reboot for.
+  // HTTP-10: flags present but all false: nothing to delete, so nothing to reboot for (unless a variant
+  // reboots after every accepted wipedata).
   if (!changesAnything(scope)) {
-    sendJson(reply, 200, { result: true });
-    return;
+    if (variants.has('reboots-after-all-false') && !faults.has('never-reboots')) ctx.rebootAfterResponse(reply);
+    return sendJson(reply, 200, successBody(ctx));
   }
   // Fault empty-device-refused: a firmware that treats "nothing to delete" as a failure.
   if (faults.has('empty-device-refused') && holdsNothing(store.state, scope)) {
     throw new VendorError('INVALID_ARGUMENTS', 'there is no data to wipe');
   }
+  // Variant slow-sync-wipe: deleting a full face library takes a real device tens of seconds.
+  await ctx.delay(ctx.wipeMs);
   await store.commit((doc) => applyWipe(doc, scope, faults), { persist: !faults.has('wipe-not-persisted') });
   if (faults.has('reboots-before-answering')) {
     reply.hijack();
     request.raw.socket.destroy();
     ctx.rebootNow();
-    return;
+    return reply;
   }
   if (!faults.has('never-reboots')) ctx.rebootAfterResponse(reply);
-  sendJson(reply, 200, { result: !faults.has('result-false-200') });
+  return sendJson(reply, 200, { ...successBody(ctx), result: !faults.has('result-false-200') });
+}
+
+function successBody(ctx: DeviceContext): Record<string, unknown> {
+  return ctx.variants.has('success-extra-fields') ? { result: true, message: 'success' } : { result: true };
 }
 
 /** Whether the wipe would find nothing in its scope to delete. */

@@ -81,6 +81,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
       quietMs: 300,
       probeIntervalMs: 10,
       requestTimeoutMs: 5_000,
+      wipeWithinMs: 30_000,
       preflightMs: 5_000,
       amqp: amqpSettings,
       tool: TOOL,

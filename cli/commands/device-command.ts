@@ -17,7 +17,9 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
   --command-queue Q    queue it consumes (default queue-dev-<license>)
   --up-queue Q         queue it replies on (default upload-queue)
   --license KEY        its mq_license_key
-  --fault NAME         inject a defect (repeatable); the list is in reference-device/faults.ts`;
+  --fault NAME         inject a defect (repeatable); the list is in reference-device/faults.ts
+  --variant NAME       behave another way the documents allow (repeatable, combinable across dimensions);
+                       the list is in reference-device/variants.ts`;
 
 /** `device`: the reference device in the foreground; one line when ready, stops on SIGINT/SIGTERM. */
 export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
@@ -35,6 +37,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
       license: { type: 'string' },
       data: { type: 'string' },
       fault: { type: 'string', multiple: true },
+      variant: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -60,12 +63,15 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     ...(bootMs !== undefined ? { bootMs } : {}),
     ...(values.license ? { licenseKey: values.license } : {}),
     faults: values.fault ?? [],
+    variants: values.variant ?? [],
     ...(amqp ? { amqp } : {}),
   });
   const mq = amqp ? ` mq ${redactUrl(amqp.url)} commands ${amqp.commandQueue} replies ${amqp.upQueue}` : '';
   const faults = (values.fault ?? []).join(',') || 'none';
+  const variants = (values.variant ?? []).join(',') || 'none';
+  const system = device.systemPort ? device.systemUrl : 'none';
   out.write(
-    `sophon reference device ready: api ${device.url} system ${device.systemUrl} license ${device.licenseKey}${mq} data ${dataDir} faults ${faults}\n`,
+    `sophon reference device ready: api ${device.url} system ${system} license ${device.licenseKey}${mq} data ${dataDir} faults ${faults} variants ${variants}\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

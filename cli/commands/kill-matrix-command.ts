@@ -12,6 +12,8 @@ export const KILL_MATRIX_USAGE = `Usage: sophon-conformance kill-matrix [options
   --fault NAME       only these faults (repeatable; default all of reference-device/faults.ts)
   --parallel N       fault runs at once, each with its own ports, data folder and queues (default 3)
   --clean-runs N     runs against the healthy device, which must never fail (default 5)
+  --with-variants    every device also carries the combined variants of reference-device/variants.ts:
+                     widening a check to accept them must never hide a fault (kill-matrix-variants.{json,md})
   --amqp URL         broker for the MQ cases (default $SOPHON_AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
   --out DIR          where kill-matrix.json and kill-matrix.md go (default reports/out)
 
@@ -32,6 +34,7 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
       fault: { type: 'string', multiple: true },
       parallel: { type: 'string' },
       'clean-runs': { type: 'string' },
+      'with-variants': { type: 'boolean' },
       amqp: { type: 'string' },
       out: { type: 'string' },
     },
@@ -48,6 +51,7 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
     parallel: intFlag('parallel', values.parallel, 1) ?? 3,
     cleanRuns: intFlag('clean-runs', values['clean-runs']) ?? 5,
     broker,
+    withVariants: values['with-variants'] === true,
     onRow: (row) =>
       out.write(
         `${row.exact ? 'exact  ' : row.caughtBy.length ? 'INEXACT' : 'MISSED '} ${row.fault}: caught by ${row.caughtBy.length} (declared ${row.expectedCases.length})${row.firstAttempt ? ', on a second run' : ''}, ${row.durationMs} ms\n`,
@@ -55,11 +59,12 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
   });
   const dir = values.out ?? join(PROJECT_ROOT, 'reports', 'out');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'kill-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
-  writeFileSync(join(dir, 'kill-matrix.md'), renderKillMatrixMarkdown(matrix));
+  const name = matrix.variants.length ? 'kill-matrix-variants' : 'kill-matrix';
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(matrix, null, 2)}\n`);
+  writeFileSync(join(dir, `${name}.md`), renderKillMatrixMarkdown(matrix));
   out.write(
     `${matrix.faults.filter((f) => f.exact).length}/${matrix.faults.length} faults caught exactly; clean device: ${matrix.clean.fails} failures, ${matrix.clean.warns} warnings in ${matrix.clean.runs} runs; gaps: ${matrix.gaps.join(', ') || 'none'}; ${(matrix.durationMs / 1000).toFixed(1)} s\n`,
   );
-  out.write(`kill matrix: ${join(dir, 'kill-matrix.md')}\n`);
+  out.write(`kill matrix: ${join(dir, `${name}.md`)}\n`);
   return killMatrixHolds(matrix) ? 0 : 1;
 }

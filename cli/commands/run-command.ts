@@ -8,7 +8,7 @@ import { planCases } from '../../src/plan/plan-cases.ts';
 import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
 import { DEFAULT_CASE_CONCURRENCY } from '../../src/run/concurrent-cases.ts';
-import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';
+import { DEFAULT_WIPE_WITHIN_MS, executeRun, type RunSettings } from '../../src/run/execute-run.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
 import { describeLogin } from '../../src/transports/platform-login.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
@@ -45,6 +45,8 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --quiet-ms MS           how long a device that must stay up is watched (default 5000, at most --down-within)
   --probe-ms MS           reboot probe interval (default 20)
   --timeout MS            per-request timeout (default 10000)
+  --wipe-within MS        how long a wipe may take to be answered (HTTP) or replied to (MQ): the answer waits
+                          for the data to be deleted, tens of seconds on a full device (default 180000)
   --concurrency N         cases that leave the device alone in flight together (default 4; 1 = every case alone)
   --amqp URL              the broker of the device's MQ channel (amqp://user:pass@host:5672/vhost)
   --command-queue Q       the device's command queue (default queue-dev-<license>)
@@ -119,6 +121,7 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream): Promise<nu
     quietMs: Math.min(intFlag('quiet-ms', values['quiet-ms']) ?? 5_000, downWithinMs),
     probeIntervalMs: intFlag('probe-ms', values['probe-ms'], 1) ?? 20,
     requestTimeoutMs: intFlag('timeout', values.timeout, 100) ?? 10_000,
+    wipeWithinMs: intFlag('wipe-within', values['wipe-within'], 100) ?? DEFAULT_WIPE_WITHIN_MS,
     caseConcurrency: intFlag('concurrency', values.concurrency, 1) ?? DEFAULT_CASE_CONCURRENCY,
     preflightMs: 5_000,
     recordSource: values['record-source'],

@@ -70,6 +70,9 @@ export const ConfigSchema = Type.Object(
           quiet: Type.Optional(ms('How long a device that must stay up is watched, ms (default 5000).', 0)),
           probe: Type.Optional(ms('Reboot probe interval, ms (default 20).')),
           timeout: Type.Optional(ms('Per-request timeout, ms (default 10000).', 100)),
+          wipeWithin: Type.Optional(
+            ms('How long a wipe may take to be answered (HTTP) or replied to (MQ), ms (default 180000).', 100),
+          ),
           replyWithin: Type.Optional(ms('How long an MQ reply may take, ms (default 10000).')),
         },
         { ...closed, description: 'Time windows (design §5), in milliseconds.' },

@@ -44,6 +44,7 @@ windows:                    # milliseconds
   quiet: 5000               # how long a device that must stay up is watched
   probe: 20                 # reboot probe interval
   timeout: 10000            # per-request timeout
+  wipeWithin: 180000        # how long a wipe may take to be answered: it waits for the data to go
   replyWithin: 10000        # how long an MQ reply may take
 
 # concurrency: 4          # cases that leave the device alone in flight together; 1 = every case alone

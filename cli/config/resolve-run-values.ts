@@ -35,6 +35,7 @@ export const SETTINGS: readonly SettingSource[] = [
   { flag: 'quiet-ms', env: 'SOPHON_QUIET_MS', key: ['windows', 'quiet'], kind: 'int' },
   { flag: 'probe-ms', env: 'SOPHON_PROBE_MS', key: ['windows', 'probe'], kind: 'int' },
   { flag: 'timeout', env: 'SOPHON_TIMEOUT', key: ['windows', 'timeout'], kind: 'int' },
+  { flag: 'wipe-within', env: 'SOPHON_WIPE_WITHIN', key: ['windows', 'wipeWithin'], kind: 'int' },
   { flag: 'concurrency', env: 'SOPHON_CONCURRENCY', key: ['concurrency'], kind: 'int' },
   { flag: 'reply-within', env: 'SOPHON_REPLY_WITHIN', key: ['windows', 'replyWithin'], kind: 'int' },
   { flag: 'state-adapter', env: 'SOPHON_STATE_ADAPTER', key: ['stateAdapter'], kind: 'name-or-path' },

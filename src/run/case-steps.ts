@@ -13,6 +13,16 @@ export interface CaseRun {
   evidence: Evidence;
 }
 
+/**
+ * How long the answer to a case's request may take: a case whose request a correct device carries out
+ * (`destructive`) gets the wipe window when the run has one (HTTP-12: the answer waits for the deletion),
+ * any other the plain one (`fallbackMs`: the request timeout, or the MQ reply window).
+ */
+export function wipeWindowFor(spec: { tags?: string[] | undefined }, ctx: RunContext, fallbackMs: number): number {
+  const destructive = spec.tags?.includes('destructive') ?? false;
+  return destructive && ctx.wipeWithinMs !== undefined ? Math.max(fallbackMs, ctx.wipeWithinMs) : fallbackMs;
+}
+
 /** Appends a note to the evidence. */
 export function note(evidence: Evidence, text: string): void {
   evidence.notes = [...(evidence.notes ?? []), text];
@@ -90,7 +100,7 @@ async function wipeClean(ctx: RunContext, evidence: Evidence): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: Buffer.from('{"all":true}'),
     },
-    { timeoutMs: ctx.requestTimeoutMs, origin, signal: ctx.signal },
+    { timeoutMs: Math.max(ctx.requestTimeoutMs, ctx.wipeWithinMs ?? 0), origin, signal: ctx.signal },
   );
   note(evidence, `precondition: wiped clean with {"all":true} → ${exchange.status ?? exchange.error}`);
   const refused = exchange.status !== undefined && exchange.status !== 200;

@@ -38,6 +38,12 @@ export interface AmqpSettings {
   platformLogin?: string | undefined;
 }
 
+/**
+ * The command line's wipe window: a synchronous wipe (HTTP-12) answers once the data is gone, which takes a
+ * device with a full face library tens of seconds; the up window's three minutes leave room for the slowest.
+ */
+export const DEFAULT_WIPE_WITHIN_MS = 180_000;
+
 /** Everything `run` needs, already validated by the command line. */
 export interface RunSettings {
   /** Folder holding specs/ and suites/. */
@@ -53,6 +59,8 @@ export interface RunSettings {
   quietMs: number;
   probeIntervalMs: number;
   requestTimeoutMs: number;
+  /** How long a wipe may take to be answered or replied to (RunContext.wipeWithinMs); undefined: as any request. */
+  wipeWithinMs?: number | undefined;
   /** Cases that leave the device alone run this many at a time (default 4; 1 = one after another). */
   caseConcurrency?: number | undefined;
   /** How long the target may take to answer at the start before the run gives up (exit 2). */
@@ -123,6 +131,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     quietMs: settings.quietMs,
     probeIntervalMs: settings.probeIntervalMs,
     requestTimeoutMs: settings.requestTimeoutMs,
+    wipeWithinMs: settings.wipeWithinMs,
     signal: settings.signal,
     runTag,
     amqp,

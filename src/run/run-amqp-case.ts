@@ -8,7 +8,7 @@ import { outcomesOf } from '../specs/outcomes.ts';
 import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
-import { type CaseRun, establishGiven, note, readStateAfter } from './case-steps.ts';
+import { type CaseRun, establishGiven, note, readStateAfter, wipeWindowFor } from './case-steps.ts';
 import { interpolate } from './interpolate.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
@@ -97,6 +97,11 @@ async function observeAmqpCase(
   }
   const { session, inbox } = mq;
   const origin = performance.now();
+  // A command a correct device executes may take as long as the wipe takes (HTTP-12's synchronous wipe: a
+  // full face library takes tens of seconds); a refusal is quick. The duplicate's second delivery executes
+  // nothing on a correct device, so it gets the plain window.
+  const wipeWindow = wipeWindowFor(spec, ctx, mq.replyWithinMs);
+  const commandWindow = spec.send.duplicate ? mq.replyWithinMs : wipeWindow;
   const amqpEvidence: AmqpEvidence = {
     broker: redactUrl(session.endpoint.url),
     commandQueue: session.endpoint.commandQueue,
@@ -129,7 +134,7 @@ async function observeAmqpCase(
     const firstAt = performance.now();
     for (const message of send.before) await publish(message, 'before');
     const owed = send.before.filter((m) => repliesPromised(m, mq.callbacks.unreachableUrl)).length;
-    const deadline = firstAt + mq.replyWithinMs + ctx.downWithinMs;
+    const deadline = firstAt + wipeWindow + ctx.downWithinMs;
     const unclaimed = (a: Arrival) => !beforeReplies.has(a) && !answersEarlierCase(a, mq.earlierMessageIds);
     while (beforeReplies.size < owed) {
       const arrival = await inbox.waitFor(firstAt, unclaimed, deadline, ctx.signal);
@@ -141,7 +146,7 @@ async function observeAmqpCase(
 
   if (send.duplicate) {
     const first = await publish(send, 'first-of-duplicate');
-    await inbox.waitFor(first.at, () => true, first.at + mq.replyWithinMs, ctx.signal);
+    await inbox.waitFor(first.at, () => true, first.at + wipeWindow, ctx.signal);
     await watchReboot({
       target: ctx.target,
       downWithinMs: ctx.downWithinMs,
@@ -169,20 +174,25 @@ async function observeAmqpCase(
     answers(a, command) !== undefined ||
     (!beforeReplies.has(a) && !answersOneOf(a, before) && !answersEarlierCase(a, mq.earlierMessageIds));
   let replyAt: number | undefined;
+  // A reply with result true says the command was executed: a reboot may follow whatever the case expected.
+  let replySaysDone = false;
   // A case that expects nothing of replies (a reply to an unreachable notify_path cannot be seen) does not
-  // wait out the reply window; a duplicate does, as what its second delivery does within it is the point.
+  // wait for one; a duplicate does, as what its second delivery does within it is the point. A wipe it cannot
+  // see answered is given the wipe window to happen instead (the device's reboot ends the watch sooner).
   const listens = listensForReplies(spec.expect) || send.duplicate === true;
+  const awaitsEffect = !listens && commandWindow > 0 && (spec.tags?.includes('destructive') ?? false);
   const waitReply = (
     listens
       ? inbox.waitFor(
           command.at,
           (a) => expected.includes(a.channel) && attributable(a),
-          command.at + mq.replyWithinMs,
+          command.at + commandWindow,
           ctx.signal,
         )
       : Promise.resolve(undefined)
   ).then((a) => {
     replyAt = a?.at;
+    replySaysDone = (a?.json as { result?: unknown } | undefined)?.result === true;
     return a;
   });
   // The watch ends a down window (or a quiet window) after the reply, or after the reply window when none came.
@@ -191,10 +201,10 @@ async function observeAmqpCase(
     systemUrl: ctx.systemUrl,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
-    watchMs: mq.replyWithinMs + ctx.downWithinMs,
+    watchMs: commandWindow + ctx.downWithinMs,
     watchUntil: () =>
-      (replyAt !== undefined ? replyAt - command.at : expected.length ? mq.replyWithinMs : 0) +
-      (mayReboot ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs)),
+      (replyAt !== undefined ? replyAt - command.at : expected.length || awaitsEffect ? commandWindow : 0) +
+      (mayReboot || replySaysDone ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs)),
     probeIntervalMs: ctx.probeIntervalMs,
     since: command.at,
     signal: ctx.signal,
@@ -205,7 +215,7 @@ async function observeAmqpCase(
   // Only a reboot seen after the reply replaces the first timeline; otherwise the first one stands (a
   // reply sent after a reboot must still be judged against that reboot, MQ-10).
   if (
-    mayReboot &&
+    (mayReboot || replySaysDone) &&
     replyAt !== undefined &&
     timeline.downAtMs !== undefined &&
     replyAt - command.at > timeline.downAtMs
@@ -237,7 +247,7 @@ async function observeAmqpCase(
   const arrivals = inbox.since(origin);
   const forCommand = inbox.since(command.at).filter(attributable);
   amqpEvidence.replies = arrivals.map((a) => describeArrival(a, origin, published));
-  const replies = observeReplies(forCommand, command, mq, timeline.downAtMs);
+  const replies = observeReplies(forCommand, command, mq, timeline.downAtMs, commandWindow);
   const unfinished = mq.callbacks.unfinished(command.at);
   if (unfinished.length) {
     replies.unfinishedCallbacks = unfinished.length;
@@ -274,6 +284,7 @@ function observeReplies(
   command: Published,
   mq: AmqpContext,
   downAtMs: number | undefined,
+  windowMs: number,
 ): ReplyObservation {
   const byChannel: Record<ReplyChannel, Arrival[]> = {
     up_queue: forCommand.filter((a) => a.channel === 'up_queue'),
@@ -292,7 +303,7 @@ function observeReplies(
     byChannel,
     matched,
     publishedAt: command.at,
-    windowMs: mq.replyWithinMs,
+    windowMs,
     messageId: command.messageId,
     knownLicenseKey: mq.licenseKey,
     downAt: downAtMs === undefined ? undefined : command.at + downAtMs,

@@ -35,6 +35,11 @@ export interface RunContext {
   quietMs: number;
   probeIntervalMs: number;
   requestTimeoutMs: number;
+  /**
+   * How long a wipe may take to be answered (HTTP) or replied to (MQ): it waits for the data to be deleted.
+   * undefined: the request timeout and reply window, as for any other request.
+   */
+  wipeWithinMs?: number | undefined;
   signal: AbortSignal;
   /** undefined when no broker was given: MQ cases cannot be tested. */
   amqp: AmqpContext | undefined;

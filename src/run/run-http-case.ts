@@ -5,7 +5,7 @@ import type { Evidence } from '../results/types.ts';
 import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schema.ts';
 import { outcomesOf } from '../specs/outcomes.ts';
 import { type HttpExchange, type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
-import { type CaseRun, establishGiven, note, readStateAfter, WIPEDATA_PATH } from './case-steps.ts';
+import { type CaseRun, establishGiven, note, readStateAfter, WIPEDATA_PATH, wipeWindowFor } from './case-steps.ts';
 import { readUptime, watchReboot } from './reboot-watcher.ts';
 import { curlFor } from './reproduce.ts';
 import type { RunContext } from './run-context.ts';
@@ -45,7 +45,8 @@ export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = fals
 
   const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, signal) : undefined;
   const request = buildHttpRequest(spec.send, ctx.target);
-  const exchange = await sendHttp(request, { timeoutMs: spec.timeoutMs ?? ctx.requestTimeoutMs, origin, signal });
+  const timeoutMs = spec.timeoutMs ?? wipeWindowFor(spec, ctx, ctx.requestTimeoutMs);
+  const exchange = await sendHttp(request, { timeoutMs, origin, signal });
   evidence.http = [...(evidence.http ?? []), exchange.evidence];
   evidence.reproduce = curlFor(exchange.evidence.request);
   const response = viewResponse(exchange);
@@ -106,7 +107,16 @@ function mentionsState(expect: HttpExpectSpec): boolean {
 // outcomes the answer still fits count: a device that refused a request it could have accepted has chosen
 // an outcome that stays up, and gets the quiet window every refused request gets. With no answer at all
 // (the connection dropped), the device may be going down: every outcome counts.
+// Whatever the case expected, an answer {"result":true} says a wipe was carried out, and a reboot may follow
+// (a device that takes the last of duplicate keys, say): it is watched for, so that it never falls into the next
+// case's seeding.
 function mayReboot(expect: HttpExpectSpec, exchange: HttpExchange, response: ResponseView, ctx: RunContext): boolean {
+  if (exchange.status === 200 && saysDone(response)) return true;
   const outcomes = exchange.status === undefined ? outcomesOf(expect) : outcomesFitting(expect, response, ctx.profile);
   return outcomes.some((o) => o.reboot === 'required' || o.reboot === 'any');
+}
+
+function saysDone(response: ResponseView): boolean {
+  const body = response.json.ok ? response.json.value : undefined;
+  return body !== null && typeof body === 'object' && (body as { result?: unknown }).result === true;
 }

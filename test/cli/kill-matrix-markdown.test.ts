@@ -19,6 +19,7 @@ function row(overrides: Partial<FaultRow>): FaultRow {
 
 const matrix = (faults: FaultRow[]): KillMatrix => ({
   suite: 'http',
+  variants: [],
   startedAt: '2026-12-01T00:00:00.000Z',
   durationMs: 1000,
   faults,

@@ -19,7 +19,8 @@ describe('hostile HTTP targets', () => {
     expect(result.exitCode).toBe(0);
   });
 
-  const cases: { name: string; says: RegExp }[] = [
+  // Never a pass: a fail or could-not-test, except where the documents allow the behaviour at SHOULD level.
+  const cases: { name: string; says: RegExp; verdicts?: string[] }[] = [
     {
       name: 'http.hang',
       says: /no complete response within 2000 ms, before the status line and headers were complete/,
@@ -31,22 +32,24 @@ describe('hostile HTTP targets', () => {
     {
       name: 'http.wrong-content-type',
       says: /content-type: expected content-type application\/json; received content-type text\/html/,
+      // HTTP-11 decision: the answer's Content-Type is a SHOULD (the documents pin the JSON body, not its label).
+      verdicts: ['warn'],
     },
     { name: 'http.tls', says: /the target answered with TLS, not HTTP .*is this an https port\?/ },
   ];
   // Concurrent: each scenario has its own device and ports, and spends most of its time waiting.
   it.concurrent.each(cases)(
     '$name: never a pass, never past the timeout, and the message says why',
-    async ({ name, says }) => {
+    async ({ name, says, verdicts = ['fail', 'could-not-test'] }) => {
       const result = await byName(name).run();
       const exposed = result.exposed.map((e) => `${e.id}: ${e.verdict} ${e.message}`);
       expect(result.falsePasses, exposed.join('\n')).toBe(0);
       expect(result.exposed.length).toBeGreaterThan(0);
       for (const e of result.exposed) {
-        expect(['fail', 'could-not-test'], `${e.id}: ${e.message}`).toContain(e.verdict);
+        expect(verdicts, `${e.id}: ${e.message}`).toContain(e.verdict);
         expect(e.message, e.id).toMatch(says);
       }
-      expect([1, 3]).toContain(result.exitCode);
+      expect(verdicts.includes('warn') ? [0] : [1, 3]).toContain(result.exitCode);
       expect(result.hung).toBe(false);
       expect(result.requestOverrunMs).toBeLessThanOrEqual(SLACK_MS);
       if (name === 'http.drip' || name === 'http.hang') {

@@ -176,7 +176,9 @@ describe('reboot after a successful wipe (HTTP-13, design §5)', () => {
   });
 
   it('concurrent wipes cause one reboot', async () => {
-    const device = await startTestDevice();
+    // Both answers must be out before the first wipe's reboot: under load the second commit can trail the
+    // first by more than the default 20 ms, and its connection would then be cut by that reboot.
+    const device = await startTestDevice({ rebootDelayMs: 500 });
     await seedFixture(device);
     const answers = await Promise.all([wipe(device, { events: true }), wipe(device, { users: true })]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);

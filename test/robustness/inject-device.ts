@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerFaceApi } from '../../reference-device/face-api.ts';
 import { Faults } from '../../reference-device/faults.ts';
 import { Store, type StoreDocument } from '../../reference-device/store.ts';
+import { Variants } from '../../reference-device/variants.ts';
 import { createVendorServer } from '../../reference-device/vendor-server.ts';
 import { seedWith } from '../reference-device/device-harness.ts';
 
@@ -31,6 +32,9 @@ export async function startInjectDevice(faults: string[] = []): Promise<InjectDe
   registerFaceApi(app, {
     store,
     faults: Faults.parse(faults),
+    variants: Variants.parse([]),
+    wipeMs: 0,
+    delay: async () => {},
     bootedAt: performance.now(),
     isInitializing: () => false,
     rebootAfterResponse: () => {

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevice, type VariantTiming } from '../reference-device/start-device.ts';
+import { KNOWN_VARIANTS } from '../reference-device/variants.ts';
+import { matchesId } from '../src/plan/match-id.ts';
+import type { CaseResult, Report } from '../src/results/types.ts';
+import { executeRun, type RunSettings } from '../src/run/execute-run.ts';
+import { deletePrivateQueues, privateQueues } from './broker.ts';
+import { PROJECT_ROOT, TOOL } from './tool-info.ts';
+
+/** What a matrix runs the suite against: a fresh reference device with these faults and variants. */
+export interface MatrixDevice {
+  faults?: readonly string[];
+  variants?: readonly string[];
+  variantTiming?: Partial<VariantTiming>;
+}
+
+/** The windows and broker of a matrix's runs: short, so that a matrix of dozens of runs fits in CI. */
+export interface MatrixWindows {
+  suite: string;
+  broker?: string | undefined;
+  /** The request timeout of every call but a wipe's (RunSettings.requestTimeoutMs). */
+  requestTimeoutMs: number;
+  replyWithinMs: number;
+  /** undefined: a wipe gets the request timeout and reply window like any request. */
+  wipeWithinMs?: number | undefined;
+}
+
+/**
+ * Runs the suite once against a reference device of its own (its own ports, data folder and queues), and
+ * removes all of it afterwards. A device without a system port (variant no-system-port) is checked with a
+ * system port given all the same, one where nothing listens, as a lab that does not know would do.
+ */
+export async function runAgainstReferenceDevice(device: MatrixDevice, windows: MatrixWindows): Promise<Report> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sophon-matrix-'));
+  const queues = privateQueues('sc-matrix');
+  const running = await startDevice({
+    port: 0,
+    systemPort: 0,
+    dataDir,
+    bootMs: 40,
+    faults: [...(device.faults ?? [])],
+    variants: [...(device.variants ?? [])],
+    ...(device.variantTiming ? { variantTiming: device.variantTiming } : {}),
+    ...(windows.broker ? { amqp: { url: windows.broker, ...queues, log: () => {} } } : {}),
+  });
+  const settings: RunSettings = {
+    root: PROJECT_ROOT,
+    target: running.url,
+    systemPort: running.systemPort || (await closedPort()),
+    suite: windows.suite,
+    selection: {},
+    profile: 'strict',
+    stateAdapter: 'sophon-http',
+    downWithinMs: 1_500,
+    upWithinMs: 8_000,
+    quietMs: 150,
+    probeIntervalMs: 10,
+    requestTimeoutMs: windows.requestTimeoutMs,
+    wipeWithinMs: windows.wipeWithinMs,
+    preflightMs: 5_000,
+    amqp: windows.broker
+      ? { url: windows.broker, ...queues, replyWithinMs: windows.replyWithinMs, licenseKey: undefined }
+      : undefined,
+    tool: TOOL,
+    signal: new AbortController().signal,
+  };
+  try {
+    return await executeRun(settings);
+  } finally {
+    await running.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (windows.broker) await deletePrivateQueues(windows.broker, queues);
+  }
+}
+
+/** The ids among `caseIds` matched by any of `patterns` (ids or id globs), sorted. */
+export function expandCases(patterns: readonly string[], caseIds: readonly string[]): string[] {
+  return caseIds.filter((id) => patterns.some((pattern) => matchesId(id, pattern))).sort();
+}
+
+/** The cases the variants declare a warning on (their `departs`), among `caseIds`. */
+export function departuresOf(variants: readonly string[], caseIds: readonly string[]): string[] {
+  const patterns = KNOWN_VARIANTS.filter((v) => variants.includes(v.name)).flatMap((v): readonly string[] =>
+    'departs' in v ? v.departs : [],
+  );
+  return expandCases(patterns, caseIds);
+}
+
+/** The ids of the results with this verdict, sorted. */
+export function idsWith(results: readonly CaseResult[], verdict: CaseResult['verdict']): string[] {
+  return results
+    .filter((r) => r.verdict === verdict)
+    .map((r) => r.id)
+    .sort();
+}
+
+/** Runs the jobs `width` at a time. */
+export async function pool(jobs: (() => Promise<void>)[], width: number): Promise<void> {
+  const queue = [...jobs];
+  const workers = Array.from({ length: Math.max(1, width) }, async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  });
+  await Promise.all(workers);
+}
+
+// A port of this machine where nothing listens: bound, then released.
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
