@@ -36,6 +36,15 @@ process.on('exit', () => {
 `,
 );
 
+/** The whole machine's busy and total CPU time so far (Linux /proc/stat, clock ticks): what everyone used. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
 /** CPU seconds a process has used so far (Linux: utime + stime from /proc, in clock ticks of 10 ms). */
 function cpuOf(pid: number): number {
   try {
@@ -59,6 +68,8 @@ interface Round {
   /** CPU seconds the device processes used in all, and the machine's load average before and after. */
   devicesCpuS: number;
   load: [number, number];
+  /** Share of the machine's CPU busy over the round, by anyone (this benchmark and whatever else runs). */
+  machineAllBusy: number;
 }
 
 /** Runs `sophon-conformance ARGS` as its own process; its wall time, and the CPU and peak RSS it used itself. */
@@ -154,9 +165,13 @@ async function round(count: number): Promise<Round> {
     const out = join(scratch, `out-${count}`);
     const args = ['run', '--lab', lab, '--suite', SUITE, ...WINDOWS, '--reporter', 'json', '--out', out];
     const loadBefore = loadavg()[0] as number;
+    const ticksBefore = machineTicks();
     const devicesBefore = devices.reduce((sum, d) => sum + cpuOf(d.pid), 0);
     const { exitCode, wallMs, cpuS, peakRssMb, loopLagMs } = await runner(args, `${count}`);
     const devicesCpuS = Math.round((devices.reduce((sum, d) => sum + cpuOf(d.pid), 0) - devicesBefore) * 100) / 100;
+    const ticksAfter = machineTicks();
+    const machineAllBusy =
+      Math.round(((ticksAfter.busy - ticksBefore.busy) / (ticksAfter.total - ticksBefore.total)) * 100) / 100;
     const load: [number, number] = [Math.round(loadBefore * 10) / 10, Math.round((loadavg()[0] as number) * 10) / 10];
     const summary = JSON.parse(readFileSync(join(out, 'lab-summary.json'), 'utf8')) as {
       devices: { summary?: { total: number; pass: number } }[];
@@ -179,6 +194,7 @@ async function round(count: number): Promise<Round> {
       loopLagMs,
       devicesCpuS,
       load,
+      machineAllBusy,
       exitCode,
       wallMs,
       cpuS,
@@ -213,6 +229,8 @@ try {
     // Of what 2 cores could give over the round, the share the runner and the devices used.
     machineBusy: Math.round(((r.cpuS + r.devicesCpuS) / ((r.wallMs / 1000) * availableParallelism())) * 100) / 100,
     loadAverage: r.load,
+    // Of the machine's CPU over the round, the share busy by anyone: beside machineBusy, what others took.
+    machineAllBusy: r.machineAllBusy,
     allPassed: r.passed.every((p) => /^(\d+)\/\1$/.test(p)),
     notPassed: r.notPassed,
   }));
