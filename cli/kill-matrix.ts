@@ -100,10 +100,10 @@ export interface KillMatrixOptions {
  * three-second boot would not fit in CI, and the faults' catches do not depend on how slow the device is.
  */
 export const KILL_MATRIX_VARIANT_TIMING: Readonly<VariantTiming> = {
-  wipeMs: 300,
-  shutdownMs: 300,
-  initMs: 300,
-  bootMs: 500,
+  wipeMs: 100,
+  shutdownMs: 250,
+  initMs: 100,
+  bootMs: 200,
 };
 
 /** The kill matrix's windows: short, and no wipe window, so that a late reply is late (fault mq-reply-late). */

@@ -23,6 +23,22 @@ export function wipeWindowFor(spec: { tags?: string[] | undefined }, ctx: RunCon
   return destructive && ctx.wipeWithinMs !== undefined ? Math.max(fallbackMs, ctx.wipeWithinMs) : fallbackMs;
 }
 
+/**
+ * How long a device that must stay up is watched: the quiet window, or longer once the device has shown that it
+ * takes longer to go down after a wipe. A wrongful reboot after a refusal comes no faster than a rightful one,
+ * and a device allowed to shut down slowly (design §5: within the down window) must not escape the watch.
+ */
+export function quietWindow(ctx: RunContext): number {
+  const learnt = ctx.slowestDownMs === undefined ? 0 : Math.ceil(ctx.slowestDownMs * 1.5);
+  return Math.min(ctx.downWithinMs, Math.max(ctx.quietMs, learnt));
+}
+
+/** Learns how long the device takes to go down after answering (a reboot seen after an HTTP answer). */
+export function learnShutdown(ctx: RunContext, timeline: RebootTimeline): void {
+  if (timeline.outcome !== 'rebooted' || timeline.downAtMs === undefined) return;
+  ctx.slowestDownMs = Math.max(ctx.slowestDownMs ?? 0, timeline.downAtMs);
+}
+
 /** Appends a note to the evidence. */
 export function note(evidence: Evidence, text: string): void {
   evidence.notes = [...(evidence.notes ?? []), text];

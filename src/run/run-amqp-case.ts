@@ -8,7 +8,7 @@ import { outcomesOf } from '../specs/outcomes.ts';
 import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
-import { type CaseRun, establishGiven, note, readStateAfter, wipeWindowFor } from './case-steps.ts';
+import { type CaseRun, establishGiven, note, quietWindow, readStateAfter, wipeWindowFor } from './case-steps.ts';
 import { interpolate } from './interpolate.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
@@ -141,7 +141,7 @@ async function observeAmqpCase(
       if (!arrival) break;
       beforeReplies.add(arrival);
     }
-    await inbox.waitFor(performance.now(), () => false, performance.now() + ctx.quietMs, ctx.signal);
+    await inbox.waitFor(performance.now(), () => false, performance.now() + quietWindow(ctx), ctx.signal);
   }
 
   if (send.duplicate) {
@@ -204,7 +204,7 @@ async function observeAmqpCase(
     watchMs: commandWindow + ctx.downWithinMs,
     watchUntil: () =>
       (replyAt !== undefined ? replyAt - command.at : expected.length || awaitsEffect ? commandWindow : 0) +
-      (mayReboot || replySaysDone ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs)),
+      (mayReboot || replySaysDone ? ctx.downWithinMs : quietWindow(ctx)),
     probeIntervalMs: ctx.probeIntervalMs,
     since: command.at,
     signal: ctx.signal,

@@ -31,8 +31,10 @@ export interface RunContext {
   downWithinMs: number;
   /** ... and be ready again within this after going down. */
   upWithinMs: number;
-  /** How long a device that must stay up is watched after the request. */
+  /** How long a device that must stay up is watched after the request (at least: see quietWindow). */
   quietMs: number;
+  /** The longest the device took to go down after answering a wipe, so far in the run (ms). */
+  slowestDownMs?: number | undefined;
   probeIntervalMs: number;
   requestTimeoutMs: number;
   /**

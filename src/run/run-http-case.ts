@@ -5,7 +5,16 @@ import type { Evidence } from '../results/types.ts';
 import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schema.ts';
 import { outcomesOf } from '../specs/outcomes.ts';
 import { type HttpExchange, type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
-import { type CaseRun, establishGiven, note, readStateAfter, WIPEDATA_PATH, wipeWindowFor } from './case-steps.ts';
+import {
+  type CaseRun,
+  establishGiven,
+  learnShutdown,
+  note,
+  quietWindow,
+  readStateAfter,
+  WIPEDATA_PATH,
+  wipeWindowFor,
+} from './case-steps.ts';
 import { readUptime, watchReboot } from './reboot-watcher.ts';
 import { curlFor } from './reproduce.ts';
 import type { RunContext } from './run-context.ts';
@@ -55,22 +64,23 @@ export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = fals
   // (HTTP-12); it runs beside the watcher so it never delays seeing the device go down.
   const early =
     state && adapter && exchange.status === 200
-      ? adapter.read(AbortSignal.any([signal, AbortSignal.timeout(Math.max(ctx.quietMs, 500))])).catch(() => undefined)
+      ? adapter
+          .read(AbortSignal.any([signal, AbortSignal.timeout(Math.max(quietWindow(ctx), 500))]))
+          .catch(() => undefined)
       : Promise.resolve(undefined);
   const timeline = await watchReboot({
     target: ctx.target,
     systemUrl: ctx.systemUrl,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
-    watchMs: mayReboot(spec.expect, exchange, response, ctx)
-      ? ctx.downWithinMs
-      : Math.min(ctx.quietMs, ctx.downWithinMs),
+    watchMs: mayReboot(spec.expect, exchange, response, ctx) ? ctx.downWithinMs : quietWindow(ctx),
     probeIntervalMs: ctx.probeIntervalMs,
     since: exchange.completedAt,
     uptimeBefore,
     signal,
   });
   evidence.reboot = timeline;
+  learnShutdown(ctx, timeline);
   const afterResponse = await early;
   await readStateAfter(ctx, state, timeline, evidence);
   if (state && afterResponse && timeline.downAtMs !== undefined) state.afterResponse = afterResponse;

@@ -57,6 +57,7 @@ describe('sophon-conformance init', () => {
       quiet: 5000,
       probe: 20,
       timeout: 10000,
+      wipeWithin: 180000,
       replyWithin: 10000,
     });
   });

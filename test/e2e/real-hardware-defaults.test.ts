@@ -41,7 +41,11 @@ describe('the defaults and a slow synchronous wipe', () => {
 
   const run = async (name: string, extra: string[]): Promise<{ code: number; report: Report; text: string }> => {
     let text = '';
-    const sink = { isTTY: false, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
+    const write = (chunk: string): boolean => {
+      text += chunk;
+      return true;
+    };
+    const sink = { isTTY: false, write } as unknown as NodeJS.WriteStream;
     const dir = join(out, name);
     const only = CASES.flatMap((id) => ['--only', id]);
     const code = await runCommand(
