@@ -5,6 +5,7 @@ import { deviceCommand } from './commands/device-command.ts';
 import { doctorCommand } from './commands/doctor-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { killMatrixCommand } from './commands/kill-matrix-command.ts';
+import { mergeCommand } from './commands/merge-command.ts';
 import { RUN_USAGE, runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
@@ -26,6 +27,7 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
   sophon-conformance compare BASE NEW [--json]                 regression gate: exit 1 when a MUST case newly fails
+  sophon-conformance merge OUT SHARD…                          one fleet report from a lab's shards
 
 Every command takes --help for its options.
 
@@ -62,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
         return await doctorCommand(rest);
       case 'compare':
         return await compareCommand(rest);
+      case 'merge':
+        return await mergeCommand(rest);
       case undefined:
       case 'help':
       case '--help':

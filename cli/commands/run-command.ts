@@ -35,6 +35,10 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --target URL            the device's API (port 5555 by default on a device)
                           repeat it (URL[,system=N][,name=NAME][,FLAG=VALUE]) or use --lab FILE to check
                           several devices at once: <out>/<name>/ each, <out>/lab-summary.json, worst exit
+  --lab FILE              the lab's devices: devices: [{ name, target, system-port, expected-minutes, … }]
+  --shard K/N             only the K-th of N slices of the lab (or SOPHON_SHARD=K/N; --shards N takes K from
+                          a Kubernetes Indexed Job's JOB_COMPLETION_INDEX); join them with: merge OUT SHARD…
+                          (in a lab, --bundle FILE packs the lab's folder and specs into one .tar.gz)
   --system-port N         the device's system API port (getuptime, getsoftwareversion); default 8888, 0 = none
   --suite NAME|FILE       suite to run (default certification)
   --only ID-GLOB          only these cases (glob over dotted ids, or an id prefix); repeatable
@@ -83,11 +87,16 @@ export async function runCommand(
   out: NodeJS.WriteStream = process.stdout,
   status?: StatusLine,
 ): Promise<number> {
-  // Several devices (--target twice, URL,system=N, or --lab FILE): one run each, side by side (cli/lab-run.ts).
+  // Several devices (--target twice, URL,system=N, --lab FILE, a shard): one run each, side by side (cli/lab-run.ts).
   if (isLabRun(argv)) {
     const defaultOut = () => join(PROJECT_ROOT, 'reports', 'out', `${runFolderName()}-lab`);
-    return runLab(argv, out, { runOne: runCommand, defaultOut });
+    return runLab(argv, out, { runOne: runOneTarget, defaultOut });
   }
+  return runOneTarget(argv, out, status);
+}
+
+// One target, never a lab: a lab's device runs come here too, whatever SOPHON_SHARD says.
+async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: StatusLine): Promise<number> {
   const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
   // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
   const { values } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The client assets beside this file, read once and inlined into every page. */
-export type PageScript = 'report.js' | 'compare.js' | 'run-index.js';
+export type PageScript = 'report.js' | 'compare.js' | 'run-index.js' | 'fleet.js';
+
+/** Styles a page adds after the shared report.css. */
+export type PageStyle = 'fleet.css';
 
 const assets = new Map<string, string>();
 
@@ -59,6 +62,8 @@ export interface PageInput {
   script: PageScript;
   /** Plain-text lines shown when scripts are off. */
   fallback: string[];
+  /** The page's own styles, after the shared ones. */
+  style?: PageStyle;
 }
 
 /**
@@ -76,7 +81,11 @@ export function renderPage(input: PageInput): string {
  * data can be streamed between them (see escapeForScript) instead of being held as one string.
  */
 export function pageParts(input: Omit<PageInput, 'data'>): { head: string; tail: string } {
-  const css = mustNotClose(asset('report.css'), 'style', 'report.css');
+  const css = mustNotClose(
+    input.style ? `${asset('report.css')}\n${asset(input.style)}` : asset('report.css'),
+    'style',
+    input.style ?? 'report.css',
+  );
   const js = mustNotClose(`${asset('common.js')}\n${asset(input.script)}`, 'script', input.script);
   const csp = [
     "default-src 'none'",

@@ -12,7 +12,8 @@ export type ConformanceErrorCode =
   | 'TARGET_UNREACHABLE'
   | 'STATE_ADAPTER_INVALID'
   | 'BROKER_UNREACHABLE'
-  | 'RESUME_MISMATCH';
+  | 'RESUME_MISMATCH'
+  | 'MERGE_REFUSED';
 
 /** An error the CLI turns into one clear line and exit code 2. */
 export class ConformanceError extends Error {

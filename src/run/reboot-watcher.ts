@@ -80,9 +80,12 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   }
   if (timeline.downAtMs === undefined) {
     timeline.watchedMs = Math.round(at());
+    // The time passed is taken before asking: a slow answer (a busy device, a runner driving many devices)
+    // then only makes the uptime read higher, never makes a device that stayed up look rebooted.
+    const elapsed = at();
     const after = options.systemUrl ? await readUptime(options.systemUrl) : undefined;
     if (after) timeline.uptimeAfter = after.text;
-    if (options.uptimeBefore && after && rebootedBetween(options.uptimeBefore, after, at())) {
+    if (options.uptimeBefore && after && rebootedBetween(options.uptimeBefore, after, elapsed)) {
       timeline.outcome = 'rebooted-unseen';
     }
     return timeline;
