@@ -29,7 +29,7 @@ describe('the kill matrix on devices that also carry the combined variants', () 
         '--clean-runs',
         '2',
         '--parallel',
-        '4',
+        '6',
         '--amqp',
         TEST_BROKER,
         '--out',
