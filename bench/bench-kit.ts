@@ -87,6 +87,8 @@ export function ms(value: number): number {
 
 /** A reference device in a child process, so its CPU is not the benchmark's event loop. */
 export interface DeviceProcess {
+  /** The child's process id (its CPU can be read from /proc/<pid>/stat while it runs). */
+  pid: number;
   url: string;
   systemUrl: string;
   systemPort: number;
@@ -118,6 +120,7 @@ export async function startDeviceProcess(options: { bootMs?: number; faults?: st
   const system = /system (\S+)/.exec(line)?.[1];
   if (!api || !system) throw new Error(`unexpected device line: ${line}`);
   return {
+    pid: child.pid as number,
     url: api,
     systemUrl: system,
     systemPort: Number(new URL(system).port),

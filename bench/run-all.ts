@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 // The issue-8 figures first (RESULTS.md), then every other script in bench/; the helpers are not benchmarks.
-const FIRST = ['http-overhead', 'reboot-latency', 'suite-wall-time', 'scale', 'lab-mode'];
+const FIRST = ['http-overhead', 'reboot-latency', 'suite-wall-time', 'scale', 'lab-mode', 'fleet'];
 const HELPERS = new Set(['bench-kit', 'lifecycle-device', 'run-all']);
 const others = readdirSync(import.meta.dirname)
   .filter((f) => f.endsWith('.ts'))

@@ -1,4 +1,5 @@
 import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { describeSystemError } from './describe-error.ts';
 import { EXIT_CODES_USAGE } from './exit-codes.ts';
 import { TOOL } from './tool-info.ts';
 
@@ -20,11 +21,15 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   serve: async () => (await import('./commands/serve-command.ts')).serveCommand,
   'variant-matrix': async () => (await import('./commands/variant-matrix-command.ts')).variantMatrixCommand,
   verify: async () => (await import('./commands/verify-command.ts')).verifyCommand,
+  doctor: async () => (await import('./commands/doctor-command.ts')).doctorCommand,
+  compare: async () => (await import('./commands/compare-command.ts')).compareCommand,
+  merge: async () => (await import('./commands/merge-command.ts')).mergeCommand,
 };
 
 const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
 
   sophon-conformance run --target http://HOST:PORT [options]   check a device
+  sophon-conformance doctor --target http://HOST:PORT [options] preflight: can a certification run be carried out?
   sophon-conformance device [options]                          start the bundled reference device
   sophon-conformance demo [options]                            reference device + certification suite + reports
   sophon-conformance validate [--specs DIR]                    check every spec file, suite and contract document
@@ -33,6 +38,8 @@ const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the S
   sophon-conformance variant-matrix [options]                  every allowed variant of the reference device against it
   sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
+  sophon-conformance compare BASE NEW [--json]                 regression gate: exit 1 when a MUST case newly fails
+  sophon-conformance merge OUT SHARD…                          one fleet report from a lab's shards
 
 Every command takes --help for its options.
 
@@ -41,6 +48,10 @@ ${EXIT_CODES_USAGE}`;
 /** Dispatches a command line; returns the exit code (never calls process.exit). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // A reader that goes away (`run … | head`) must not end the run with a stack: the reports are still written.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   try {
     // hasOwn: a command line of `constructor` or `toString` is an unknown command, not Object's own.
     const load = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
@@ -68,6 +79,11 @@ export async function main(argv: string[]): Promise<number> {
     const e = error as { code?: string; message?: string; stack?: string };
     if (e.code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`sophon-conformance: CONFIG_INVALID: ${e.message}\n`);
+      return 2;
+    }
+    const system = describeSystemError(error);
+    if (system) {
+      process.stderr.write(`sophon-conformance: ${system}\n`);
       return 2;
     }
     process.stderr.write(`sophon-conformance: internal error: ${e.stack ?? String(error)}\n`);

@@ -26,6 +26,8 @@ export interface MatrixWindows {
   replyWithinMs: number;
   /** undefined: a wipe gets the request timeout and reply window like any request. */
   wipeWithinMs?: number | undefined;
+  /** How long a device that must stay up is watched (default 150 ms: the default device goes down in 20). */
+  quietMs?: number | undefined;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
     stateAdapter: 'sophon-http',
     downWithinMs: 1_500,
     upWithinMs: 8_000,
-    quietMs: 150,
+    quietMs: windows.quietMs ?? 150,
     probeIntervalMs: 10,
     requestTimeoutMs: windows.requestTimeoutMs,
     wipeWithinMs: windows.wipeWithinMs,

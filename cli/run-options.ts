@@ -36,6 +36,9 @@ export const RUN_FLAGS = {
   list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   config: { type: 'string' },
+  quiet: { type: 'boolean' },
+  resume: { type: 'string' },
+  'rerun-failed': { type: 'string' },
   ...POLICY_FLAGS,
 } as const;
 

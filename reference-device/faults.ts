@@ -33,6 +33,20 @@ const REFUSED_HTTP_CASES = [
   'http.wipedata.method.*',
 ];
 
+// How the catches change on a device that also carries the combined variants (variants.ts COMBINED_VARIANTS):
+// several true flags and flags all false are refused there (rejects-several-flags, refuses-all-false), an unknown
+// field beside a flag is refused (unknown-fields-refused), a BOM is ignored and the last of duplicate keys wins
+// (bom-accepted, duplicate-keys-last-wins: those requests wipe), and an MQ wipe does not reboot (mq-wipe-no-reboot).
+const WIPES_REFUSED_WITH_VARIANTS = ['http.wipedata.combination.*', 'http.wipedata.extra-fields.unknown-beside-users'];
+const MQ_SEVERAL_FLAGS = ['amqp.wipedata.flags.all-three', 'amqp.wipedata.flags.users-and-events'];
+const REFUSED_WITH_VARIANTS = ['http.wipedata.combination.*', 'http.wipedata.flags-false.*'];
+const WIPING_WITH_VARIANTS = ['http.wipedata.body.duplicate-keys', 'http.wipedata.body.utf8-bom'];
+const WIPE_PATH_WITH_VARIANTS = { drop: WIPES_REFUSED_WITH_VARIANTS, add: ['http.wipedata.body.utf8-bom'] };
+const ERROR_PATH_WITH_VARIANTS = { drop: WIPING_WITH_VARIANTS, add: REFUSED_WITH_VARIANTS };
+const MQ_REFUSED_WITH_VARIANTS = { drop: [...MQ_SEVERAL_FLAGS, 'amqp.wipedata.flags.all-false'] };
+// Nothing left to break: the fault needs a reboot after an MQ wipe, which the variants' device never does.
+const MASKED_WITHOUT_MQ_REBOOT = { drop: ['amqp.wipedata'] };
+
 /**
  * Every fault the reference device can inject. Each changes exactly what its name says and nothing
  * else, so that a run with one fault fails exactly the cases that look at that behaviour.
@@ -57,6 +71,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'users-keeps-permissions',
+    withVariants: { drop: [...WIPES_REFUSED_WITH_VARIANTS, ...MQ_SEVERAL_FLAGS], add: ['http.wipedata.body.utf8-bom'] },
     catches: [
       'amqp.wipedata.flags.all',
       'amqp.wipedata.flags.all-three',
@@ -79,6 +94,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'reboots-before-answering',
+    withVariants: WIPE_PATH_WITH_VARIANTS,
     catches: [
       'http.wipedata.combination.*',
       'http.wipedata.content-type.charset-no-space',
@@ -92,6 +108,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'never-reboots',
+    withVariants: WIPE_PATH_WITH_VARIANTS,
     catches: [
       'http.wipedata.combination.*',
       'http.wipedata.content-type.charset-no-space',
@@ -105,16 +122,21 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'not-coming-back',
+    // The first reboot comes from the first HTTP wipe: MQ wipes do not reboot.
+    withVariants: { drop: ['amqp.wipedata.flags.users'], add: ['http.wipedata.flags.users'] },
     catches: ['amqp.wipedata.flags.users'],
     description: 'After a successful wipe the device goes down and never listens again.',
   },
   {
     name: 'error-status-200',
+    // The bare 405 of other-methods-bare-405 has no envelope whose status the fault could change.
+    withVariants: { drop: [...WIPING_WITH_VARIANTS, 'http.wipedata.method.*'], add: REFUSED_WITH_VARIANTS },
     catches: REFUSED_HTTP_CASES,
     description: 'Every error envelope is sent with HTTP status 200 instead of a 4xx/5xx status.',
   },
   {
     name: 'result-false-200',
+    withVariants: WIPE_PATH_WITH_VARIANTS,
     catches: [
       'http.wipedata.combination.*',
       'http.wipedata.content-type.charset-no-space',
@@ -128,6 +150,10 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'missing-args-wrong-code',
+    // The unknown-field refusal (INVALID_ARGUMENTS, tolerated) is what these two get from the variants already.
+    withVariants: {
+      drop: ['http.wipedata.arguments.missing-capitalised-users', 'http.wipedata.arguments.missing-typo-user'],
+    },
     catches: [
       'http.wipedata.arguments.missing-capitalised-users',
       'http.wipedata.arguments.missing-empty-object',
@@ -157,6 +183,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'all-keeps-settings',
+    withVariants: { drop: ['http.wipedata.combination.*', 'amqp.wipedata.flags.all-three'] },
     catches: [
       'amqp.wipedata.flags.all',
       'amqp.wipedata.flags.all-three',
@@ -170,6 +197,8 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'wipe-not-persisted',
+    // Without a reboot after an MQ wipe nothing reloads the old data from disk.
+    withVariants: { drop: [...WIPES_REFUSED_WITH_VARIANTS, 'amqp.wipedata'], add: ['http.wipedata.body.utf8-bom'] },
     catches: [
       'amqp.wipedata.flags.all',
       'amqp.wipedata.flags.all-three',
@@ -191,11 +220,13 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'reboots-after-error',
+    withVariants: ERROR_PATH_WITH_VARIANTS,
     catches: REFUSED_HTTP_CASES,
     description: 'A failed wipedata request (any error answer on the wipedata path) reboots the device.',
   },
   {
     name: 'error-resets-settings',
+    withVariants: ERROR_PATH_WITH_VARIANTS,
     catches: REFUSED_HTTP_CASES,
     description:
       'A failed wipedata request (any error answer on the wipedata path) resets the smart settings to their defaults.',
@@ -208,6 +239,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'users-keeps-media-devices',
+    withVariants: { drop: [...WIPES_REFUSED_WITH_VARIANTS, ...MQ_SEVERAL_FLAGS], add: ['http.wipedata.body.utf8-bom'] },
     catches: [
       'amqp.wipedata.flags.all',
       'amqp.wipedata.flags.all-three',
@@ -230,6 +262,8 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'message-not-naming-missing',
+    // The variants never send MISSING_ARGUMENTS: EMPTY_REQUEST_JSON for {}, INVALID_ARGUMENTS for unknown keys.
+    withVariants: { drop: ['http.wipedata.arguments.missing-*'] },
     catches: [
       'http.wipedata.arguments.missing-capitalised-users',
       'http.wipedata.arguments.missing-empty-object',
@@ -239,6 +273,8 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'false-flag-wipes',
+    // All three false turn true, and three true flags are refused; all beside two false turns into three true.
+    withVariants: { drop: ['http.wipedata.flags-false.all-three'], add: ['http.wipedata.flags.all-beside-false'] },
     catches: [
       'http.wipedata.flags-false.*',
       'http.wipedata.flags.events-beside-false',
@@ -287,6 +323,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-no-reply',
+    withVariants: MQ_REFUSED_WITH_VARIANTS,
     catches: [
       'amqp.wipedata.flags.*',
       'amqp.wipedata.malformed.*',
@@ -299,6 +336,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-code-success',
+    withVariants: MQ_REFUSED_WITH_VARIANTS,
     catches: [
       'amqp.wipedata.flags.*',
       'amqp.wipedata.malformed.*',
@@ -340,6 +378,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-license-key-changes-on-reboot',
+    withVariants: MASKED_WITHOUT_MQ_REBOOT,
     catches: [
       'amqp.wipedata.arguments.all-null',
       'amqp.wipedata.arguments.events-number-one',
@@ -386,6 +425,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-reply-after-reboot',
+    withVariants: MASKED_WITHOUT_MQ_REBOOT,
     catches: [
       'amqp.wipedata.flags.all',
       'amqp.wipedata.flags.events',
@@ -397,6 +437,9 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-reply-late',
+    withVariants: {
+      drop: [...MQ_SEVERAL_FLAGS, 'amqp.wipedata.flags.all-false', 'amqp.wipedata.reboot.consumer-back'],
+    },
     catches: [
       'amqp.wipedata.flags.*',
       'amqp.wipedata.malformed.*',

@@ -1,10 +1,25 @@
+import picocolors from 'picocolors';
 import type { CaseResult, Report } from '../src/results/types.ts';
 import { policySummaryLines, policyTag } from './render-policy.ts';
 
-/** Console styling: ANSI colours only for a terminal that wants them. */
+/** Console styling: ANSI colours only for a terminal that wants them (colorWanted). */
 export interface ConsoleStyle {
   color: boolean;
 }
+
+/**
+ * Whether the console is coloured: NO_COLOR (any value, no-color.org) turns colours off, FORCE_COLOR turns
+ * them on even off a terminal (`0` or `false` off), and otherwise a terminal gets them and a pipe does not.
+ */
+export function colorWanted(env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return isTTY && env.TERM !== 'dumb';
+}
+
+const COLORS = { on: picocolors.createColors(true), off: picocolors.createColors(false) };
+type Paint = (text: string) => string;
 
 const LABEL: Record<CaseResult['verdict'], string> = {
   pass: 'PASS',
@@ -14,21 +29,22 @@ const LABEL: Record<CaseResult['verdict'], string> = {
   'could-not-test': 'CNT ',
 };
 
-const COLOR: Record<CaseResult['verdict'], string> = {
-  pass: '32',
-  fail: '31',
-  warn: '33',
-  'not-applicable': '90',
-  'could-not-test': '35',
+const COLOR: Record<CaseResult['verdict'] | 'incomplete', keyof typeof COLORS.on> = {
+  pass: 'green',
+  fail: 'red',
+  warn: 'yellow',
+  'not-applicable': 'gray',
+  'could-not-test': 'magenta',
+  incomplete: 'magenta',
 };
 
-function paint(text: string, code: string, style: ConsoleStyle): string {
-  return style.color ? `\u001b[${code}m${text}\u001b[0m` : text;
+function paint(text: string, color: keyof typeof COLOR, style: ConsoleStyle): string {
+  return (COLORS[style.color ? 'on' : 'off'][COLOR[color]] as Paint)(text);
 }
 
 /** The lines printed when a case finishes: one line, and for anything but a pass, why. */
 export function renderCaseLines(result: CaseResult, style: ConsoleStyle): string[] {
-  const head = `${paint(LABEL[result.verdict], COLOR[result.verdict], style)} ${result.id}  [${result.level} ${result.clauses.join(' ')}]  ${result.durationMs} ms${policyTag(result)}`;
+  const head = `${paint(LABEL[result.verdict], result.verdict, style)} ${result.id}  [${result.level} ${result.clauses.join(' ')}]  ${result.durationMs} ms${policyTag(result)}`;
   if (result.verdict === 'pass') return [head];
   const lines = [head, `  -> ${result.title}`];
   const problems = result.checks.filter((c) => c.result !== 'pass');
@@ -51,10 +67,10 @@ export function renderSummary(report: Report, style: ConsoleStyle): string[] {
   const s = report.summary;
   const gate =
     report.exitCode === 0
-      ? paint('PASS', '32', style)
+      ? paint('PASS', 'pass', style)
       : report.exitCode === 1
-        ? paint('FAIL', '31', style)
-        : paint('INCOMPLETE', '35', style);
+        ? paint('FAIL', 'fail', style)
+        : paint('INCOMPLETE', 'incomplete', style);
   const uncovered = report.clauses.filter((c) => c.verdict === 'uncovered' && c.level === 'MUST');
   const lines = [
     '',

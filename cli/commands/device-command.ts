@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
+import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { intFlag } from '../run-options.ts';
 
@@ -65,6 +66,16 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     faults: values.fault ?? [],
     variants: values.variant ?? [],
     ...(amqp ? { amqp } : {}),
+  }).catch((error: unknown) => {
+    // A port in use or a folder that cannot be written is put in one line by main (cli/describe-error.ts).
+    const message = (error as Error).message;
+    if (amqp && /MQ consumer/.test(message)) {
+      throw new ConformanceError(
+        'BROKER_UNREACHABLE',
+        `${message}: is RabbitMQ running there? check --amqp (or leave it out for a device without MQ)`,
+      );
+    }
+    throw error;
   });
   const mq = amqp ? ` mq ${redactUrl(amqp.url)} commands ${amqp.commandQueue} replies ${amqp.upQueue}` : '';
   const faults = (values.fault ?? []).join(',') || 'none';

@@ -1,10 +1,13 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderCaseLines, renderSummary } from '../../reports/render-console.ts';
+import { type ConsoleMode, LiveConsole, type StatusLine } from '../../reports/live-console.ts';
+import { colorWanted, renderSummary } from '../../reports/render-console.ts';
+import { type JournalHeader, RunJournal } from '../../reports/run-journal.ts';
 import { writeReports } from '../../reports/write-reports.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { loadSuite } from '../../src/plan/load-suite.ts';
-import { planCases } from '../../src/plan/plan-cases.ts';
+import { planCases, type Selection } from '../../src/plan/plan-cases.ts';
 import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
 import { DEFAULT_CASE_CONCURRENCY } from '../../src/run/concurrent-cases.ts';
@@ -15,7 +18,9 @@ import { describeLogin } from '../../src/transports/platform-login.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
+import { loadReport } from '../load-report.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
+import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
 import {
   amqpFlags,
   intFlag,
@@ -32,6 +37,10 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --target URL            the device's API (port 5555 by default on a device)
                           repeat it (URL[,system=N][,name=NAME][,FLAG=VALUE]) or use --lab FILE to check
                           several devices at once: <out>/<name>/ each, <out>/lab-summary.json, worst exit
+  --lab FILE              the lab's devices: devices: [{ name, target, system-port, expected-minutes, … }]
+  --shard K/N             only the K-th of N slices of the lab (or SOPHON_SHARD=K/N; --shards N takes K from
+                          a Kubernetes Indexed Job's JOB_COMPLETION_INDEX); join them with: merge OUT SHARD…
+                          (in a lab, --bundle FILE packs the lab's folder and specs into one .tar.gz)
   --system-port N         the device's system API port (getuptime, getsoftwareversion); default 8888, 0 = none
   --suite NAME|FILE       suite to run (default certification)
   --only ID-GLOB          only these cases (glob over dotted ids, or an id prefix); repeatable
@@ -64,17 +73,31 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --list                  list the selected cases and exit
   --config FILE           settings file (default ./sophon-conformance.config.yaml; write one with init);
                           a flag beats its SOPHON_* variable, which beats the file (README: Config file)
+  --quiet                 print only the summary (no case lines, no status line)
+  --resume DIR            continue the run cut short in DIR (its --out): finished cases keep their results,
+                          the rest run, one complete report is written into DIR
+  --rerun-failed REPORT   run only the fail and could-not-test cases of an earlier run (its folder,
+                          report.json or bundle); target, suite and profile default to that run's
 ${POLICY_USAGE}
 
 ${EXIT_CODES_USAGE}`;
 
 /** `run`: the whole check against one target; returns the exit code. */
-export async function runCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
-  // Several devices (--target twice, URL,system=N, or --lab FILE): one run each, side by side (cli/lab-run.ts).
+export async function runCommand(
+  argv: string[],
+  out: NodeJS.WriteStream = process.stdout,
+  status?: StatusLine,
+): Promise<number> {
+  // Several devices (--target twice, URL,system=N, --lab FILE, a shard): one run each, side by side (cli/lab-run.ts).
   if (isLabRun(argv)) {
     const defaultOut = () => defaultReportsDir(`${runFolderName()}-lab`);
-    return runLab(argv, out, { runOne: runCommand, defaultOut });
+    return runLab(argv, out, { runOne: runOneTarget, defaultOut });
   }
+  return runOneTarget(argv, out, status);
+}
+
+// One target, never a lab: a lab's device runs come here too, whatever SOPHON_SHARD says.
+async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: StatusLine): Promise<number> {
   const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
   // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
   const { values } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
@@ -83,8 +106,25 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     return 0;
   }
   const root = resolve(values.specs ?? PROJECT_ROOT);
-  const suiteName = values.suite ?? 'certification';
-  const selection = { only: listFlag(values.only), tags: listFlag(values.tag) };
+  if (values.resume !== undefined && values['rerun-failed'] !== undefined) {
+    throw new ConformanceError('CONFIG_INVALID', '--resume and --rerun-failed do not go together: pick one');
+  }
+  const resume = values.resume !== undefined ? loadResumePoint(values.resume) : undefined;
+  const rerun =
+    values['rerun-failed'] !== undefined ? await loadReport(values['rerun-failed'], '--rerun-failed') : undefined;
+  const earlier = resume ?? (rerun ? { suite: rerun.report.suite, profile: rerun.report.profile } : undefined);
+  const suiteName = values.suite ?? earlier?.suite ?? 'certification';
+  const selection: Selection = {
+    only: listFlag(values.only),
+    tags: listFlag(values.tag),
+    ...(rerun ? { ids: failedCases(rerun) } : {}),
+  };
+  if (resume) checkResume(resume, values, selection);
+  if (resume?.selection && !values.only && !values.tag) Object.assign(selection, resume.selection);
+  if (rerun && selection.ids?.length === 0) {
+    out.write(`nothing to rerun: ${rerun.source} has no fail or could-not-test case\n`);
+    return 0;
+  }
   if (values.list) {
     const catalogue = loadSpecs(root);
     const planned = planCases(catalogue.cases, loadSuite(root, suiteName), selection);
@@ -95,18 +135,19 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     out.write(`${planned.length} cases in suite ${suiteName}\n`);
     return 0;
   }
-  if (!values.target)
+  const target = values.target ?? resume?.earlier.target ?? rerun?.report.target;
+  if (!target)
     throw new ConformanceError('CONFIG_INVALID', '--target is required (e.g. --target http://192.168.1.20:5555)');
   const reporters = reportersFlag(values.reporter, KNOWN_REPORTERS);
   const downWithinMs = intFlag('down-within', values['down-within'], 1) ?? 30_000;
   const systemPort = intFlag('system-port', values['system-port']) ?? 8888;
   const settings: RunSettings = {
     root,
-    target: values.target,
+    target,
     systemPort: systemPort === 0 ? undefined : systemPort,
     suite: suiteName,
     selection,
-    profile: profileFlag(values.profile),
+    profile: profileFlag(values.profile ?? earlier?.profile),
     stateAdapter: values['state-adapter'] ?? 'sophon-http',
     downWithinMs,
     upWithinMs: intFlag('up-within', values['up-within'], 1) ?? 180_000,
@@ -121,63 +162,155 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     tool: TOOL,
     policy: policyFromFlags(values),
     signal: new AbortController().signal,
+    ...(resume ? { earlier: resume.earlier } : {}),
+    ...(rerun
+      ? {
+          rerunOf: {
+            report: rerun.source,
+            startedAt: rerun.report.startedAt,
+            target: rerun.report.target,
+            cases: selection.ids?.length ?? 0,
+          },
+        }
+      : {}),
   };
   const bundle = bundleFromFlags(values);
-  const outDir = values.out ?? defaultReportsDir(runFolderName());
-  const { report } = await runAndReport(settings, outDir, reporters, out);
+  const outDir = resume?.dir ?? values.out ?? defaultReportsDir(runFolderName());
+  if (rerun) {
+    out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
+  }
+  const { report } = await runAndReport(settings, outDir, reporters, out, { quiet: values.quiet === true, status });
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
 }
 
-/** Runs with live console output and writes the reports; stops cleanly on SIGINT/SIGTERM. */
+/** How the console of a run behaves (run-command's flags; lab mode hands each device a status line). */
+export interface ConsoleOptions {
+  /** --quiet: only the summary. */
+  quiet?: boolean;
+  /** Where the live status line goes, when not on `out` itself (one line per device in lab mode). */
+  status?: StatusLine | undefined;
+}
+
+/**
+ * Runs with live console output, keeps a journal of finished cases in `outDir` as it goes (what --resume
+ * continues from), and writes the reports; stops cleanly on SIGINT/SIGTERM.
+ */
 export async function runAndReport(
   settings: RunSettings,
   outDir: string,
   reporters: readonly string[],
   out: NodeJS.WriteStream,
+  options: ConsoleOptions = {},
 ): Promise<{ report: Report; written: Record<string, string> }> {
   // The engine (undici, the checks, the transports) is loaded by a run itself, never by `run --list`.
   const { executeRun } = await import('../../src/run/execute-run.ts');
-  const style = { color: Boolean(out.isTTY) && !process.env.NO_COLOR };
-  const console = reporters.includes('console');
+  // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
+  mkdirSync(outDir, { recursive: true });
+  const shown = reporters.includes('console');
+  const style = { color: colorWanted(process.env, Boolean(out.isTTY)) };
+  const mode: ConsoleMode = !shown || options.quiet ? 'quiet' : options.status || out.isTTY ? 'live' : 'plain';
+  // log-update is loaded only for a terminal (reports/status-line.ts).
+  const status =
+    mode === 'live'
+      ? (options.status ?? (await import('../../reports/status-line.ts')).terminalStatusLine(out, (t) => t))
+      : undefined;
+  const live = new LiveConsole(out, {
+    mode,
+    style,
+    status: await status,
+    heartbeatMs: heartbeatFromEnv(),
+  });
   const controller = new AbortController();
   const stop = (signal: string) => {
-    out.write(`\n${signal}: stopping after the current step; writing a partial report\n`);
+    live.note(`${signal}: stopping after the current step; writing a partial report`);
     controller.abort();
   };
   const onInt = () => stop('SIGINT');
   const onTerm = () => stop('SIGTERM');
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
+  let journal: RunJournal | undefined;
   try {
     const report = await executeRun({
       ...settings,
       signal: AbortSignal.any([settings.signal, controller.signal]),
-      onStart: ({ total, suite }) => {
-        if (console)
-          out.write(
-            `sophon-conformance ${TOOL.version}: ${total} cases of suite ${suite} against ${redactUrl(settings.target)}\n`,
-          );
+      onStart: (plan) => {
+        const header: JournalHeader = {
+          journal: 'sophon-conformance',
+          tool: TOOL.name,
+          version: TOOL.version,
+          target: plan.target,
+          suite: plan.suite,
+          profile: settings.profile,
+          selection: { only: settings.selection.only ?? [], tags: settings.selection.tags ?? [] },
+          specHash: plan.specHash,
+          startedAt: plan.startedAt,
+          total: plan.total,
+        };
+        const kept = new Set(plan.kept);
+        journal = RunJournal.start(
+          outDir,
+          header,
+          (settings.earlier?.results ?? []).filter((r) => kept.has(r.id)),
+        );
+        const what = settings.rerunOf ? 'cases to run again' : 'cases';
+        live.start(
+          plan,
+          `sophon-conformance ${TOOL.version}: ${plan.total} ${what} of suite ${plan.suite} against ${redactUrl(settings.target)}`,
+        );
       },
+      onPhase: (event) => live.phase(event),
       onResult: (result) => {
-        if (console) out.write(`${renderCaseLines(result, style).join('\n')}\n`);
+        journal?.append(result);
+        live.result(result);
       },
-      onLoginEndpoint: (loginUrl) => {
-        if (console) out.write(`platform login endpoint: set MQ_LOGIN_URL on the device to ${loginUrl}\n`);
-      },
-      onLogin: (login) => {
-        if (console) out.write(`${redactUrl(describeLogin(login))}\n`);
-      },
+      onLoginEndpoint: (loginUrl) =>
+        live.note(`platform login endpoint: set MQ_LOGIN_URL on the device to ${loginUrl}`),
+      onLogin: (login) => live.note(redactUrl(describeLogin(login))),
     });
     const written = writeReports(report, outDir, reporters);
-    if (console) {
-      out.write(`${renderSummary(report, style).join('\n')}\n`);
-      for (const [kind, path] of Object.entries(written)) out.write(`${kind} report: ${path}\n`);
+    // A complete run's record is report.json; an interrupted one keeps its journal for --resume.
+    journal?.close(report.complete && written.json !== undefined);
+    if (shown) {
+      live.finish([
+        ...renderSummary(report, style),
+        ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
+        ...(report.complete ? [] : [`continue it: sophon-conformance run --resume ${outDir} (with the same flags)`]),
+      ]);
     }
     return { report, written };
   } finally {
+    live.stop();
+    journal?.close();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+  }
+}
+
+// Off a terminal, a line every SOPHON_HEARTBEAT_MS (default 30 s) while a case waits and nothing is printed.
+function heartbeatFromEnv(): number | undefined {
+  const value = process.env.SOPHON_HEARTBEAT_MS;
+  return value === undefined ? undefined : intFlag('SOPHON_HEARTBEAT_MS', value, 100);
+}
+
+// A resumed run plans the interrupted run's cases again: its suite, profile and selection, given again or not.
+function checkResume(
+  point: ResumePoint,
+  values: { out?: string | undefined; suite?: string | undefined; profile?: string | undefined },
+  selection: Selection,
+): void {
+  if (values.out !== undefined && resolve(values.out) !== point.dir) {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      `--resume ${point.dir} writes its report there: leave out --out ${values.out}`,
+    );
+  }
+  checkResumeFlag(point, 'suite', values.suite, point.suite);
+  checkResumeFlag(point, 'profile', values.profile, point.profile);
+  if (point.selection && (selection.only?.length || selection.tags?.length)) {
+    checkResumeFlag(point, 'only', (selection.only ?? []).join(','), point.selection.only.join(','));
+    checkResumeFlag(point, 'tag', (selection.tags ?? []).join(','), point.selection.tags.join(','));
   }
 }
 

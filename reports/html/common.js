@@ -262,6 +262,61 @@
     'index.total': { en: '{n} cases', zh: '共 {n} 个用例' },
     'index.vsPrevious': { en: 'compare with previous', zh: '与上一次对比' },
     'index.back': { en: 'All runs', zh: '全部运行记录' },
+
+    'fleet.title': { en: 'Fleet report', zh: '设备群报告' },
+    'fleet.gateTitle': { en: 'Fleet gate', zh: '设备群门禁结论' },
+    'fleet.exit0': {
+      en: 'Exit 0: every device of the lab passed every MUST case.',
+      zh: '退出码 0：实验室所有设备的 MUST 用例均通过。',
+    },
+    'fleet.exit1': {
+      en: 'Exit 1: a device failed a MUST case. A release gate must stop here.',
+      zh: '退出码 1：有设备的 MUST 用例失败，发布门禁应在此拦截。',
+    },
+    'fleet.exit2': {
+      en: 'Exit 2: a device could not be run, or a shard or a report is missing. This is not a pass.',
+      zh: '退出码 2：有设备未能运行，或缺少分片或报告，不能视为通过。',
+    },
+    'fleet.exit3': {
+      en: 'Exit 3: no device failed, but some could not be tested completely. This is not a pass.',
+      zh: '退出码 3：没有设备失败，但部分设备未能完整测试，不能视为通过。',
+    },
+    'fleet.devicesByGate': { en: 'Devices by gate', zh: '按门禁结论统计设备' },
+    'fleet.missing': { en: 'MISSING', zh: '缺失' },
+    'fleet.missingShards': {
+      en: 'Shards not given to merge: the fleet cannot pass without them.',
+      zh: '以下分片未提供给合并：缺少它们，设备群不能通过。',
+    },
+    'fleet.missingShard': { en: 'Shard {index}/{count}: {devices}', zh: '分片 {index}/{count}：{devices}' },
+    'fleet.noDevice': { en: 'no device', zh: '无设备' },
+    'fleet.missingReports': {
+      en: 'Some devices ran but their reports are missing from their shard.',
+      zh: '部分设备已运行，但其分片中缺少报告。',
+    },
+    'fleet.cases': { en: 'Cases per device', zh: '每台设备用例数' },
+    'fleet.lab': { en: 'Lab', zh: '实验室' },
+    'fleet.labSize': { en: '{devices} devices in {shards} shards', zh: '{devices} 台设备，{shards} 个分片' },
+    'fleet.shards': { en: 'Shards merged', zh: '已合并分片' },
+    'fleet.shardsGiven': { en: '{given} of {count} ({list})', zh: '{given} / {count}（{list}）' },
+    'fleet.mergedAt': { en: 'Merged', zh: '合并时间' },
+    'fleet.deviceCount': { en: '{n} devices', zh: '{n} 台设备' },
+    'fleet.deviceCountOne': { en: '1 device', zh: '1 台设备' },
+    'fleet.device': { en: 'Device', zh: '设备' },
+    'fleet.shard': { en: 'Shard', zh: '分片' },
+    'fleet.firmwareTitle': { en: 'Devices by firmware version', zh: '按固件版本分组的设备' },
+    'fleet.firmwareNone': { en: 'firmware not reported', zh: '未报告固件版本' },
+    'fleet.matrixTitle': { en: 'Clauses × devices', zh: '条款 × 设备' },
+    'fleet.matrixHelp': {
+      en: "Each cell is the worst verdict of the device's cases that cite the clause; select a cell to open the case behind it in the device's report.",
+      zh: '每个单元格是该设备引用此条款的用例中最差的结论；点击单元格可在该设备的报告中打开对应用例。',
+    },
+    'fleet.onlyProblemClauses': { en: 'Only clauses some device did not pass', zh: '只显示有设备未通过的条款' },
+    'fleet.onlyProblemDevices': { en: 'Only devices that did not pass', zh: '只显示未通过的设备' },
+    'fleet.noProblems': {
+      en: 'Every device passed every clause its cases cover.',
+      zh: '所有设备均通过了其用例覆盖的全部条款。',
+    },
+    'fleet.cell': { en: '{device} · {clause} ({level}): {verdict}', zh: '{device} · {clause}（{level}）：{verdict}' },
   };
 
   const STORAGE_KEY = 'sophon-conformance.lang';

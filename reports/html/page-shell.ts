@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { packagePath } from '../../src/package-root.ts';
 
 /** The client assets of reports/html/ (not compiled: shipped as they are), read once and inlined into every page. */
-export type PageScript = 'report.js' | 'compare.js' | 'run-index.js';
+export type PageScript = 'report.js' | 'compare.js' | 'run-index.js' | 'fleet.js';
+
+/** Styles a page adds after the shared report.css. */
+export type PageStyle = 'fleet.css';
 
 const assets = new Map<string, string>();
 
@@ -60,6 +63,8 @@ export interface PageInput {
   script: PageScript;
   /** Plain-text lines shown when scripts are off. */
   fallback: string[];
+  /** The page's own styles, after the shared ones. */
+  style?: PageStyle;
 }
 
 /**
@@ -77,7 +82,11 @@ export function renderPage(input: PageInput): string {
  * data can be streamed between them (see escapeForScript) instead of being held as one string.
  */
 export function pageParts(input: Omit<PageInput, 'data'>): { head: string; tail: string } {
-  const css = mustNotClose(asset('report.css'), 'style', 'report.css');
+  const css = mustNotClose(
+    input.style ? `${asset('report.css')}\n${asset(input.style)}` : asset('report.css'),
+    'style',
+    input.style ?? 'report.css',
+  );
   const js = mustNotClose(`${asset('common.js')}\n${asset(input.script)}`, 'script', input.script);
   const csp = [
     "default-src 'none'",

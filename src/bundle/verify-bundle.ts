@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import { exitCodeFor, policyCounts, summarize } from '../results/build-report.ts';
 import type { Report, Summary } from '../results/types.ts';
@@ -30,6 +30,8 @@ export function loadPublicKey(path: string): KeyObject {
 /** Reads every regular file of a .tar.gz into memory; throws on anything that is not a plain relative file. */
 export async function readArchive(path: string): Promise<Map<string, Buffer>> {
   const bytes = readFileSync(path);
+  // tar is loaded by what reads a bundle, not by every command that could be handed one.
+  const { Parser } = await import('tar');
   const files = new Map<string, Buffer>();
   const problems: string[] = [];
   await new Promise<void>((resolve, reject) => {

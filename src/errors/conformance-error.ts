@@ -11,7 +11,9 @@ export type ConformanceErrorCode =
   | 'CONFIG_INVALID'
   | 'TARGET_UNREACHABLE'
   | 'STATE_ADAPTER_INVALID'
-  | 'BROKER_UNREACHABLE';
+  | 'BROKER_UNREACHABLE'
+  | 'RESUME_MISMATCH'
+  | 'MERGE_REFUSED';
 
 /** An error the CLI turns into one clear line and exit code 2. */
 export class ConformanceError extends Error {

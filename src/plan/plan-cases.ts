@@ -7,11 +7,14 @@ import { matchesId } from './match-id.ts';
 export interface Selection {
   only?: string[];
   tags?: string[];
+  /** Exactly these ids and no others (--rerun-failed: the cases an earlier run failed or could not test). */
+  ids?: readonly string[];
 }
 
 /** The cases of a suite, narrowed by the command line, in the order the spec files give them. */
 export function planCases(cases: readonly LoadedCase[], suite: SuiteSpec, selection: Selection = {}): LoadedCase[] {
   const hasTag = (c: LoadedCase, tags: readonly string[]) => (c.spec.tags ?? []).some((t) => tags.includes(t));
+  const ids = selection.ids ? new Set(selection.ids) : undefined;
   const planned = cases.filter((c) => {
     const id = c.spec.id;
     if (!suite.include.some((p) => matchesId(id, p))) return false;
@@ -20,6 +23,7 @@ export function planCases(cases: readonly LoadedCase[], suite: SuiteSpec, select
     if (suite.excludeTags && hasTag(c, suite.excludeTags)) return false;
     if (selection.only?.length && !selection.only.some((p) => matchesId(id, p))) return false;
     if (selection.tags?.length && !hasTag(c, selection.tags)) return false;
+    if (ids && !ids.has(id)) return false;
     return true;
   });
   if (planned.length === 0) {

@@ -74,6 +74,7 @@ export interface ReportInput {
   waivers?: Report['waivers'];
   repeat?: number;
   platform?: Report['platform'];
+  origin?: Report['origin'];
 }
 
 /** Assembles report.json from the run's results: the canonical record every other report renders. */
@@ -99,6 +100,7 @@ export function buildReport(input: ReportInput): Report {
     ...(input.waivers ? { waivers: input.waivers } : {}),
     ...(input.repeat ? { repeat: input.repeat } : {}),
     ...(input.platform ? { platform: input.platform } : {}),
+    ...(input.origin ? { origin: input.origin } : {}),
   });
 }
 

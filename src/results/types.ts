@@ -234,6 +234,16 @@ export interface Report {
   repeat?: number;
   /** The management platform's login endpoint the run played (--platform-login), with every login it answered. */
   platform?: PlatformEvidence;
+  /** Where the run came from when it is not a plain one: a resumed run, or a rerun of an earlier run's failures. */
+  origin?: RunOrigin;
+}
+
+/** How a run continues or repeats another (run --resume DIR, run --rerun-failed REPORT). */
+export interface RunOrigin {
+  /** --resume: the results of this many cases were kept from the interrupted run (startedAt is its own). */
+  resumed?: { kept: number; resumedAt: string };
+  /** --rerun-failed: the report whose fail and could-not-test cases this run ran again. */
+  rerunOf?: { report: string; startedAt: string; target: string; cases: number };
 }
 
 /** The login endpoint of the management platform, as the run played it (sophon-api.md: MQ channel conventions). */

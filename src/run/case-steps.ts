@@ -1,6 +1,7 @@
 import { couldNotTest } from '../results/fold-verdict.ts';
 import type { Evidence, RebootTimeline, StateEvidence, Verdict } from '../results/types.ts';
 import { sendHttp } from '../transports/http-transport.ts';
+import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import { findSeeded, isEmpty, PreconditionError, readState, seedState } from './prepare-state.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { RunContext } from './run-context.ts';
@@ -23,6 +24,22 @@ export function wipeWindowFor(spec: { tags?: string[] | undefined }, ctx: RunCon
   return destructive && ctx.wipeWithinMs !== undefined ? Math.max(fallbackMs, ctx.wipeWithinMs) : fallbackMs;
 }
 
+/**
+ * How long a device that must stay up is watched: the quiet window, or longer once the device has shown that it
+ * takes longer to go down after a wipe. A wrongful reboot after a refusal comes no faster than a rightful one,
+ * and a device allowed to shut down slowly (design §5: within the down window) must not escape the watch.
+ */
+export function quietWindow(ctx: RunContext): number {
+  const learnt = ctx.slowestDownMs === undefined ? 0 : Math.ceil(ctx.slowestDownMs * 2);
+  return Math.min(ctx.downWithinMs, Math.max(ctx.quietMs, learnt));
+}
+
+/** Learns how long the device takes to go down after answering (a reboot seen after an HTTP answer). */
+export function learnShutdown(ctx: RunContext, timeline: RebootTimeline): void {
+  if (timeline.outcome !== 'rebooted' || timeline.downAtMs === undefined) return;
+  ctx.slowestDownMs = Math.max(ctx.slowestDownMs ?? 0, timeline.downAtMs);
+}
+
 /** Appends a note to the evidence. */
 export function note(evidence: Evidence, text: string): void {
   evidence.notes = [...(evidence.notes ?? []), text];
@@ -38,10 +55,12 @@ export async function establishGiven(
   ctx: RunContext,
   evidence: Evidence,
   shares = false,
+  report: PhaseReport = NO_REPORT,
 ): Promise<{ state: StateEvidence | undefined } | { stop: CaseRun }> {
   // Once the device has been gone for a whole up window, each later case looks once instead of
   // waiting the window again: a device that never came back must not stretch the run by hours.
   const window = ctx.deviceLostSince ? 0 : ctx.upWithinMs;
+  report('waiting-ready', { windowMs: window });
   if (!(await waitReady(ctx.target, window, ctx.probeIntervalMs, ctx.signal))) {
     const since = ctx.deviceLostSince ? ` (unavailable since ${ctx.deviceLostSince})` : '';
     ctx.deviceLostSince ??= new Date().toISOString();
@@ -53,17 +72,20 @@ export async function establishGiven(
   if (!given || !adapter) return { state: undefined };
   try {
     if (given === 'empty') {
-      await wipeClean(ctx, evidence);
+      report('wiping-clean');
+      await wipeClean(ctx, evidence, report);
       const before = await readState(adapter, signal, 'read the state after wiping clean');
       if (!isEmpty(before)) throw new PreconditionError('the device still holds data after a clean wipe');
       return { state: { before } };
     }
     ctx.unseedable ??= new Set();
     if (shares) {
+      report('finding-seed');
       const state = await findSeeded(adapter, signal, ctx.unseedable);
       note(evidence, 'the device was shared with other cases: the state seeded before them was found in place');
       return { state };
     }
+    report('seeding');
     const state = await seedState(adapter, signal);
     for (const c of state.unseedable ?? []) ctx.unseedable.add(c);
     return { state };
@@ -79,9 +101,11 @@ export async function readStateAfter(
   state: StateEvidence | undefined,
   timeline: RebootTimeline,
   evidence: Evidence,
+  report: PhaseReport = NO_REPORT,
 ): Promise<void> {
   if (!state || !ctx.adapter) return;
   if (timeline.outcome === 'not-back' || timeline.outcome === 'not-ready') return;
+  report('reading-state');
   try {
     state.after = await readState(ctx.adapter, ctx.signal, 'read the state after the request');
   } catch (error) {
@@ -91,7 +115,7 @@ export async function readStateAfter(
 }
 
 // `given: empty` (HTTP-15): the device is wiped clean with `all` over HTTP, and the checker waits out the reboot.
-async function wipeClean(ctx: RunContext, evidence: Evidence): Promise<void> {
+async function wipeClean(ctx: RunContext, evidence: Evidence, report: PhaseReport): Promise<void> {
   const origin = performance.now();
   const exchange = await sendHttp(
     {
@@ -115,6 +139,7 @@ async function wipeClean(ctx: RunContext, evidence: Evidence): Promise<void> {
     probeIntervalMs: ctx.probeIntervalMs,
     since: exchange.completedAt,
     signal: ctx.signal,
+    onStep: reportWatch(report, { watchMs: ctx.downWithinMs, upWithinMs: ctx.upWithinMs, quiet: false }),
   });
   if (timeline.outcome === 'not-back' || timeline.outcome === 'not-ready') {
     throw new PreconditionError(`the device did not come back after the clean wipe (${timeline.outcome})`);

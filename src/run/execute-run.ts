@@ -6,8 +6,10 @@ import { loadSuite } from '../plan/load-suite.ts';
 import { checkWaiversMatch } from '../plan/load-waivers.ts';
 import { planCases, type Selection } from '../plan/plan-cases.ts';
 import { buildReport } from '../results/build-report.ts';
+import type { PhaseEvent, RunPlan } from '../results/progress.ts';
 import type { CaseResult, PlatformLoginRecord, Profile, Report } from '../results/types.ts';
 import { loadSpecs } from '../specs/load-specs.ts';
+import { outcomesOf } from '../specs/outcomes.ts';
 import { createSophonHttpAdapter } from '../state/sophon-http-adapter.ts';
 import type { StateAdapter, StateAdapterContext, StateAdapterModule } from '../state/state-adapter.ts';
 import { AmqpSession } from '../transports/amqp-transport.ts';
@@ -17,6 +19,7 @@ import { sendHttp } from '../transports/http-transport.ts';
 import { PlatformLogin } from '../transports/platform-login.ts';
 import { ReplyInbox } from '../transports/reply-inbox.ts';
 import { type CasePolicy, policyReportFields } from './case-policy.ts';
+import { DEFAULT_CASE_CONCURRENCY, runsAlongside } from './concurrent-cases.ts';
 import { waitReady } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
 import { runCases } from './run-suite.ts';
@@ -36,6 +39,16 @@ export interface AmqpSettings {
    * `exchange-dev-<license>` (platform-login.ts).
    */
   platformLogin?: string | undefined;
+}
+
+/** The interrupted run a resumed one continues (--resume): what it was, and the results it has. */
+export interface EarlierRun {
+  /** Where it was read from, for messages. */
+  source: string;
+  startedAt: string;
+  target: string;
+  specHash: string;
+  results: readonly CaseResult[];
 }
 
 // Apart, so that the command line reads the default without loading the engine.
@@ -69,8 +82,17 @@ export interface RunSettings {
   /** Capability manifest, waivers and repeats (case-policy.ts); absent: the plain run. */
   policy?: CasePolicy | undefined;
   signal: AbortSignal;
-  onStart?: (plan: { total: number; suite: string }) => void;
+  /**
+   * Results of an interrupted run of the same plan (--resume): these cases are not run again, and their
+   * results take their places in the report. Its `startedAt` is the interrupted run's.
+   */
+  earlier?: EarlierRun | undefined;
+  /** Set on a rerun of an earlier run's failures (--rerun-failed), for the report. */
+  rerunOf?: NonNullable<Report['origin']>['rerunOf'];
+  onStart?: (plan: RunPlan) => void;
   onResult?: (result: CaseResult) => void;
+  /** Each case's phase as it changes, for the live console. */
+  onPhase?: (event: PhaseEvent) => void;
   /** The login endpoint is up (--platform-login): the URL to configure on the device as MQ_LOGIN_URL. */
   onLoginEndpoint?: (loginUrl: string) => void;
   /** A device called the login endpoint (already redacted: no broker password). */
@@ -81,7 +103,11 @@ export interface RunSettings {
 export async function executeRun(settings: RunSettings): Promise<Report> {
   const catalogue = loadSpecs(settings.root);
   const suite = loadSuite(settings.root, settings.suite);
-  const cases = planCases(catalogue.cases, suite, settings.selection);
+  const planned = planCases(catalogue.cases, suite, settings.selection);
+  if (settings.earlier) checkSameRun(settings.earlier, catalogue.hash, settings.target);
+  // Kept from the interrupted run (--resume): only the rest runs, and the report holds both in plan order.
+  const kept = new Map((settings.earlier?.results ?? []).map((r) => [r.id, r]));
+  const cases = planned.filter((c) => !kept.has(c.spec.id));
   const transports = new Set(planCases(catalogue.cases, suite).map((c) => c.transport));
   const target = settings.target.replace(/\/+$/, '');
   const systemUrl = settings.systemPort === undefined ? undefined : withPort(target, settings.systemPort);
@@ -134,11 +160,29 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     amqp,
     caseConcurrency: settings.caseConcurrency,
     policy: settings.policy,
+    onPhase: settings.onPhase,
   };
-  const startedAt = new Date().toISOString();
-  settings.onStart?.({ total: cases.length, suite: suite.name });
+  const resumedAt = new Date().toISOString();
+  const startedAt = settings.earlier?.startedAt ?? resumedAt;
+  settings.onStart?.({
+    total: planned.length,
+    suite: suite.name,
+    target,
+    specHash: catalogue.hash,
+    startedAt,
+    cases: planned.map((c) => ({
+      id: c.spec.id,
+      reboots: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'required'),
+      shares: runsAlongside(c),
+    })),
+    kept: planned.filter((c) => kept.has(c.spec.id)).map((c) => c.spec.id),
+    concurrency: settings.caseConcurrency ?? DEFAULT_CASE_CONCURRENCY,
+  });
   try {
-    const { results, complete } = await runCases(cases, ctx, settings.onResult);
+    const run = await runCases(cases, ctx, settings.onResult);
+    const ran = new Map(run.results.map((r) => [r.id, r]));
+    const results = planned.flatMap((c) => kept.get(c.spec.id) ?? ran.get(c.spec.id) ?? []);
+    const complete = run.complete && results.length === planned.length;
     return buildReport({
       tool: settings.tool.name,
       version: settings.tool.version,
@@ -164,11 +208,36 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
       ...(platform && amqp?.callbacks.loginUrl
         ? { platform: { loginUrl: amqp.callbacks.loginUrl, logins: [...platform.logins] } }
         : {}),
+      ...(settings.earlier || settings.rerunOf
+        ? {
+            origin: {
+              ...(settings.earlier ? { resumed: { kept: kept.size, resumedAt: resumedAt } } : {}),
+              ...(settings.rerunOf ? { rerunOf: settings.rerunOf } : {}),
+            },
+          }
+        : {}),
     });
   } finally {
     await adapter?.close?.();
     await amqp?.session.close();
     await amqp?.callbacks.close();
+  }
+}
+
+// A resumed run adds results to the interrupted one's: only sound when both judged the same target against
+// the same spec files (exit 2 otherwise, before the target is touched).
+function checkSameRun(earlier: EarlierRun, specHash: string, target: string): void {
+  if (earlier.specHash !== specHash) {
+    throw new ConformanceError(
+      'RESUME_MISMATCH',
+      `${earlier.source} was run against other spec files (spec hash ${earlier.specHash.slice(0, 12)}…, now ${specHash.slice(0, 12)}…): its results cannot be combined with new ones; start a new run`,
+    );
+  }
+  if (earlier.target.replace(/\/+$/, '') !== target.replace(/\/+$/, '')) {
+    throw new ConformanceError(
+      'RESUME_MISMATCH',
+      `${earlier.source} checked ${earlier.target}, not ${target}: resume it against the same target, or start a new run`,
+    );
   }
 }
 

@@ -10,6 +10,9 @@ export interface Uptime {
   resolutionMs: number;
 }
 
+/** What the watcher reports as it goes: it starts looking, the device went down, it accepts connections again. */
+export type WatchStep = 'watch' | 'down' | 'up';
+
 export interface WatchOptions {
   target: string;
   systemUrl?: string | undefined;
@@ -24,7 +27,22 @@ export interface WatchOptions {
   since: number;
   uptimeBefore?: Uptime | undefined;
   signal?: AbortSignal | undefined;
+  /** Told each step with its time (ms after `since`), for the live console. */
+  onStep?: ((step: WatchStep, atMs: number) => void) | undefined;
+  /** How the API port is probed (a TCP connect); tests give a scripted one. */
+  probe?: PortProbe;
 }
+
+/** What one connection attempt to the API port showed. */
+export type ProbeResult = 'accepted' | 'refused' | 'timeout';
+export type PortProbe = (host: string, port: number, timeoutMs: number) => Promise<ProbeResult>;
+
+/**
+ * A probe that only timed out is asked again with this much longer before it counts as down: a lost SYN is
+ * retransmitted after about a second, and one lost packet on a lab network must not read as a reboot (a
+ * device going down refuses at once; one whose host is gone times out twice).
+ */
+export const CONFIRM_TIMEOUT_MS = 1_500;
 
 /**
  * Watches the device after a request (design §5): down, up (TCP accepts again), ready (a cheap read
@@ -44,20 +62,30 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   const url = new URL(target);
   const port = Number(url.port || 80);
 
-  // Down: the API port stops accepting connections.
+  const probe = options.probe ?? tcpProbe;
+  const accepts = async (timeoutMs: number) => (await probe(url.hostname, port, timeoutMs)) === 'accepted';
+  // Down: the API port stops accepting connections (refused, or silent twice).
+  options.onStep?.('watch', 0);
   const until = options.watchUntil ?? (() => options.watchMs);
   while (at() < until() && !signal?.aborted) {
-    if (!(await tcpAccepts(url.hostname, port, Math.max(probeIntervalMs * 5, 250)))) {
-      timeline.downAtMs = at();
+    const probedAt = at();
+    const seen = await probe(url.hostname, port, Math.max(probeIntervalMs * 5, 250));
+    const down = seen === 'refused' || (seen === 'timeout' && !(await accepts(CONFIRM_TIMEOUT_MS)));
+    if (down) {
+      timeline.downAtMs = probedAt;
+      options.onStep?.('down', timeline.downAtMs);
       break;
     }
     await pause(Math.min(probeIntervalMs, Math.max(0, until() - at())));
   }
   if (timeline.downAtMs === undefined) {
     timeline.watchedMs = Math.round(at());
+    // The time passed is taken before asking: a slow answer (a busy device, a runner driving many devices)
+    // then only makes the uptime read higher, never makes a device that stayed up look rebooted.
+    const elapsed = at();
     const after = options.systemUrl ? await readUptime(options.systemUrl) : undefined;
     if (after) timeline.uptimeAfter = after.text;
-    if (options.uptimeBefore && after && rebootedBetween(options.uptimeBefore, after, at())) {
+    if (options.uptimeBefore && after && rebootedBetween(options.uptimeBefore, after, elapsed)) {
       timeline.outcome = 'rebooted-unseen';
     }
     return timeline;
@@ -66,8 +94,9 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   // Up and ready, each against the up window measured from going down.
   const upDeadline = timeline.downAtMs + options.upWithinMs;
   while (at() < upDeadline && !signal?.aborted) {
-    if (await tcpAccepts(url.hostname, port, Math.max(probeIntervalMs * 5, 250))) {
+    if (await accepts(Math.max(probeIntervalMs * 5, 250))) {
       timeline.upAtMs = at();
+      options.onStep?.('up', timeline.upAtMs);
       break;
     }
     await pause(probeIntervalMs);
@@ -165,16 +194,17 @@ export function rebootedBetween(before: Uptime, after: Uptime, elapsedMs: number
   return behind > 2 * slack && (after.ms < before.ms || behind > 2 * slack + UPTIME_JITTER_MS);
 }
 
-function tcpAccepts(host: string, port: number, timeoutMs: number): Promise<boolean> {
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    const done = (ok: boolean) => {
+    const done = (result: ProbeResult) => {
       socket.destroy();
-      resolve(ok);
+      resolve(result);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    socket.setTimeout(timeoutMs, () => done('timeout'));
+    socket.once('connect', () => done('accepted'));
+    // Refused, reset, unreachable: the answer of a port (or host) that is not serving.
+    socket.once('error', () => done('refused'));
   });
 }
 

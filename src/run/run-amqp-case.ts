@@ -8,7 +8,8 @@ import { outcomesOf } from '../specs/outcomes.ts';
 import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
-import { type CaseRun, establishGiven, note, readStateAfter, wipeWindowFor } from './case-steps.ts';
+import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
+import { type CaseRun, establishGiven, note, quietWindow, readStateAfter, wipeWindowFor } from './case-steps.ts';
 import { interpolate } from './interpolate.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
@@ -27,7 +28,12 @@ interface Published {
  * with a fresh seed between), then the reply on the expected channel, nothing on the other, the
  * reboot and the state.
  */
-export async function runAmqpCase(spec: AmqpCase, ctx: RunContext, shares = false): Promise<CaseRun> {
+export async function runAmqpCase(
+  spec: AmqpCase,
+  ctx: RunContext,
+  shares = false,
+  report: PhaseReport = NO_REPORT,
+): Promise<CaseRun> {
   const evidence: Evidence = {};
   const mq = ctx.amqp;
   if (!mq) {
@@ -43,7 +49,7 @@ export async function runAmqpCase(spec: AmqpCase, ctx: RunContext, shares = fals
   let run: CaseRun;
   const ids: string[] = [];
   try {
-    run = await observeAmqpCase(spec, ctx, mq, evidence, ids, shares);
+    run = await observeAmqpCase(spec, ctx, mq, evidence, ids, shares, report);
   } catch (error) {
     const message = `the MQ channel failed: ${(error as Error).message}`;
     note(evidence, message);
@@ -77,8 +83,9 @@ async function observeAmqpCase(
   evidence: Evidence,
   pendingIds: string[],
   shares: boolean,
+  report: PhaseReport,
 ): Promise<CaseRun> {
-  const given = await establishGiven(spec.given, ctx, evidence, shares);
+  const given = await establishGiven(spec.given, ctx, evidence, shares, report);
   if ('stop' in given) return given.stop;
   let state = given.state;
 
@@ -113,6 +120,7 @@ async function observeAmqpCase(
   const published: Published[] = [];
   const publish = async (message: AmqpMessageSpec, role: Role): Promise<Published> => {
     const body = encode(message);
+    report('publishing');
     const at = await session.publish(body, message.properties ?? {});
     amqpEvidence.published.push({
       queue: session.endpoint.commandQueue,
@@ -141,7 +149,7 @@ async function observeAmqpCase(
       if (!arrival) break;
       beforeReplies.add(arrival);
     }
-    await inbox.waitFor(performance.now(), () => false, performance.now() + ctx.quietMs, ctx.signal);
+    await inbox.waitFor(performance.now(), () => false, performance.now() + quietWindow(ctx), ctx.signal);
   }
 
   if (send.duplicate) {
@@ -157,7 +165,7 @@ async function observeAmqpCase(
       signal: ctx.signal,
     });
     await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal);
-    const again = await establishGiven(spec.given, ctx, evidence);
+    const again = await establishGiven(spec.given, ctx, evidence, false, report);
     if ('stop' in again) return again.stop;
     state = again.state;
     note(
@@ -181,6 +189,15 @@ async function observeAmqpCase(
   // see answered is given the wipe window to happen instead (the device's reboot ends the watch sooner).
   const listens = listensForReplies(spec.expect) || send.duplicate === true;
   const awaitsEffect = !listens && commandWindow > 0 && (spec.tags?.includes('destructive') ?? false);
+  // While the reply is awaited that is the phase shown; the watch's own phases follow once it has come.
+  const watchPhases = () => {
+    const mayGoDown = mayReboot || replySaysDone;
+    const watchMs = mayGoDown ? ctx.downWithinMs : quietWindow(ctx);
+    return reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayGoDown });
+  };
+  let onWatch = watchPhases();
+  let awaitingReply = listens;
+  if (listens) report('waiting-reply', { windowMs: commandWindow });
   const waitReply = (
     listens
       ? inbox.waitFor(
@@ -193,6 +210,11 @@ async function observeAmqpCase(
   ).then((a) => {
     replyAt = a?.at;
     replySaysDone = (a?.json as { result?: unknown } | undefined)?.result === true;
+    if (awaitingReply) {
+      awaitingReply = false;
+      onWatch = watchPhases();
+      onWatch('watch', 0);
+    }
     return a;
   });
   // The watch ends a down window (or a quiet window) after the reply, or after the reply window when none came.
@@ -204,10 +226,15 @@ async function observeAmqpCase(
     watchMs: commandWindow + ctx.downWithinMs,
     watchUntil: () =>
       (replyAt !== undefined ? replyAt - command.at : expected.length || awaitsEffect ? commandWindow : 0) +
-      (mayReboot || replySaysDone ? ctx.downWithinMs : Math.min(ctx.quietMs, ctx.downWithinMs)),
+      (mayReboot || replySaysDone ? ctx.downWithinMs : quietWindow(ctx)),
     probeIntervalMs: ctx.probeIntervalMs,
     since: command.at,
     signal: ctx.signal,
+    onStep: (step, atMs) => {
+      if (step === 'watch' && awaitingReply) return;
+      awaitingReply = false;
+      onWatch(step, atMs);
+    },
   });
   await waitReply;
   // A command queued while the device rebooted (for an earlier command) is executed once it is back,
@@ -231,6 +258,7 @@ async function observeAmqpCase(
       probeIntervalMs: ctx.probeIntervalMs,
       since: replyAt,
       signal: ctx.signal,
+      onStep: reportWatch(report, { watchMs: ctx.downWithinMs, upWithinMs: ctx.upWithinMs, quiet: false }),
     });
     if (own.outcome !== 'stayed-up') {
       note(
@@ -241,7 +269,7 @@ async function observeAmqpCase(
     }
   }
   evidence.reboot = timeline;
-  await readStateAfter(ctx, state, timeline, evidence);
+  await readStateAfter(ctx, state, timeline, evidence, report);
   if (state) evidence.state = state;
 
   const arrivals = inbox.since(origin);

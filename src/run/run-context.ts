@@ -1,5 +1,6 @@
 import type { CapabilityManifest } from '../plan/load-capabilities.ts';
 import type { WaiverFile } from '../plan/load-waivers.ts';
+import type { PhaseEvent } from '../results/progress.ts';
 import type { Profile, StateCategory } from '../results/types.ts';
 import type { StateAdapter } from '../state/state-adapter.ts';
 import type { AmqpSession } from '../transports/amqp-transport.ts';
@@ -32,8 +33,10 @@ export interface RunContext {
   downWithinMs: number;
   /** ... and be ready again within this after going down. */
   upWithinMs: number;
-  /** How long a device that must stay up is watched after the request. */
+  /** How long a device that must stay up is watched after the request (at least: see quietWindow). */
   quietMs: number;
+  /** The longest the device took to go down after answering a wipe, so far in the run (ms). */
+  slowestDownMs?: number | undefined;
   probeIntervalMs: number;
   requestTimeoutMs: number;
   /**
@@ -54,6 +57,8 @@ export interface RunContext {
   caseConcurrency?: number | undefined;
   /** Capabilities, repeats and waivers applied around each case (case-policy.ts); none: the plain run. */
   policy?: CasePolicy | undefined;
+  /** Told each case's phase as it changes (the live console). */
+  onPhase?: ((event: PhaseEvent) => void) | undefined;
 }
 
 /** What the run does around each case (case-policy.ts): capabilities, repeats, waivers (all optional; none = the plain run). */

@@ -5,7 +5,17 @@ import type { Evidence } from '../results/types.ts';
 import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schema.ts';
 import { outcomesOf } from '../specs/outcomes.ts';
 import { type HttpExchange, type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
-import { type CaseRun, establishGiven, note, readStateAfter, WIPEDATA_PATH, wipeWindowFor } from './case-steps.ts';
+import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
+import {
+  type CaseRun,
+  establishGiven,
+  learnShutdown,
+  note,
+  quietWindow,
+  readStateAfter,
+  WIPEDATA_PATH,
+  wipeWindowFor,
+} from './case-steps.ts';
 import { readUptime, watchReboot } from './reboot-watcher.ts';
 import { curlFor } from './reproduce.ts';
 import type { RunContext } from './run-context.ts';
@@ -35,17 +45,23 @@ export function buildHttpRequest(send: HttpSendSpec, target: string): HttpReques
  * Runs one HTTP case: precondition, the request (never retried), reboot watch, state after, checks.
  * `shares`: other cases use the device meanwhile (concurrent-cases.ts), so the state is found, not seeded.
  */
-export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = false): Promise<CaseRun> {
+export async function runHttpCase(
+  spec: HttpCase,
+  ctx: RunContext,
+  shares = false,
+  report: PhaseReport = NO_REPORT,
+): Promise<CaseRun> {
   const origin = performance.now();
   const evidence: Evidence = {};
   const { adapter, signal } = ctx;
-  const given = await establishGiven(spec.given, ctx, evidence, shares);
+  const given = await establishGiven(spec.given, ctx, evidence, shares, report);
   if ('stop' in given) return given.stop;
   const { state } = given;
 
   const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, signal) : undefined;
   const request = buildHttpRequest(spec.send, ctx.target);
   const timeoutMs = spec.timeoutMs ?? wipeWindowFor(spec, ctx, ctx.requestTimeoutMs);
+  report('sending', { windowMs: timeoutMs });
   const exchange = await sendHttp(request, { timeoutMs, origin, signal });
   evidence.http = [...(evidence.http ?? []), exchange.evidence];
   evidence.reproduce = curlFor(exchange.evidence.request);
@@ -55,24 +71,28 @@ export async function runHttpCase(spec: HttpCase, ctx: RunContext, shares = fals
   // (HTTP-12); it runs beside the watcher so it never delays seeing the device go down.
   const early =
     state && adapter && exchange.status === 200
-      ? adapter.read(AbortSignal.any([signal, AbortSignal.timeout(Math.max(ctx.quietMs, 500))])).catch(() => undefined)
+      ? adapter
+          .read(AbortSignal.any([signal, AbortSignal.timeout(Math.max(quietWindow(ctx), 500))]))
+          .catch(() => undefined)
       : Promise.resolve(undefined);
+  const mayGoDown = mayReboot(spec.expect, exchange, response, ctx);
+  const watchMs = mayGoDown ? ctx.downWithinMs : quietWindow(ctx);
   const timeline = await watchReboot({
     target: ctx.target,
     systemUrl: ctx.systemUrl,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
-    watchMs: mayReboot(spec.expect, exchange, response, ctx)
-      ? ctx.downWithinMs
-      : Math.min(ctx.quietMs, ctx.downWithinMs),
+    watchMs,
     probeIntervalMs: ctx.probeIntervalMs,
     since: exchange.completedAt,
     uptimeBefore,
     signal,
+    onStep: reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayGoDown }),
   });
   evidence.reboot = timeline;
+  learnShutdown(ctx, timeline);
   const afterResponse = await early;
-  await readStateAfter(ctx, state, timeline, evidence);
+  await readStateAfter(ctx, state, timeline, evidence, report);
   if (state && afterResponse && timeline.downAtMs !== undefined) state.afterResponse = afterResponse;
   if (state) evidence.state = state;
   if (!adapter && mentionsState(spec.expect))

@@ -4,6 +4,7 @@ import { redactDeep } from '../results/redact.ts';
 import type { CaseResult } from '../results/types.ts';
 import type { LoadedCase } from '../specs/load-specs.ts';
 import { runPlannedCase, withPolicy } from './case-policy.ts';
+import { NO_REPORT, type PhaseReport } from './case-progress.ts';
 import type { CaseRun } from './case-steps.ts';
 import { runGrouped } from './concurrent-cases.ts';
 import { runAmqpCase } from './run-amqp-case.ts';
@@ -31,7 +32,10 @@ export async function runCase(c: LoadedCase, ctx: RunContext, shares = false): P
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const policy = ctx.policy ?? {};
-  const run = await runPlannedCase(c, ctx, policy, (one) => runGuarded(one, ctx, shares));
+  const onPhase = ctx.onPhase;
+  const report: PhaseReport = onPhase ? (phase, detail) => onPhase({ id: c.spec.id, phase, ...detail }) : NO_REPORT;
+  const run = await runPlannedCase(c, ctx, policy, (one) => runGuarded(one, ctx, shares, report));
+  report('done');
   if (ctx.signal.aborted) return undefined;
   const verdict = run.verdict;
   const result: CaseResult = {
@@ -55,9 +59,11 @@ export async function runCase(c: LoadedCase, ctx: RunContext, shares = false): P
 
 // A step that throws (a target hostile in a way no step foresaw) makes that case could-not-test with
 // the error, never the end of the run: the other cases and the report are kept.
-async function runGuarded(c: LoadedCase, ctx: RunContext, shares: boolean): Promise<CaseRun> {
+async function runGuarded(c: LoadedCase, ctx: RunContext, shares: boolean, report: PhaseReport): Promise<CaseRun> {
   try {
-    return c.transport === 'http' ? await runHttpCase(c.spec, ctx, shares) : await runAmqpCase(c.spec, ctx, shares);
+    return c.transport === 'http'
+      ? await runHttpCase(c.spec, ctx, shares, report)
+      : await runAmqpCase(c.spec, ctx, shares, report);
   } catch (error) {
     const e = error as Error;
     return {

@@ -24,6 +24,12 @@ export interface PublishProperties {
 const CONFIRM_WITHIN_MS = 5_000;
 /** How long closing the session may take; past it the socket is dropped (a broker that hangs must not hang the run). */
 const CLOSE_WITHIN_MS = 2_000;
+/**
+ * How long any other call to the broker (purging the command queue after a case, and each step of opening the
+ * session) may take. amqplib's calls wait for the broker's answer without a deadline, and a broker that stops
+ * relaying while the socket stays open never answers: without this, the purge after an MQ case waited forever.
+ */
+const ANSWER_WITHIN_MS = 5_000;
 
 /**
  * The checker's side of the MQ channel: publishes commands with publisher confirms and consumes the up
@@ -74,38 +80,51 @@ export class AmqpSession {
       );
     }
     model.on('error', () => {});
+    const within = <T>(work: Promise<T>, what: string) => answerWithin(work, ANSWER_WITHIN_MS, what, endpoint.url);
     try {
       // checkQueue closes the channel when the queue is missing, so each check gets its own channel.
-      const probe = await model.createChannel();
+      const probe = await within(model.createChannel(), 'opening a channel');
       probe.on('error', () => {});
       try {
-        await probe.checkQueue(endpoint.commandQueue);
-        await probe.close();
-      } catch {
+        await within(probe.checkQueue(endpoint.commandQueue), 'checking the command queue');
+        await within(probe.close(), 'closing a channel');
+      } catch (error) {
+        if (error instanceof ConformanceError) throw error;
         throw new ConformanceError(
           'CONFIG_INVALID',
           `the command queue "${endpoint.commandQueue}" does not exist on ${redactUrl(endpoint.url)}: is the device connected to this broker and consuming?`,
         );
       }
-      const consumer = await model.createChannel();
+      const consumer = await within(model.createChannel(), 'opening a channel');
       consumer.on('error', () => {});
-      const declared = (await ensureQueue(model, endpoint.upQueue)) ? [endpoint.upQueue] : [];
-      await consumer.purgeQueue(endpoint.upQueue);
-      const { consumerTag } = await consumer.consume(
-        endpoint.upQueue,
-        (message: ConsumeMessage | null) => {
-          if (!message) return;
-          inbox.put({ channel: 'up_queue', at: performance.now(), body: message.content, meta: propertiesOf(message) });
-          consumer.ack(message);
-        },
-        { noAck: false },
+      const declared = (await within(ensureQueue(model, endpoint.upQueue), 'checking the up queue'))
+        ? [endpoint.upQueue]
+        : [];
+      await within(consumer.purgeQueue(endpoint.upQueue), 'purging the up queue');
+      const { consumerTag } = await within(
+        consumer.consume(
+          endpoint.upQueue,
+          (message: ConsumeMessage | null) => {
+            if (!message) return;
+            inbox.put({
+              channel: 'up_queue',
+              at: performance.now(),
+              body: message.content,
+              meta: propertiesOf(message),
+            });
+            consumer.ack(message);
+          },
+          { noAck: false },
+        ),
+        'starting the up queue consumer',
       );
-      const publisher = await model.createConfirmChannel();
+      const publisher = await within(model.createConfirmChannel(), 'opening the publishing channel');
       publisher.on('error', () => {});
       return new AmqpSession(model, publisher, consumer, endpoint, consumerTag, declared);
     } catch (error) {
-      await model.close().catch(() => {});
-      throw error;
+      await closeWithin(model);
+      if (error instanceof ConformanceError) throw error;
+      throw new ConformanceError('BROKER_UNREACHABLE', (error as Error).message);
     }
   }
 
@@ -142,38 +161,69 @@ export class AmqpSession {
     return sentAt;
   }
 
-  /** Cancels the consumer, deletes the queues this session declared, closes; never takes longer than CLOSE_WITHIN_MS. */
   /** Empties the command queue; returns how many messages were still waiting (never consumed by the device). */
   async purgeCommands(): Promise<number> {
-    const { messageCount } = await this.publisher.purgeQueue(this.endpoint.commandQueue);
-    return messageCount;
+    try {
+      const { messageCount } = await answerWithin(
+        this.publisher.purgeQueue(this.endpoint.commandQueue),
+        ANSWER_WITHIN_MS,
+        'purging the command queue',
+        this.endpoint.url,
+      );
+      return messageCount;
+    } catch (error) {
+      // A broker that does not answer is as good as gone for the rest of the run, as with a missing confirm.
+      this.lostReason ??= (error as Error).message;
+      throw error;
+    }
   }
 
+  /** Cancels the consumer, deletes the queues this session declared, closes; never takes longer than CLOSE_WITHIN_MS. */
   async close(): Promise<void> {
-    const orderly = async () => {
+    await closeWithin(this.model, async () => {
       await this.consumer.cancel(this.consumerTag).catch(() => {});
       if (this.declared.length) {
         const channel = await this.model.createChannel().catch(() => undefined);
         channel?.on('error', () => {});
         for (const queue of this.declared) await channel?.deleteQueue(queue).catch(() => {});
       }
-      await this.model.close().catch(() => {});
-    };
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), CLOSE_WITHIN_MS);
     });
-    const done = await Promise.race([orderly().then(() => 'closed' as const), late]);
-    clearTimeout(timer);
-    if (done === 'late') {
-      // amqplib has no forced close: drop the socket under it, with an error, which is what amqplib
-      // listens for to close the connection and stop its heartbeat timer (a bare destroy leaves it
-      // ticking, and the process never exits).
-      const stream = (this.model as unknown as { connection?: { stream?: { destroy(error?: Error): void } } })
-        .connection?.stream;
-      stream?.destroy(new Error(`the broker did not close the connection within ${CLOSE_WITHIN_MS} ms`));
-    }
   }
+}
+
+/** Runs `before`, then closes the connection; past CLOSE_WITHIN_MS the socket is dropped under it. */
+async function closeWithin(model: ChannelModel, before: () => Promise<void> = async () => {}): Promise<void> {
+  const orderly = async () => {
+    await before();
+    await model.close().catch(() => {});
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), CLOSE_WITHIN_MS);
+  });
+  const done = await Promise.race([orderly().then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  if (done === 'late') {
+    // amqplib has no forced close: drop the socket under it, with an error, which is what amqplib
+    // listens for to close the connection and stop its heartbeat timer (a bare destroy leaves it
+    // ticking, and the process never exits).
+    const stream = (model as unknown as { connection?: { stream?: { destroy(error?: Error): void } } }).connection
+      ?.stream;
+    stream?.destroy(new Error(`the broker did not close the connection within ${CLOSE_WITHIN_MS} ms`));
+  }
+}
+
+/** The broker's answer to `work`, or a rejection saying it did not come within `ms` (the call is left behind). */
+function answerWithin<T>(work: Promise<T>, ms: number, what: string, url: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the broker at ${redactUrl(url)} did not answer ${what} within ${ms} ms`)),
+      ms,
+    );
+  });
+  work.catch(() => {});
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** Makes sure the queue exists; true when this call had to declare it. */

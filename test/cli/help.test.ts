@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { demoCommand } from '../../cli/commands/demo-command.ts';
 import { deviceCommand } from '../../cli/commands/device-command.ts';
 import { killMatrixCommand } from '../../cli/commands/kill-matrix-command.ts';
+import { mergeCommand } from '../../cli/commands/merge-command.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { validateCommand } from '../../cli/commands/validate-command.ts';
 
@@ -26,6 +27,7 @@ describe('--help', () => {
     ['demo', demoCommand, /--bundle FILE/],
     ['validate', validateCommand, /--specs DIR/],
     ['kill-matrix', killMatrixCommand, /--clean-runs N/],
+    ['merge', mergeCommand, /fleet-summary\.json/],
   ] as const)('%s prints its usage', async (name, command, flag) => {
     const { code, text } = await help(command as Command);
     expect(code).toBe(0);

@@ -54,10 +54,10 @@ describe('sophon-conformance init', () => {
     expect(loadConfig(path).config.windows).toEqual({
       downWithin: 30000,
       upWithin: 180000,
-      wipeWithin: 180000,
       quiet: 5000,
       probe: 20,
       timeout: 10000,
+      wipeWithin: 180000,
       replyWithin: 10000,
     });
   });

@@ -41,7 +41,7 @@ describe('the defaults and a slow synchronous wipe', () => {
 
   const run = async (name: string, extra: string[]): Promise<{ code: number; report: Report; text: string }> => {
     let text = '';
-    const write = (chunk: string) => {
+    const write = (chunk: string): boolean => {
       text += chunk;
       return true;
     };

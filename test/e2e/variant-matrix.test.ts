@@ -21,7 +21,7 @@ describe('the allowed-behaviour matrix', () => {
     const console = new PassThrough();
     console.resume();
     exitCode = await variantMatrixCommand(
-      ['--suite', 'certification', '--parallel', '4', '--amqp', TEST_BROKER, '--out', out],
+      ['--suite', 'certification', '--parallel', '6', '--amqp', TEST_BROKER, '--out', out],
       console as unknown as NodeJS.WriteStream,
     );
     matrix = JSON.parse(readFileSync(join(out, 'variant-matrix.json'), 'utf8')) as VariantMatrix;

@@ -287,6 +287,11 @@ export const SCENARIOS: Scenario[] = [
   httpScenario('tls', 'the port speaks TLS (an https:// device given as http://)', { scope: 'all' }),
   mqScenario('broker-drop', 'the broker connection is cut after the first MQ case', 'cut'),
   mqScenario('broker-stall', 'the broker stops relaying anything after the first MQ case', 'stall'),
+  mqScenario(
+    'broker-stall-awaiting-reply',
+    "the broker confirms the second MQ case's command, then stops relaying while the checker waits for the reply",
+    'stall-after-confirm',
+  ),
   {
     name: 'amqp.callback-hang',
     what: "the device's notify_path POST sends its headers and part of the body, then hangs",
@@ -334,7 +339,7 @@ function amqpSettings(
   return { url, ...queues, replyWithinMs: HOSTILE_LIMITS.replyWithinMs, licenseKey };
 }
 
-function mqScenario(kind: string, what: string, action: 'cut' | 'stall'): Scenario {
+function mqScenario(kind: string, what: string, action: 'cut' | 'stall' | 'stall-after-confirm'): Scenario {
   const name = `amqp.${kind}`;
   return {
     name,
@@ -348,16 +353,20 @@ function mqScenario(kind: string, what: string, action: 'cut' | 'stall'): Scenar
         async (device) => {
           const proxy = await startBrokerProxy(BROKER_URL);
           let cutAfter = -1;
+          // Every MQ case's command names its message_key; the second one is confirmed, then the broker hangs.
+          if (action === 'stall-after-confirm') proxy.stallAfterConfirm('"message_key"', 2);
           try {
             const settings = settingsFor(device.url, {
               systemPort: device.systemPort,
               selection: { only: MQ_CASES },
               amqp: amqpSettings(proxy.url, queues, device.licenseKey),
-              // The broker goes away shortly after the first case, while the second is under way.
+              // The broker goes away as the first case ends, before the second publishes its command (a
+              // stall is then seen as a missing confirm); stall-after-confirm waits for the second's confirm.
               onResult: () => {
-                if (cutAfter >= 0) return;
+                if (cutAfter >= 0 || action === 'stall-after-confirm') return;
                 cutAfter = 0;
-                setTimeout(() => (action === 'cut' ? proxy.cut() : proxy.stall()), 30);
+                if (action === 'cut') proxy.cut();
+                else proxy.stall();
               },
             });
             return await guardedRun(name, what, 'amqp', settings, MQ_CASES.length, (_r, i) => i >= 1);

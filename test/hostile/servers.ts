@@ -278,8 +278,16 @@ export interface BrokerProxy {
   cut(): void;
   /** Keeps the connections open but relays nothing more, as a broker that hangs. */
   stall(): void;
+  /**
+   * Stalls once the broker has answered the `nth` publish whose body holds `marker`: the command was
+   * confirmed, and the broker goes silent while the checker waits for the reply (and then purges the queue).
+   */
+  stallAfterConfirm(marker: string, nth: number): void;
   close(): Promise<void>;
 }
+
+// The payload of an AMQP 0-9-1 basic.ack method frame (class 60, method 80): the broker's publisher confirm.
+const BASIC_ACK = Buffer.from([0x00, 0x3c, 0x00, 0x50]);
 
 /** Starts a TCP proxy to the broker of `upstreamUrl` (only 127.0.0.1 is allowed). */
 export async function startBrokerProxy(upstreamUrl: string): Promise<BrokerProxy> {
@@ -289,6 +297,9 @@ export async function startBrokerProxy(upstreamUrl: string): Promise<BrokerProxy
   }
   const pairs = new Set<[Socket, Socket]>();
   let stalled = false;
+  // stallAfterConfirm: the publishes still to see, and whether the broker's next confirm is the last relayed.
+  let trigger: { marker: Buffer; left: number } | undefined;
+  let stallAfterNextAnswer = false;
   const server: Server = createTcpServer((client) => {
     const broker = connect({ host: '127.0.0.1', port: Number(upstream.port || 5672) });
     const pair: [Socket, Socket] = [client, broker];
@@ -301,8 +312,19 @@ export async function startBrokerProxy(upstreamUrl: string): Promise<BrokerProxy
         broker.destroy();
       });
     }
-    client.on('data', (data) => !stalled && broker.write(data));
-    broker.on('data', (data) => !stalled && client.write(data));
+    client.on('data', (data: Buffer) => {
+      if (stalled) return;
+      if (trigger && data.includes(trigger.marker) && --trigger.left === 0) {
+        trigger = undefined;
+        stallAfterNextAnswer = true;
+      }
+      broker.write(data);
+    });
+    broker.on('data', (data: Buffer) => {
+      if (stalled) return;
+      client.write(data);
+      if (stallAfterNextAnswer && data.includes(BASIC_ACK)) stalled = true;
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const proxied = new URL(upstreamUrl);
@@ -320,6 +342,9 @@ export async function startBrokerProxy(upstreamUrl: string): Promise<BrokerProxy
     cut,
     stall: () => {
       stalled = true;
+    },
+    stallAfterConfirm: (marker, nth) => {
+      trigger = { marker: Buffer.from(marker), left: nth };
     },
     close: async () => {
       cut();

@@ -115,7 +115,7 @@ describe('the label dictionary', () => {
 
   it('has every key the page scripts ask for', () => {
     const used = new Set<string>();
-    for (const file of ['report.js', 'compare.js', 'run-index.js', 'common.js']) {
+    for (const file of ['report.js', 'compare.js', 'run-index.js', 'fleet.js', 'common.js']) {
       const source = readFileSync(new URL(`../../reports/html/${file}`, import.meta.url), 'utf8');
       for (const m of source.matchAll(/\bt\(\s*'([^']+)'/g)) used.add(m[1] ?? '');
       for (const m of source.matchAll(/(?:label|labelKey|key|titleKey):\s*'([a-z]+\.[A-Za-z0-9-]+)'/g))

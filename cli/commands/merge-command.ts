@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { renderFleetConsole } from '../../reports/render-fleet-console.ts';
+import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { mergeShards } from '../merge-shards.ts';
+
+export const MERGE_USAGE = `Usage: sophon-conformance merge OUT SHARD…
+
+Combines the shards of one lab (each the folder, or the --bundle .tar.gz, that run --lab FILE --shard K/N
+wrote) into one fleet result: OUT/fleet-summary.json and OUT/fleet.html (the devices × clauses matrix, the
+devices grouped by firmware version, each device's gate and counts linked to its own report). Bundles are
+unpacked into OUT/<bundle name>/; collect shard folders under OUT so the page's links travel with it.
+
+Refused (exit 2, nothing written) when the shards are of different labs or splits, ran different spec hashes,
+suites, profiles or cases, or overlap. A shard that is not given is named and makes the fleet exit 2.
+
+Exit codes: the worst device's: 0 every device passed, 1 a device failed a MUST case, 3 no failure but a
+device is incomplete, 2 a device could not be run, a shard or report is missing, or the merge was refused.`;
+
+/** `merge OUT SHARD…`: the fleet's answer from its shards; returns the fleet's exit code. */
+export async function mergeCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    out.write(`${MERGE_USAGE}\n`);
+    return 0;
+  }
+  const [target, ...shards] = positionals;
+  if (!target || shards.length === 0) {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      'merge needs an output folder and at least one shard: merge OUT SHARD… (e.g. merge fleet fleet/shard-*)',
+    );
+  }
+  const { fleet, summaryPath, htmlPath } = await mergeShards(target, shards);
+  out.write(`${renderFleetConsole(fleet).join('\n')}\nfleet summary: ${summaryPath}\nfleet report: ${htmlPath}\n`);
+  return fleet.exitCode;
+}

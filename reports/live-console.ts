@@ -1,0 +1,224 @@
+import type { CasePhase, PhaseEvent, RunPlan } from '../src/results/progress.ts';
+import type { CaseResult } from '../src/results/types.ts';
+import { ProgressEstimate } from './progress-estimate.ts';
+import { type ConsoleStyle, renderCaseLines } from './render-console.ts';
+
+/**
+ * How the run talks to a person: `live` on a terminal (a status line redrawn in place under the finished
+ * cases), `plain` for logs (the finished cases, and a heartbeat line during a long silence), `quiet` (only the
+ * summary).
+ */
+export type ConsoleMode = 'live' | 'plain' | 'quiet';
+
+/** A status area at the bottom of a terminal (reports/status-line.ts draws it with log-update). */
+export interface StatusLine {
+  /** Shows `text` in place of the previous status. */
+  update(text: string): void;
+  /** Writes text that stays, above the status. */
+  print(text: string): void;
+  /** Removes the status for good. */
+  done(): void;
+}
+
+export interface LiveConsoleOptions {
+  mode: ConsoleMode;
+  style: ConsoleStyle;
+  /** Where `live` draws its status line. */
+  status?: StatusLine | undefined;
+  /** `plain`: a heartbeat line when nothing was printed for this long during a case (default 30 s). */
+  heartbeatMs?: number | undefined;
+  /** The clock, in ms (tests pin it). */
+  now?: () => number;
+  /** How often the status is redrawn and the heartbeat considered (default 1 s; 0: never, tests tick by hand). */
+  tickMs?: number;
+}
+
+/** A case under way. */
+interface InFlight {
+  id: string;
+  startedAt: number;
+  phase: CasePhase;
+  phaseAt: number;
+  windowMs: number | undefined;
+  downAfterMs: number | undefined;
+}
+
+export const HEARTBEAT_MS = 30_000;
+
+/**
+ * The console of a run: each finished case as it ends (in plan order), and what the run is doing meanwhile.
+ * It only renders what the run reports (src/results/progress.ts); the engine never imports it.
+ */
+export class LiveConsole {
+  private plan: RunPlan | undefined;
+  private estimate: ProgressEstimate | undefined;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private lastWrite: number;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly out: { write(text: string): unknown },
+    private readonly options: LiveConsoleOptions,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    this.startedAt = this.now();
+    this.lastWrite = this.startedAt;
+    if (options.mode === 'live' && !options.status) throw new Error('a live console needs a status line');
+    const tick = options.tickMs ?? 1_000;
+    if (options.mode !== 'quiet' && tick > 0) {
+      this.timer = setInterval(() => this.tick(), tick);
+      this.timer.unref();
+    }
+  }
+
+  /** The run has planned its cases; `header` is the line that opens it. */
+  start(plan: RunPlan, header: string): void {
+    this.plan = plan;
+    this.estimate = new ProgressEstimate(plan);
+    this.note(header);
+    if (plan.kept.length > 0) {
+      this.note(
+        `kept ${plan.kept.length} results of the interrupted run; running the other ${plan.total - plan.kept.length}`,
+      );
+    }
+  }
+
+  /** A case entered a phase. */
+  phase(event: PhaseEvent): void {
+    const now = this.now();
+    this.estimate?.phase(event, now);
+    if (event.phase === 'done') {
+      this.inFlight.delete(event.id);
+    } else {
+      const current = this.inFlight.get(event.id);
+      this.inFlight.set(event.id, {
+        id: event.id,
+        startedAt: current?.startedAt ?? now,
+        phase: event.phase,
+        phaseAt: now,
+        windowMs: event.windowMs,
+        downAfterMs: event.downAfterMs ?? (event.phase === 'waiting-api' ? current?.downAfterMs : undefined),
+      });
+    }
+    this.redraw();
+  }
+
+  /** A case's result, in plan order. */
+  result(result: CaseResult): void {
+    this.estimate?.result(result);
+    if (this.options.mode === 'quiet') return;
+    this.write(renderCaseLines(result, this.options.style).join('\n'));
+    this.redraw();
+  }
+
+  /** Any other line the run prints (not in quiet mode). */
+  note(text: string): void {
+    if (this.options.mode === 'quiet') return;
+    this.write(text);
+  }
+
+  /** The closing lines (the summary): printed in every mode; the status line goes. */
+  finish(lines: readonly string[]): void {
+    this.stop();
+    this.out.write(`${lines.join('\n')}\n`);
+  }
+
+  /** Stops the timer and removes the status line. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.options.status?.done();
+  }
+
+  /** The status line as it reads now, or undefined when no case is under way. */
+  statusText(): string | undefined {
+    const plan = this.plan;
+    const estimate = this.estimate;
+    if (!plan || !estimate) return undefined;
+    const now = this.now();
+    const shown = [...this.inFlight.values()].sort((a, b) => a.startedAt - b.startedAt)[0];
+    const elapsed = `${clock(now - this.startedAt)} elapsed`;
+    const spent = new Map([...this.inFlight.values()].map((c) => [c.id, now - c.startedAt]));
+    const leftMs = estimate.leftMs(spent);
+    const left = leftMs === undefined ? 'estimating the time left' : `~${roughly(leftMs)} left`;
+    const count = `[${Math.min(plan.total, estimate.done + 1)}/${plan.total}]`;
+    if (!shown) return `${count} ${elapsed} · ${left}`;
+    const others = this.inFlight.size > 1 ? ` (+${this.inFlight.size - 1} in flight)` : '';
+    return `${count} ${shown.id}${others} · ${describePhase(shown, now)} · ${elapsed} · ${left}`;
+  }
+
+  /** What the timer does: redraws the status; off a terminal, writes a heartbeat after a long silence. */
+  tick(): void {
+    if (this.stopped) return;
+    if (this.options.mode === 'live') {
+      this.redraw();
+      return;
+    }
+    if (this.options.mode !== 'plain' || this.inFlight.size === 0) return;
+    if (this.now() - this.lastWrite < (this.options.heartbeatMs ?? HEARTBEAT_MS)) return;
+    const text = this.statusText();
+    if (text) this.write(`… ${text}`);
+  }
+
+  private write(text: string): void {
+    this.lastWrite = this.now();
+    if (this.options.mode === 'live') this.options.status?.print(text);
+    else this.out.write(`${text}\n`);
+  }
+
+  private redraw(): void {
+    if (this.options.mode !== 'live' || this.stopped) return;
+    const text = this.statusText();
+    if (text) this.options.status?.update(text);
+  }
+}
+
+const PHASES: Record<CasePhase, string> = {
+  'waiting-ready': 'waiting for the device to be ready',
+  seeding: 'seeding state',
+  'finding-seed': 'reading the state seeded before',
+  'wiping-clean': 'wiping the device clean first',
+  sending: 'sending the request',
+  publishing: 'publishing the command',
+  'waiting-reply': 'waiting for the reply',
+  'watching-down': 'waiting for the device to go down',
+  'watching-quiet': 'watching that the device stays up',
+  'waiting-up': 'waiting for the device to come back',
+  'waiting-api': 'waiting for its API to be ready',
+  'reading-state': 'reading the state',
+  done: 'done',
+};
+
+/** `waiting for the device to come back (down 1.8 s after the answer; 34 s of 180 s)`. */
+export function describePhase(c: Omit<InFlight, 'startedAt'>, now: number): string {
+  const parts: string[] = [];
+  if (c.downAfterMs !== undefined && (c.phase === 'waiting-up' || c.phase === 'waiting-api')) {
+    const after = c.id.startsWith('amqp.') ? 'the command' : 'the answer';
+    parts.push(`down ${(c.downAfterMs / 1000).toFixed(1)} s after ${after}`);
+  }
+  const inPhase = Math.floor((now - c.phaseAt) / 1000);
+  if (c.windowMs !== undefined && c.windowMs > 0) parts.push(`${inPhase} s of ${Math.round(c.windowMs / 1000)} s`);
+  else if (inPhase >= 1) parts.push(`${inPhase} s`);
+  return parts.length ? `${PHASES[c.phase]} (${parts.join('; ')})` : PHASES[c.phase];
+}
+
+/** `12:40`, `1:02:03`. */
+export function clock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}
+
+/** `40 s`, `21 min`, `1 h 5 min`. */
+export function roughly(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 90) return `${s} s`;
+  const min = Math.round(s / 60);
+  return min < 90 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}

@@ -1,0 +1,176 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
+import type { Report } from '../../src/results/types.ts';
+import { runCli } from '../helpers/cli-process.ts';
+import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
+
+// A run cut short (kill -9, as a power cut does: nothing is written at the end) is continued with
+// --resume: the cases that ended keep their results, the rest run, and one complete report comes out with
+// the same verdicts as a run that was never cut. --rerun-failed runs an earlier run's failures again.
+
+const CASES = [
+  'http.wipedata.flags.users',
+  'http.wipedata.content-type.text-plain',
+  'http.wipedata.body.empty',
+  'http.wipedata.arguments.missing-empty-object',
+  'http.wipedata.flags-false.users',
+  'http.wipedata.flags.all',
+];
+let device: RunningDevice;
+const dir = mkdtempSync(join(tmpdir(), 'sophon-resume-'));
+
+beforeAll(async () => {
+  device = await startDevice({ port: 0, systemPort: 0, dataDir: join(dir, 'device'), bootMs: 40 });
+});
+
+afterAll(async () => {
+  await device.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function args(...more: string[]): string[] {
+  return [
+    ...['--system-port', String(device.systemPort), ...FAST_WINDOW_FLAGS, '--concurrency', '1'],
+    ...CASES.flatMap((id) => ['--only', id]),
+    ...['--reporter', 'console,json'],
+    ...more,
+  ];
+}
+
+const readReport = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Report;
+const verdicts = (report: Report) => report.results.map((r) => `${r.id} ${r.verdict}`);
+
+describe('run --resume', () => {
+  it('continues a run killed after its third case into one complete report, as if it had never stopped', async () => {
+    const whole = await runCli(['run', '--target', device.url, ...args('--out', join(dir, 'whole'))]);
+    expect(whole.code, whole.stdout + whole.stderr).toBe(0);
+
+    const out = join(dir, 'cut');
+    let finished = 0;
+    // Killed the moment the third result is printed: no report.json, only the journal.
+    const first = runCli(['run', '--target', device.url, ...args('--out', out)], {
+      onStdout: (text) => {
+        finished += (text.match(/^(PASS|FAIL|WARN|N\/A |CNT ) /gm) ?? []).length;
+        if (finished >= 3) first.child.kill('SIGKILL');
+      },
+    });
+    const cutRun = await first;
+    expect(cutRun.code).toBeNull();
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
+    const journal = readFileSync(join(out, 'journal.ndjson'), 'utf8').trim().split('\n');
+    expect(journal.length - 1).toBeGreaterThanOrEqual(3);
+    const keptIds = journal.slice(1).map((line) => (JSON.parse(line) as { result: { id: string } }).result.id);
+
+    // Nothing but --resume: target, suite and selection come from the journal.
+    const resumed = await runCli([
+      'run',
+      '--resume',
+      out,
+      ...FAST_WINDOW_FLAGS,
+      '--system-port',
+      String(device.systemPort),
+    ]);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(
+      `kept ${keptIds.length} results of the interrupted run; running the other ${CASES.length - keptIds.length}`,
+    );
+    for (const id of keptIds)
+      expect(resumed.stdout).not.toMatch(new RegExp(`^PASS ${id.replaceAll('.', '\\.')} `, 'm'));
+    const report = readReport(join(out, 'report.json'));
+    expect(report.complete).toBe(true);
+    expect(verdicts(report)).toEqual(verdicts(readReport(join(dir, 'whole', 'report.json'))));
+    expect(report.origin?.resumed?.kept).toBe(keptIds.length);
+    expect(report.startedAt).toBe((JSON.parse(journal[0] as string) as { startedAt: string }).startedAt);
+    // The record of a complete run is its report.json.
+    expect(existsSync(join(out, 'journal.ndjson'))).toBe(false);
+
+    // A complete run has nothing to resume.
+    const again = await runCli(['run', '--resume', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(
+      /RESUME_MISMATCH: --resume \S+: the run there is complete \(exit 0\): nothing to resume/,
+    );
+  });
+
+  it('refuses another target or other spec files with exit 2 and the reason', async () => {
+    const out = join(dir, 'mismatch');
+    const started = await runCli(['run', '--target', device.url, ...args('--out', out, '--only', CASES[1] as string)]);
+    expect(started.code).toBe(0);
+    // A journal as a cut run leaves it: the header and one result.
+    const whole = readReport(join(out, 'report.json'));
+    const header = {
+      journal: 'sophon-conformance',
+      tool: 'sophon-conformance',
+      version: whole.version,
+      target: whole.target,
+      suite: whole.suite,
+      profile: 'strict',
+      selection: { only: CASES, tags: [] },
+      specHash: whole.specHash,
+      startedAt: whole.startedAt,
+      total: CASES.length,
+    };
+    const write = (h: object) =>
+      writeFileSync(
+        join(out, 'journal.ndjson'),
+        `${JSON.stringify(h)}\n${JSON.stringify({ result: whole.results[0] })}\n{"resu`,
+      );
+    write(header);
+    const other = await runCli(['run', '--resume', out, '--target', 'http://127.0.0.1:9']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      new RegExp(
+        `RESUME_MISMATCH: the run in \\S+ checked ${whole.target.replaceAll('.', '\\.')}, not http://127\\.0\\.0\\.1:9: resume it against the same target`,
+      ),
+    );
+    write({ ...header, specHash: 'f'.repeat(64) });
+    const specs = await runCli(['run', '--resume', out]);
+    expect(specs.code).toBe(2);
+    expect(specs.stderr).toMatch(
+      /RESUME_MISMATCH: the run in \S+ was run against other spec files \(spec hash ffffffffffff…, now [0-9a-f]{12}…\)/,
+    );
+    const missing = await runCli(['run', '--resume', join(dir, 'no-such-run')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--resume \S+: no such folder/);
+  });
+});
+
+describe('run --rerun-failed', () => {
+  it('runs only the fail and could-not-test cases of an earlier report, against its target', async () => {
+    const out = join(dir, 'base');
+    const base = await runCli(['run', '--target', device.url, ...args('--out', out)]);
+    expect(base.code).toBe(0);
+    // The earlier run as if two of its cases had gone wrong.
+    const report = readReport(join(out, 'report.json'));
+    const failed = report.results.map((r, i) =>
+      i === 1 ? { ...r, verdict: 'fail' as const } : i === 4 ? { ...r, verdict: 'could-not-test' as const } : r,
+    );
+    const earlier = join(dir, 'earlier.json');
+    writeFileSync(earlier, JSON.stringify({ ...report, results: failed }));
+    const rerun = await runCli([
+      'run',
+      '--rerun-failed',
+      earlier,
+      ...FAST_WINDOW_FLAGS,
+      '--system-port',
+      String(device.systemPort),
+      '--out',
+      join(dir, 'rerun'),
+    ]);
+    expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
+    expect(rerun.stdout).toContain(`running again the 2 fail and could-not-test cases of ${earlier}`);
+    const again = readReport(join(dir, 'rerun', 'report.json'));
+    expect(again.results.map((r) => r.id)).toEqual([report.results[1]?.id, report.results[4]?.id]);
+    expect(again.origin?.rerunOf).toMatchObject({ report: earlier, startedAt: report.startedAt, cases: 2 });
+
+    const nothing = await runCli(['run', '--rerun-failed', out]);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toMatch(/nothing to rerun: \S+report\.json has no fail or could-not-test case/);
+    const bad = await runCli(['run', '--rerun-failed', join(dir, 'earlier-missing.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/CONFIG_INVALID: --rerun-failed \S+: no such file or folder/);
+  });
+});

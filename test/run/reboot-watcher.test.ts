@@ -1,0 +1,127 @@
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIRM_TIMEOUT_MS, type ProbeResult, readUptime, watchReboot } from '../../src/run/reboot-watcher.ts';
+
+// A lost SYN on a lab network must not read as a reboot: a probe that only times out is asked again, longer,
+// before the device counts as down (a false "rebooted" fails every case that must leave the device up).
+function scripted(first: ProbeResult[], then: ProbeResult) {
+  const seen: { result: ProbeResult; timeoutMs: number }[] = [];
+  const probe = async (_host: string, _port: number, timeoutMs: number): Promise<ProbeResult> => {
+    const result = first.shift() ?? then;
+    seen.push({ result, timeoutMs });
+    return result;
+  };
+  return { probe, seen };
+}
+
+const watch = (probe: ReturnType<typeof scripted>['probe']) =>
+  watchReboot({
+    target: 'http://127.0.0.1:9',
+    downWithinMs: 200,
+    upWithinMs: 100,
+    watchMs: 200,
+    probeIntervalMs: 10,
+    since: performance.now(),
+    probe,
+  });
+
+describe('watching for the device going down', () => {
+  it('does not count one silent probe that a longer one answers', async () => {
+    const { probe, seen } = scripted(['accepted', 'timeout', 'accepted'], 'accepted');
+    const timeline = await watch(probe);
+    expect(timeline.outcome).toBe('stayed-up');
+    expect(seen[2]).toEqual({ result: 'accepted', timeoutMs: CONFIRM_TIMEOUT_MS });
+  });
+
+  it('counts a refused connection at once', async () => {
+    const { probe, seen } = scripted(['accepted', 'refused'], 'refused');
+    const timeline = await watch(probe);
+    expect(timeline.downAtMs).toBeDefined();
+    expect(timeline.outcome).toBe('not-back');
+    expect(seen.slice(0, 2).map((s) => s.result)).toEqual(['accepted', 'refused']);
+  });
+
+  it('counts two silent probes in a row as down, from the first', async () => {
+    const { probe, seen } = scripted(['timeout', 'timeout'], 'refused');
+    const timeline = await watch(probe);
+    expect(timeline.outcome).toBe('not-back');
+    expect(timeline.downAtMs).toBeLessThan(50);
+    expect(seen[1]?.timeoutMs).toBe(CONFIRM_TIMEOUT_MS);
+  });
+});
+
+// A device that stays up and answers getuptime truthfully (uptime_ms at the moment it reads its clock): at once
+// before the request, then slowly after the watch (the answer leaves ANSWER_DELAY_MS after the clock was read),
+// as a device that turned busy, or a runner driving many devices, sees it. Its uptime never falls back, so no
+// watch may call it rebooted.
+const ANSWER_DELAY_MS = 400;
+let answers = 0;
+// Set to make the device reboot unseen between the two reads: its clock starts again from a moment ago.
+let rebootedAt: number | undefined;
+const bootedAt = performance.now() - 60_000;
+let system: Server;
+let api: TcpServer;
+let systemUrl: string;
+let target: string;
+
+const listening = (server: Server | TcpServer) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
+
+beforeAll(async () => {
+  system = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const uptimeMs = Math.round(
+        performance.now() - (answers > 0 && rebootedAt !== undefined ? rebootedAt : bootedAt),
+      );
+      setTimeout(
+        () => {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ uptime: '0 hours, 1 minutes', uptime_ms: uptimeMs }));
+        },
+        answers++ === 0 ? 0 : ANSWER_DELAY_MS,
+      );
+    });
+  });
+  api = createTcpServer((socket) => socket.destroy());
+  systemUrl = `http://127.0.0.1:${await listening(system)}`;
+  target = `http://127.0.0.1:${await listening(api)}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => system.close(resolve));
+  await new Promise((resolve) => api.close(resolve));
+});
+
+describe('the reboot watcher with a slow boot identity', () => {
+  const watch = async () => {
+    answers = 0;
+    const uptimeBefore = await readUptime(systemUrl);
+    expect(uptimeBefore?.resolutionMs).toBe(1);
+    const timeline = await watchReboot({
+      target,
+      systemUrl,
+      downWithinMs: 2_000,
+      upWithinMs: 2_000,
+      watchMs: 150,
+      probeIntervalMs: 20,
+      since: performance.now(),
+      uptimeBefore,
+    });
+    expect(timeline.uptimeAfter).toBeDefined();
+    return timeline.outcome;
+  };
+
+  it('does not take a slow getuptime answer for a reboot between probes', async () => {
+    rebootedAt = undefined;
+    expect(await watch()).toBe('stayed-up');
+  });
+
+  it('still sees a reboot between probes, answered as slowly', async () => {
+    rebootedAt = performance.now() - 50;
+    expect(await watch()).toBe('rebooted-unseen');
+  });
+});
