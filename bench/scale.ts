@@ -4,7 +4,8 @@
 // every reporter. Prints the time of each slice of 1,000 cases (it should stay flat; from report.json's
 // startedAt and durationMs), the peak RSS of the run's process at the end of each phase (the kernel's high-water
 // mark, /proc/PID/status VmHWM, read as the console line that ends the phase arrives) and overall (getrusage
-// maxRSS at exit), and the size of each report and of the journal `run` appends each result to as it ends.
+// maxRSS at exit), and the size of each report. `run` also appends each result to its journal as it ends
+// (what --resume continues from), so that cost is in the figures.
 // `run` sets its V8 flags itself (cli/favour-memory.ts); BENCH_V8_DEFAULTS=1 runs the same command without them.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -142,7 +143,7 @@ try {
   const first = slices[0] ?? Number.NaN;
   const last = slices.at(-1) ?? Number.NaN;
   const reportBytes = Object.fromEntries(
-    ['report.json', 'junit.xml', 'report.html', 'journal.ndjson']
+    ['report.json', 'junit.xml', 'report.html']
       .filter((name) => existsSync(join(out, name)))
       .map((name) => [name, statSync(join(out, name)).size]),
   );
