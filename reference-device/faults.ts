@@ -437,9 +437,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-reply-late',
-    withVariants: {
-      drop: [...MQ_SEVERAL_FLAGS, 'amqp.wipedata.flags.all-false', 'amqp.wipedata.reboot.consumer-back'],
-    },
+    withVariants: MQ_REFUSED_WITH_VARIANTS,
     catches: [
       'amqp.wipedata.flags.*',
       'amqp.wipedata.malformed.*',
