@@ -188,7 +188,7 @@ async function observeAmqpCase(
   // wait for one; a duplicate does, as what its second delivery does within it is the point. A wipe it cannot
   // see answered is given the wipe window to happen instead (the device's reboot ends the watch sooner).
   const listens = listensForReplies(spec.expect) || send.duplicate === true;
-  const awaitsEffect = !listens && commandWindow > 0 && (spec.tags?.includes('destructive') ?? false);
+  const awaitsEffect = !listens && (spec.tags?.includes('destructive') ?? false);
   // While the reply is awaited that is the phase shown; the watch's own phases follow once it has come.
   const watchPhases = () => {
     const mayGoDown = mayReboot || replySaysDone;
