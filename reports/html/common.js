@@ -404,6 +404,30 @@
     );
   }
 
+  /** A summary's five counts, each with its verdict's icon and word (screen readers get the words). */
+  function verdictCounts(s) {
+    const parts = [
+      ['pass', s.pass],
+      ['fail', s.fail],
+      ['warn', s.warn],
+      ['not-applicable', s.notApplicable],
+      ['could-not-test', s.couldNotTest],
+    ];
+    return h(
+      'span',
+      { class: 'run-counts' },
+      parts.map(([verdict, n]) =>
+        h(
+          'span',
+          { class: `run-count v-${verdict}${n ? '' : ' zero'}`, title: t(`verdict.${verdict}`), dataset: { verdict } },
+          h('span', { class: 'badge-icon', 'aria-hidden': 'true', text: VERDICT_ICON[verdict] }),
+          h('span', { class: 'run-count-n', text: n }),
+          h('span', { class: 'visually-hidden', text: ` ${t(`verdict.${verdict}`)}` }),
+        ),
+      ),
+    );
+  }
+
   const GATE = {
     0: { key: 'gate.pass', cls: 'gate-pass', icon: '✓' },
     1: { key: 'gate.fail', cls: 'gate-fail', icon: '✗' },
@@ -521,7 +545,9 @@
     t,
     h,
     svg,
+    VERDICT_ICON,
     verdictBadge,
+    verdictCounts,
     gateOf,
     gateBadge,
     formatMs,

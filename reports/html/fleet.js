@@ -2,9 +2,9 @@
 // (`sophon-conformance merge`): the fleet's gate, the devices grouped by firmware, and a devices × clauses
 // matrix in which each cell opens the device's own report at the case behind it.
 (() => {
-  const { t, h, gateBadge, formatMs, formatTime, topbar, readData } = globalThis.SophonPage;
+  const { t, h, gateBadge, formatMs, formatTime, topbar, readData, verdictCounts, VERDICT_ICON } =
+    globalThis.SophonPage;
 
-  const ICON = { pass: '✓', fail: '✗', warn: '!', 'not-applicable': '–', 'could-not-test': '?' };
   const PROBLEM = new Set(['fail', 'warn', 'could-not-test']);
   // A fleet's gate reads like a run's, but about devices (the worst device decides; a gap is exit 2).
   const GATE = {
@@ -228,34 +228,7 @@
   }
 
   function countsCell(s) {
-    const parts = [
-      ['pass', s.pass],
-      ['fail', s.fail],
-      ['warn', s.warn],
-      ['not-applicable', s.notApplicable],
-      ['could-not-test', s.couldNotTest],
-    ];
-    return h(
-      'td',
-      { class: 'counts-cell' },
-      h(
-        'span',
-        { class: 'run-counts' },
-        parts.map(([verdict, n]) =>
-          h(
-            'span',
-            {
-              class: `run-count v-${verdict}${n ? '' : ' zero'}`,
-              title: t(`verdict.${verdict}`),
-              dataset: { verdict },
-            },
-            h('span', { class: 'badge-icon', 'aria-hidden': 'true', text: ICON[verdict] }),
-            h('span', { class: 'run-count-n', text: n }),
-            h('span', { class: 'visually-hidden', text: ` ${t(`verdict.${verdict}`)}` }),
-          ),
-        ),
-      ),
-    );
+    return h('td', { class: 'counts-cell' }, verdictCounts(s));
   }
 
   function matrixSection() {
@@ -370,7 +343,7 @@
     });
     const detail = problems.map((p) => `${p.id} [${p.level}] ${t(`verdict.${p.verdict}`)}: ${p.message}`);
     const title = [label, ...detail].join('\n');
-    const icon = h('span', { class: 'badge-icon', 'aria-hidden': 'true', text: ICON[verdict] || '·' });
+    const icon = h('span', { class: 'badge-icon', 'aria-hidden': 'true', text: VERDICT_ICON[verdict] || '·' });
     const first = problems[0];
     const content =
       first && d.href

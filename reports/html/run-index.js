@@ -1,6 +1,6 @@
 // The report browser's front page: draws the RunIndex embedded as <script type="application/json" id="index-data">.
 (() => {
-  const { t, h, gateBadge, formatTime, durationBetween, topbar, readData } = globalThis.SophonPage;
+  const { t, h, gateBadge, formatTime, durationBetween, topbar, readData, verdictCounts } = globalThis.SophonPage;
 
   const root = document.getElementById('app');
   const data = readData('index-data');
@@ -155,36 +155,14 @@
     );
   }
 
-  /** The five counts, each with its verdict's icon and word (screen readers get the words). */
   function countsCell(s) {
-    const parts = [
-      ['pass', s.pass],
-      ['fail', s.fail],
-      ['warn', s.warn],
-      ['not-applicable', s.notApplicable],
-      ['could-not-test', s.couldNotTest],
-    ];
     return h(
       'td',
       { class: 'counts-cell' },
-      h(
-        'span',
-        { class: 'run-counts' },
-        parts.map(([verdict, n]) =>
-          h(
-            'span',
-            { class: `run-count v-${verdict}${n ? '' : ' zero'}`, title: t(`verdict.${verdict}`) },
-            h('span', { class: 'badge-icon', 'aria-hidden': 'true', text: ICON[verdict] }),
-            h('span', { text: n }),
-            h('span', { class: 'visually-hidden', text: ` ${t(`verdict.${verdict}`)}` }),
-          ),
-        ),
-      ),
+      verdictCounts(s),
       h('div', { class: 'small muted', text: t('index.total', { n: s.total }) }),
     );
   }
-
-  const ICON = { pass: '✓', fail: '✗', warn: '!', 'not-applicable': '–', 'could-not-test': '?' };
 
   if (!data || !Array.isArray(data.runs)) {
     root.replaceChildren(h('p', { class: 'card', text: t('app.noData') }));
