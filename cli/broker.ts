@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import amqp from 'amqplib';
 import { deadLetterQueue } from '../reference-device/mq-consumer.ts';
+import { tcpConnect } from '../src/transports/tcp-connect.ts';
 
 /** The broker used unless told otherwise (the project's CI and dev machines run one here). */
 export const DEFAULT_BROKER = 'amqp://guest:guest@127.0.0.1:5672';
@@ -17,18 +17,7 @@ export function brokerAnswers(url: string): Promise<boolean> {
   } catch {
     return Promise.resolve(false);
   }
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(1_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  return tcpConnect(host, port, 1_000).then((answer) => answer === true);
 }
 
 /** Removes a run's own queues from the broker, so nothing is left behind. */

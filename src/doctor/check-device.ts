@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { isReady, parseUptime } from '../run/reboot-watcher.ts';
 import { SETTING_DEFAULTS } from '../state/sophon-http-adapter.ts';
 import { callApi, facePath, systemPath } from '../transports/device-api.ts';
+import { tcpConnect } from '../transports/tcp-connect.ts';
 import { type Finding, ok, problem } from './finding.ts';
 
 /** What the device checks need. */
@@ -32,7 +32,7 @@ export async function checkApi(target: string, timeoutMs: number): Promise<Findi
       `API answers at ${target} (getconfigs, getmediadevices) in ${Math.round(performance.now() - started)} ms`,
     );
   }
-  const tcp = await tcpAnswer(url.hostname, Number(url.port || 80), Math.min(timeoutMs, 3_000));
+  const tcp = await tcpConnect(url.hostname, Number(url.port || 80), Math.min(timeoutMs, 3_000));
   if (tcp !== true) {
     return problem(
       `API at ${target} is unreachable (${tcp})`,
@@ -225,19 +225,4 @@ async function checkSettings(target: string, timeoutMs: number): Promise<Finding
         `smart settings: setconfigs ${set.kind === 'ok' ? 'answered, but reading back shows the old values' : 'failed'}`,
         'seeding sets non-default settings through setconfigs: check the firmware',
       );
-}
-
-async function tcpAnswer(host: string, port: number, timeoutMs: number): Promise<true | string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(timeoutMs, () => {
-      socket.destroy();
-      resolve('no answer to a TCP connect');
-    });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
 }

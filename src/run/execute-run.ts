@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import { loadSuite } from '../plan/load-suite.ts';
@@ -18,6 +17,7 @@ import { callApi, facePath, systemPath } from '../transports/device-api.ts';
 import { sendHttp } from '../transports/http-transport.ts';
 import { PlatformLogin } from '../transports/platform-login.ts';
 import { ReplyInbox } from '../transports/reply-inbox.ts';
+import { tcpConnect } from '../transports/tcp-connect.ts';
 import { type CasePolicy, policyReportFields } from './case-policy.ts';
 import { DEFAULT_CASE_CONCURRENCY, runsAlongside } from './concurrent-cases.ts';
 import { waitReady } from './reboot-watcher.ts';
@@ -293,18 +293,7 @@ async function preflight(target: string, settings: RunSettings): Promise<void> {
     throw new ConformanceError('CONFIG_INVALID', `--target ${target}: only http:// targets are supported`);
   }
   const port = Number(url.port || 80);
-  const accepts = await new Promise<string | true>((resolve) => {
-    const socket = connect({ host: url.hostname, port });
-    socket.setTimeout(Math.min(settings.preflightMs, 5_000), () => {
-      socket.destroy();
-      resolve('no answer to a TCP connect');
-    });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
+  const accepts = await tcpConnect(url.hostname, port, Math.min(settings.preflightMs, 5_000));
   if (accepts !== true && !(await waitReady(target, settings.preflightMs, 100, settings.signal))) {
     throw new ConformanceError('TARGET_UNREACHABLE', `${target} is unreachable at the start of the run (${accepts})`);
   }

@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
 import type { RebootTimeline } from '../results/types.ts';
 import { callApi, facePath, systemPath } from '../transports/device-api.ts';
+import { NO_TCP_ANSWER, tcpConnect } from '../transports/tcp-connect.ts';
 
 /** The device's boot identity as `getuptime` reports it. */
 export interface Uptime {
@@ -194,18 +194,10 @@ export function rebootedBetween(before: Uptime, after: Uptime, elapsedMs: number
   return behind > 2 * slack && (after.ms < before.ms || behind > 2 * slack + UPTIME_JITTER_MS);
 }
 
-function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (result: ProbeResult) => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(timeoutMs, () => done('timeout'));
-    socket.once('connect', () => done('accepted'));
-    // Refused, reset, unreachable: the answer of a port (or host) that is not serving.
-    socket.once('error', () => done('refused'));
-  });
+async function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+  const answer = await tcpConnect(host, port, timeoutMs);
+  // Refused, reset, unreachable: the answer of a port (or host) that is not serving.
+  return answer === true ? 'accepted' : answer === NO_TCP_ANSWER ? 'timeout' : 'refused';
 }
 
 function pause(ms: number): Promise<void> {
