@@ -149,6 +149,14 @@ export const KNOWN_VARIANTS = [
     allows: 'HTTP-10 decision: whether an accepted no-op request reboots is observed and recorded.',
     description: 'Flags that are all false are answered {"result":true} (or its MQ reply), then the device reboots.',
   },
+  {
+    name: 'all-false-missing-arguments',
+    dimension: 'all-false',
+    clause: 'HTTP-10',
+    allows:
+      'HTTP-10 decision: a flag at its documented default (false) may count as not given (必选，三选一), as in HTTP-4.',
+    description: 'Flags that are all false are refused with MISSING_ARGUMENTS naming the flags, over HTTP and MQ.',
+  },
   // --- HTTP-16, HTTP-17: unknown fields, other methods -----------------------------------------------------
   {
     name: 'unknown-fields-refused',

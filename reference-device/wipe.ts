@@ -80,6 +80,10 @@ export function readWipeFlags(
   if (trueFlags.length === 0 && variants.has('refuses-all-false')) {
     return refuse(new VendorError('INVALID_ARGUMENTS', `${present.join(', ')}: false (nothing to wipe)`));
   }
+  // HTTP-10 read through HTTP-4: a flag at its default counts as not given, so none of the three was chosen.
+  if (trueFlags.length === 0 && variants.has('all-false-missing-arguments')) {
+    return refuse(new VendorError('MISSING_ARGUMENTS', missingMessage(variants)));
+  }
   return { ok: true, scope };
 }
 

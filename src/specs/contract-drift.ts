@@ -342,8 +342,9 @@ class HttpContract {
     const derived: Derived = validate(read.value)
       ? {
           success: 'required',
-          // HTTP-9 and HTTP-10: a device MAY refuse several true flags, or only false ones, with INVALID_ARGUMENTS.
-          codes: new Set(['INVALID_ARGUMENTS']),
+          // HTTP-9 and HTTP-10: a device MAY refuse several true flags, or only false ones, with INVALID_ARGUMENTS;
+          // only false ones also with MISSING_ARGUMENTS (a flag at its default read as not given).
+          codes: new Set(noFlagTrue(read.value) ? ['INVALID_ARGUMENTS', 'MISSING_ARGUMENTS'] : ['INVALID_ARGUMENTS']),
           because: 'the request schema accepts the body',
         }
       : (() => {
@@ -356,6 +357,11 @@ class HttpContract {
         })();
     return read.bom ? withBom(derived) : derived;
   }
+}
+
+function noFlagTrue(body: unknown): boolean {
+  const flags = asObject(body);
+  return !['users', 'events', 'all'].some((flag) => flags[flag] === true);
 }
 
 // --- AsyncAPI -----------------------------------------------------------------------------------------

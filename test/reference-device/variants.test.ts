@@ -141,11 +141,16 @@ describe('each HTTP variant shows its behaviour (and the default device does not
     expect(await message('invalid-message-python-repr', { users: null })).toBe('expected a bool, got None');
   });
 
-  it('rejects-several-flags, refuses-all-false and reboots-after-all-false take the other side of HTTP-9/10', async () => {
+  it('rejects-several-flags, refuses-all-false, all-false-missing-arguments and reboots-after-all-false take the other sides of HTTP-9/10', async () => {
     const several = await wipe(await device('rejects-several-flags'), { users: true, events: true });
     expect([several.status, errorOf(several.json).code]).toEqual([400, 'INVALID_ARGUMENTS']);
     const allFalse = await wipe(await device('refuses-all-false'), { users: false });
     expect([allFalse.status, errorOf(allFalse.json).code]).toEqual([400, 'INVALID_ARGUMENTS']);
+    const asMissing = await wipe(await device('all-false-missing-arguments'), { users: false, events: false });
+    expect([asMissing.status, errorOf(asMissing.json)]).toEqual([
+      400,
+      { code: 'MISSING_ARGUMENTS', message: 'missing one of: users, events, all' },
+    ]);
     const rebooting = await device('reboots-after-all-false');
     expect((await wipe(rebooting, { users: false })).json).toEqual({ result: true });
     await rebooting.waitFor('down', 1, 2_000);
