@@ -192,7 +192,9 @@ async function observeAmqpCase(
   // While the reply is awaited that is the phase shown; the watch's own phases follow once it has come.
   const watchPhases = () => {
     const mayGoDown = mayReboot || replySaysDone;
-    const watchMs = mayGoDown ? ctx.downWithinMs : quietWindow(ctx);
+    // With no reply to wait for, the watch starts at the command and holds the wipe window before the down window.
+    const effectMs = awaitsEffect && replyAt === undefined ? commandWindow : 0;
+    const watchMs = effectMs + (mayGoDown ? ctx.downWithinMs : quietWindow(ctx));
     return reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayGoDown });
   };
   let onWatch = watchPhases();
