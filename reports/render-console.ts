@@ -62,7 +62,7 @@ export function renderCaseLines(result: CaseResult, style: ConsoleStyle): string
   return lines;
 }
 
-/** The closing block: counts, the gate, and the plain last line `N passed, N failed, N skipped`. */
+/** The closing block: counts, the gate, and the plain last line `N passed, N failed, N could not test, N skipped`. */
 export function renderSummary(report: Report, style: ConsoleStyle): string[] {
   const s = report.summary;
   const gate =
@@ -80,6 +80,10 @@ export function renderSummary(report: Report, style: ConsoleStyle): string[] {
   if (uncovered.length) lines.push(`MUST clauses no selected case covers: ${uncovered.map((c) => c.id).join(', ')}`);
   lines.push(...policySummaryLines(report));
   lines.push(`Gate: ${gate} (exit ${report.exitCode})`);
-  lines.push(`${s.pass + s.warn} passed, ${s.fail} failed, ${s.notApplicable + s.couldNotTest} skipped`);
+  // Counted as junit.xml counts them: a warning passes, a waived failure is skipped, could-not-test is not a skip.
+  const waived = s.waived ?? 0;
+  lines.push(
+    `${s.pass + s.warn} passed, ${s.fail - waived} failed, ${s.couldNotTest} could not test, ${s.notApplicable + waived} skipped`,
+  );
   return lines;
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { renderSummary } from '../../reports/render-console.ts';
+import type { Report, Summary } from '../../src/results/types.ts';
+
+function reportWith(summary: Summary, exitCode: number): Report {
+  return {
+    target: 'http://127.0.0.1:5555',
+    suite: 'certification',
+    profile: 'strict',
+    complete: true,
+    exitCode,
+    summary,
+    clauses: [],
+    results: [],
+  } as unknown as Report;
+}
+
+// The plain last line is what a CI log shows last: it must agree with the gate and with junit.xml's counts.
+describe('the summary’s last line', () => {
+  it('counts could-not-test apart from skips, and a warning as a pass', () => {
+    const summary = { total: 92, pass: 60, fail: 0, warn: 2, notApplicable: 5, couldNotTest: 25 };
+    expect(renderSummary(reportWith(summary, 3), { color: false }).at(-1)).toBe(
+      '62 passed, 0 failed, 25 could not test, 5 skipped',
+    );
+  });
+
+  it('counts a waived failure as skipped, as junit.xml does, so a passing gate never reads "4 failed"', () => {
+    const summary = { total: 7, pass: 3, fail: 4, warn: 0, notApplicable: 0, couldNotTest: 0, waived: 4 };
+    const lines = renderSummary(reportWith(summary, 0), { color: false });
+    expect(lines.at(-2)).toBe('Gate: PASS (exit 0)');
+    expect(lines.at(-1)).toBe('3 passed, 0 failed, 0 could not test, 4 skipped');
+  });
+});
