@@ -306,6 +306,12 @@ async function observeAmqpCase(
     .find((k): k is string => typeof k === 'string' && k.length > 0);
   if (mq.licenseKey === undefined && key) mq.licenseKey = key;
   if (judged.outcome) evidence.outcome = judged.unmatched ? `none of: ${judged.unmatched.join(', ')}` : judged.outcome;
+  // MQ-10 holds "if the device reboots": one that stays up after the wipe never lost its consumer, so a case about
+  // the consumer coming back passes without having seen it come back. Said plainly, as the clause wants it reported.
+  if (!evidence.outcome && spec.requires?.includes('reboots-after-mq-wipe') && timeline.outcome === 'stayed-up') {
+    evidence.outcome =
+      'the device did not reboot after the MQ wipe (MQ-10 allows it): its consumer never went away, so it being back held trivially';
+  }
   evidence.reproduce = reproduceFor(amqpEvidence);
   return { verdict: foldVerdict(judged.checks), evidence };
 }
