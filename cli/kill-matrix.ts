@@ -104,6 +104,7 @@ export const KILL_MATRIX_VARIANT_TIMING: Readonly<VariantTiming> = {
   shutdownMs: 250,
   initMs: 100,
   bootMs: 200,
+  consumerLateMs: 300,
 };
 
 /**

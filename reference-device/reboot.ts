@@ -36,6 +36,8 @@ export interface LifecycleOptions {
   variants: Variants;
   /** How long a wipe takes before it is answered (variant slow-sync-wipe); 0 otherwise. */
   wipeMs: number;
+  /** After a reboot, how long after the API is ready the MQ consumer starts (variant mq-consumer-late); 0 otherwise. */
+  consumerLateMs: number;
   onLifecycle: ((event: LifecycleEvent) => void) | undefined;
   /** The MQ channel, when the device has one. */
   amqp: MqSettings | undefined;
@@ -207,11 +209,16 @@ export class DeviceLifecycle {
     this.rebootPending = false;
     // The MQ consumer starts with the listeners and the device is ready only once it consumes (or, after
     // a reboot, once its first attempt failed: it then keeps retrying). The first boot fails without it.
+    // Variant mq-consumer-late: after a reboot the consumer starts only a while after the API is ready, as a
+    // device that first logs in at MQ_LOGIN_URL for its broker settings (sophon-api.md).
     let consumerStarted: Promise<void> = Promise.resolve();
+    const late = !first && this.options.consumerLateMs > 0;
     if (this.options.amqp) {
       boot.mq = this.consumerFor(boot, store, first);
-      consumerStarted = first ? boot.mq.start() : boot.mq.startInBackground();
-      consumerStarted.catch(() => {});
+      if (!late) {
+        consumerStarted = first ? boot.mq.start() : boot.mq.startInBackground();
+        consumerStarted.catch(() => {});
+      }
     }
     this.emit('up');
     this.schedule(this.options.initMs, async () => {
@@ -225,6 +232,13 @@ export class DeviceLifecycle {
       this.phase = 'ready';
       this.emit('ready');
       this.onReady();
+      if (late && boot.mq) {
+        const consumer = boot.mq;
+        // Only while this boot is still the current one: a reboot or close() in between closed its consumer.
+        this.schedule(this.options.consumerLateMs, () =>
+          this.boot === boot && this.phase === 'ready' ? consumer.startInBackground() : undefined,
+        );
+      }
     });
   }
 

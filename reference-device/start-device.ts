@@ -102,6 +102,10 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
       variants.has('slow-shutdown') ? timing.shutdownMs : (options.rebootDelayMs ?? 20),
     ),
     wipeMs: nonNegative('variantTiming.wipeMs', variants.has('slow-sync-wipe') ? timing.wipeMs : 0),
+    consumerLateMs: nonNegative(
+      'variantTiming.consumerLateMs',
+      variants.has('mq-consumer-late') ? timing.consumerLateMs : 0,
+    ),
     limits: httpLimits(options.limits ?? {}),
     faults,
     variants,

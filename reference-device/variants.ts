@@ -396,6 +396,15 @@ export const KNOWN_VARIANTS = [
     description: 'A wipe over MQ does not reboot the device (an HTTP wipe still does).',
   },
   {
+    name: 'mq-consumer-late',
+    dimension: 'mq-consumer-start',
+    clause: 'MQ-10',
+    allows:
+      'sophon-api.md: the device first logs in at MQ_LOGIN_URL for its broker settings, then connects; MQ-10 asks that the consumer is back, not when.',
+    description:
+      'After each reboot the MQ consumer starts a while (2.5 s by default) after the API is ready, as a device logging in first.',
+  },
+  {
     name: 'mq-callback-retries',
     dimension: 'mq-callback-failure',
     clause: 'MQ-11',
@@ -429,15 +438,19 @@ export interface VariantTiming {
   initMs: number;
   /** slow-boot: how long a reboot keeps the device down. */
   bootMs: number;
+  /** mq-consumer-late: from the API being ready after a reboot to the MQ consumer starting. */
+  consumerLateMs: number;
 }
 
 // Long enough to cross the variant matrix's 2 s request timeout and reply window (a wipe must get the wipe
-// window) and many times the default device's, short enough that a suite of 30 reboots stays within CI time.
+// window; an MQ command published before the consumer is back must be waited for, not judged late) and many
+// times the default device's, short enough that a suite of 30 reboots stays within CI time.
 export const DEFAULT_VARIANT_TIMING: Readonly<VariantTiming> = {
   wipeMs: 2_500,
   shutdownMs: 800,
   initMs: 1_000,
   bootMs: 1_500,
+  consumerLateMs: 2_500,
 };
 
 const KNOWN_NAMES: ReadonlyMap<string, (typeof KNOWN_VARIANTS)[number]> = new Map(

@@ -183,6 +183,7 @@ const PHASES: Record<CasePhase, string> = {
   'finding-seed': 'reading the state seeded before',
   'wiping-clean': 'wiping the device clean first',
   sending: 'sending the request',
+  'waiting-consumer': "waiting for the device's MQ consumer",
   publishing: 'publishing the command',
   'waiting-reply': 'waiting for the reply',
   'watching-down': 'waiting for the device to go down',

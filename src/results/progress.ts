@@ -15,6 +15,8 @@ export type CasePhase =
   | 'wiping-clean'
   /** The HTTP request is on the wire. */
   | 'sending'
+  /** The command queue has no consumer yet (the device's MQ client reconnecting after a reboot): waiting for one. */
+  | 'waiting-consumer'
   /** An MQ command is being published (and confirmed by the broker). */
   | 'publishing'
   /** Waiting for the MQ reply. */

@@ -139,6 +139,11 @@ export interface AmqpEvidence {
   upQueue: string;
   published: AmqpPublishEvidence[];
   replies: ReplyEvidence[];
+  /**
+   * How long the case waited for the command queue to have a consumer before publishing (ms), when it had none
+   * (the device's MQ client still connecting after a reboot); absent when a consumer was there at once.
+   */
+  consumerWaitMs?: number;
 }
 
 /** Everything a case observed: enough to understand a failure without re-running it. */

@@ -260,6 +260,7 @@ async function openAmqp(
       replyWithinMs: settings.replyWithinMs,
       licenseKey,
       earlierMessageIds: new Set(),
+      consumerSeen: session.consumersAtOpen > 0,
     };
   } catch (error) {
     await session.close();

@@ -8,6 +8,7 @@ import { outcomesOf } from '../specs/outcomes.ts';
 import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
+import { awaitConsumer } from './await-consumer.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import { type CaseRun, establishGiven, note, quietWindow, readStateAfter, wipeWindowFor } from './case-steps.ts';
 import { interpolate } from './interpolate.ts';
@@ -117,6 +118,7 @@ async function observeAmqpCase(
     replies: [],
   };
   evidence.amqp = amqpEvidence;
+  await awaitConsumer(ctx, mq, evidence, report);
   const published: Published[] = [];
   const publish = async (message: AmqpMessageSpec, role: Role): Promise<Published> => {
     const body = encode(message);
@@ -168,6 +170,7 @@ async function observeAmqpCase(
     const again = await establishGiven(spec.given, ctx, evidence, false, report);
     if ('stop' in again) return again.stop;
     state = again.state;
+    await awaitConsumer(ctx, mq, evidence, report);
     note(
       evidence,
       'duplicate: the same bytes were published again after the first delivery was answered and the state re-seeded',
@@ -305,6 +308,12 @@ async function observeAmqpCase(
     .find((k): k is string => typeof k === 'string' && k.length > 0);
   if (mq.licenseKey === undefined && key) mq.licenseKey = key;
   if (judged.outcome) evidence.outcome = judged.unmatched ? `none of: ${judged.unmatched.join(', ')}` : judged.outcome;
+  // MQ-10 holds "if the device reboots": one that stays up after the wipe never lost its consumer, so a case about
+  // the consumer coming back passes without having seen it come back. Said plainly, as the clause wants it reported.
+  if (!evidence.outcome && spec.requires?.includes('reboots-after-mq-wipe') && timeline.outcome === 'stayed-up') {
+    evidence.outcome =
+      'the device did not reboot after the MQ wipe (MQ-10 allows it): its consumer never went away, so it being back held trivially';
+  }
   evidence.reproduce = reproduceFor(amqpEvidence);
   return { verdict: foldVerdict(judged.checks), evidence };
 }

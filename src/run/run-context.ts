@@ -18,6 +18,13 @@ export interface AmqpContext {
   licenseKey: string | undefined;
   /** message_ids published by earlier cases: a late reply echoing one of them answers that case, not this one. */
   earlierMessageIds: Set<string>;
+  /**
+   * The run has seen the command queue with a consumer (when the session opened, or before a case): from then on a
+   * case waits for one before publishing. A device that never shows one (polling with basic.get) is never waited for.
+   */
+  consumerSeen: boolean;
+  /** Set when the consumer did not come back within a whole up window before a case; cleared when one is seen. */
+  consumerLostSince?: string | undefined;
 }
 
 /** What every case of a run shares: the target, the windows, the state adapter. */

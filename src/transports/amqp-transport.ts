@@ -49,6 +49,8 @@ export class AmqpSession {
     private readonly consumerTag: string,
     /** Queues this session declared (they did not exist): deleted on close. */
     private readonly declared: string[],
+    /** How many consumers the command queue had when the session opened (the device's, normally). */
+    readonly consumersAtOpen: number,
   ) {
     const lose = (why: string) => {
       this.lostReason ??= why;
@@ -85,8 +87,12 @@ export class AmqpSession {
       // checkQueue closes the channel when the queue is missing, so each check gets its own channel.
       const probe = await within(model.createChannel(), 'opening a channel');
       probe.on('error', () => {});
+      let consumersAtOpen = 0;
       try {
-        await within(probe.checkQueue(endpoint.commandQueue), 'checking the command queue');
+        ({ consumerCount: consumersAtOpen } = await within(
+          probe.checkQueue(endpoint.commandQueue),
+          'checking the command queue',
+        ));
         await within(probe.close(), 'closing a channel');
       } catch (error) {
         if (error instanceof ConformanceError) throw error;
@@ -120,7 +126,7 @@ export class AmqpSession {
       );
       const publisher = await within(model.createConfirmChannel(), 'opening the publishing channel');
       publisher.on('error', () => {});
-      return new AmqpSession(model, publisher, consumer, endpoint, consumerTag, declared);
+      return new AmqpSession(model, publisher, consumer, endpoint, consumerTag, declared, consumersAtOpen);
     } catch (error) {
       await closeWithin(model);
       if (error instanceof ConformanceError) throw error;
@@ -171,6 +177,37 @@ export class AmqpSession {
         this.endpoint.url,
       );
       return messageCount;
+    } catch (error) {
+      // A broker that does not answer is as good as gone for the rest of the run, as with a missing confirm.
+      this.lostReason ??= (error as Error).message;
+      throw error;
+    }
+  }
+
+  /**
+   * How many consumers the command queue has now (the broker's passive declare), or undefined when the queue is
+   * gone. Each look gets a channel of its own: a passive declare of a missing queue closes its channel.
+   */
+  async commandConsumers(): Promise<number | undefined> {
+    if (this.lostReason) throw new Error(`the broker connection was lost: ${this.lostReason}`);
+    const within = <T>(work: Promise<T>, what: string) => answerWithin(work, ANSWER_WITHIN_MS, what, this.endpoint.url);
+    try {
+      const channel = await within(
+        this.model.createChannel(),
+        "opening a channel to look for the command queue's consumer",
+      );
+      channel.on('error', () => {});
+      try {
+        const { consumerCount } = await within(
+          channel.checkQueue(this.endpoint.commandQueue),
+          "looking for the command queue's consumer",
+        );
+        await within(channel.close(), 'closing a channel');
+        return consumerCount;
+      } catch (error) {
+        if (/NOT_FOUND|404/.test((error as Error).message)) return undefined;
+        throw error;
+      }
     } catch (error) {
       // A broker that does not answer is as good as gone for the rest of the run, as with a missing confirm.
       this.lostReason ??= (error as Error).message;

@@ -14,6 +14,16 @@ describe('the MQ suite end to end on the real broker', () => {
     expect(reply?.evidence.amqp?.replies[0]).toMatchObject({ channel: 'up_queue', matchedBy: 'message_id' });
   });
 
+  // MQ-10 holds "if the device reboots": on one that does not, consumer-back passes, and says it held trivially.
+  it('says plainly that consumer-back held trivially on a device that does not reboot after an MQ wipe', async () => {
+    const id = 'amqp.wipedata.reboot.consumer-back';
+    const report = await runMqSuite([], { selection: { only: [id] } }, ['mq-wipe-no-reboot']);
+    const result = report.results.find((r) => r.id === id);
+    expect(result?.verdict, result?.message).toBe('pass');
+    expect(result?.evidence.reboot?.outcome).toBe('stayed-up');
+    expect(result?.message).toMatch(/did not reboot after the MQ wipe .*held trivially/);
+  });
+
   // Each broken device must fail exactly the MQ cases its fault declares, and say why in protocol terms.
   const broken: { fault: string; example: string; says: RegExp }[] = [
     {

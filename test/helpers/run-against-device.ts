@@ -55,7 +55,11 @@ export const TEST_BROKER = process.env.SOPHON_AMQP_URL ?? 'amqp://guest:guest@12
  * Starts a reference device with its MQ channel on queues of its own and runs the `amqp` suite (or the
  * given overrides) against it; the queues are deleted afterwards so runs never read each other's replies.
  */
-export async function runMqSuite(faults: string[], overrides: Partial<RunSettings> = {}): Promise<Report> {
+export async function runMqSuite(
+  faults: string[],
+  overrides: Partial<RunSettings> = {},
+  variants: string[] = [],
+): Promise<Report> {
   const queues = privateQueues('sc-test');
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-test-device-'));
   const device = await startDevice({
@@ -64,6 +68,7 @@ export async function runMqSuite(faults: string[], overrides: Partial<RunSetting
     dataDir,
     bootMs: 40,
     faults,
+    variants,
     amqp: { url: TEST_BROKER, ...queues, log: () => {} },
   });
   try {

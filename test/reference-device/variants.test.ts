@@ -286,6 +286,26 @@ describe('each MQ variant shows its behaviour', () => {
     expect((await silent.mq.roundTrip(command({ message_id: 'd-2', users: 'probe' }))).json.message_id).toBe('d-2');
   });
 
+  it('mq-consumer-late: after a reboot the API is ready well before the command queue has a consumer', async () => {
+    const lateMs = 600;
+    const { device: d, mq } = await startMqDevice({
+      variants: ['mq-consumer-late'],
+      variantTiming: { consumerLateMs: lateMs },
+    });
+    const channel = await mq.scratchChannel();
+    const consumers = async () => (await channel.checkQueue(mq.commandQueue)).consumerCount;
+    // The first boot consumes at once (startDevice resolves once it does).
+    expect(await consumers()).toBe(1);
+    await wipe(d, { events: true });
+    const ready = await d.waitFor('ready', 2, 3_000);
+    expect((await send(d.url, '/sophon/v2/face/getmediadevices', { body: {} })).status).toBe(200);
+    expect(await consumers()).toBe(0);
+    while ((await consumers()) === 0) await quiet(20);
+    expect(Date.now() - ready.at).toBeGreaterThanOrEqual(lateMs - 5);
+    // A command published meanwhile would have waited in the queue; now it is answered as usual.
+    expect((await mq.roundTrip(command({ message_id: 'late-1', users: 'probe' }))).json.message_id).toBe('late-1');
+  });
+
   it('mq-callback-retries tries an unreachable notify_path three times before the next command', async () => {
     const { mq } = await startMqDevice({ variants: ['mq-callback-retries'] });
     const t = performance.now();
