@@ -39,8 +39,8 @@ function scoreFor(identityId: string, deviceId: string, threshold: number): numb
 export const CONTINUOUS_RECOGNITION = { intervalMs: 300, maxRecords: 100 } as const;
 
 /**
- * Variant records-keep-coming: every `file` input is a video played in a loop, so each tick every file input
- * recognises one enrolled identity (in turn). The simulation stops adding once the device holds `maxRecords`,
+ * Variant records-keep-coming: every `file` input is a video played in a loop and every `rtsp` input a camera
+ * facing someone, so each tick every such input recognises one enrolled identity (in turn). The simulation stops adding once the device holds `maxRecords`,
  * which keeps memory and the store small (and drops no record, as an oldest-first rotation would). Returns the
  * function that stops it; `persist` false only under the wipe-not-persisted fault, whose in-memory wipe a tick
  * must not write to disk.
@@ -56,7 +56,7 @@ export function recogniseContinuously(
   let busy = false;
   const tick = async () => {
     const doc = store.state;
-    const inputs = doc.mediaDevices.filter((device) => device.media_device_type === 'file');
+    const inputs = doc.mediaDevices.filter(playsOn);
     if (busy || inputs.length === 0 || doc.events.length >= maxRecords) return;
     if (!doc.identities.some((identity) => identity.faces.length > 0)) return;
     busy = true;
@@ -65,7 +65,7 @@ export function recogniseContinuously(
     try {
       await store.commit(
         (draft) => {
-          for (const device of draft.mediaDevices.filter((d) => d.media_device_type === 'file')) {
+          for (const device of draft.mediaDevices.filter(playsOn)) {
             if (draft.events.length >= maxRecords) break;
             const seen = recogniseEnrolled(draft, device, now);
             const one = seen[index % seen.length];
@@ -80,8 +80,16 @@ export function recogniseContinuously(
       busy = false;
     }
   };
+  // The video plays from the boot on: the first record comes at once, before the device is ready, so a read
+  // right after a reboot already sees records made after the wipe.
+  void tick();
   const timer = setInterval(() => void tick(), intervalMs);
   return () => clearInterval(timer);
+}
+
+// A video in a loop and a camera facing someone both go on being recognised; a photo is seen once.
+function playsOn(device: MediaDevice): boolean {
+  return device.media_device_type === 'file' || device.media_device_type === 'rtsp';
 }
 
 /** `getevents`: recognition records, newest first, filtered and one page at a time. */

@@ -273,7 +273,7 @@ export const KNOWN_VARIANTS = [
     allows:
       'events:true deletes the historical records (删除全部历史识别记录) and keeps the input devices; a looping video or a camera facing someone goes on being recognised, and what it records after the wipe is new history.',
     description:
-      'A file input keeps recognising: every 300 ms each file input records one enrolled identity, up to 100 records held.',
+      'File and rtsp inputs keep recognising: every 300 ms each records one enrolled identity, up to 100 records held.',
   },
   // --- MQ-2, MQ-3, MQ-4: replies --------------------------------------------------------------------------
   {
