@@ -5,6 +5,7 @@ import type { DeviceContext } from './device-context.ts';
 import { registerFaceApi } from './face-api.ts';
 import type { Faults } from './faults.ts';
 import { type HeldReply, MqConsumer, type MqSettings } from './mq-consumer.ts';
+import { recogniseContinuously } from './recognition.ts';
 import { Store } from './store.ts';
 import { registerSystemApi } from './system-api.ts';
 import type { Variants } from './variants.ts';
@@ -50,6 +51,8 @@ interface Boot {
   /** Absent on a device without a system port (variant no-system-port). */
   system: FastifyInstance | undefined;
   mq: MqConsumer | undefined;
+  /** Stops the continuous recognition of variant records-keep-coming, when it runs. */
+  stopRecognition?: () => void;
 }
 
 // While the ports are taken by someone else after a reboot, try again this often.
@@ -206,6 +209,9 @@ export class DeviceLifecycle {
     this.systemPort = system ? (system.server.address() as AddressInfo).port : 0;
     this.boot = boot;
     this.phase = 'initializing';
+    if (variants.has('records-keep-coming')) {
+      boot.stopRecognition = recogniseContinuously(store, { persist: !faults.has('wipe-not-persisted') });
+    }
     this.rebootPending = false;
     // The MQ consumer starts with the listeners and the device is ready only once it consumes (or, after
     // a reboot, once its first attempt failed: it then keeps retrying). The first boot fails without it.
@@ -315,6 +321,7 @@ export class DeviceLifecycle {
 // listeners closed and every connection destroyed (Fastify's forceCloseConnections plus an explicit
 // closeAllConnections), then the store's pending writes are awaited and it is dropped.
 async function shutDown(boot: Boot): Promise<void> {
+  boot.stopRecognition?.();
   if (boot.mq) await boot.mq.close();
   const closing = [boot.api, ...(boot.system ? [boot.system] : [])].map(async (app) => {
     const done = app.close();

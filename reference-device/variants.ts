@@ -273,6 +273,16 @@ export const KNOWN_VARIANTS = [
     allows: 'page_limit is a request; nothing forbids a device from serving fewer items per page.',
     description: 'getidentities and getpermissions serve at most one item per page, whatever page_limit asks.',
   },
+  // --- HTTP-7: recognition goes on after an events wipe ------------------------------------------------------
+  {
+    name: 'records-keep-coming',
+    dimension: 'recognition',
+    clause: 'HTTP-7',
+    allows:
+      'events:true deletes the historical records (删除全部历史识别记录) and keeps the input devices; a looping video or a camera facing someone goes on being recognised, and what it records after the wipe is new history.',
+    description:
+      'File and rtsp inputs keep recognising: every 300 ms each records one enrolled identity, up to 100 records held.',
+  },
   // --- MQ-2, MQ-3, MQ-4: replies --------------------------------------------------------------------------
   {
     name: 'mq-ignores-unknown-commands',

@@ -55,10 +55,17 @@ export function checkState(
     const c = category as CountedCategory;
     if (want === 'emptied') {
       if (before[c].count === 0) {
-        const why = state?.unseedable?.includes(c) ? ' (the state adapter could not seed it)' : '';
+        const reason = state?.unseedableWhy?.[c];
+        const why = state?.unseedable?.includes(c)
+          ? ` (the state adapter could not seed it${reason ? `: ${reason}` : ''})`
+          : '';
         checks.push(
           outcome(name, level, 'unobservable', `${label} emptied`, `there were none before the request${why}`),
         );
+        continue;
+      }
+      if (c === 'events') {
+        checks.push(...checkRecordsDeleted(before.events, after.events, state?.afterResponse?.events, level));
         continue;
       }
       checks.push(
@@ -89,10 +96,64 @@ export function checkState(
   return checks;
 }
 
+type Records = StateSnapshot['events'];
+
+/**
+ * An events wipe deletes every *historical* record (000_2427abba6c145ae1.txt, 请求参数: "删除全部历史识别记录",
+ * HTTP-7): a device whose input keeps recognising (a looping file, a camera facing someone) makes new records
+ * after it, and keeps the input device that makes them. So the wipe is judged by the records listed before it:
+ * none of them may remain. When either list is incomplete (more records than the adapter lists, or an adapter
+ * that lists none), the count is all there is, and it must be 0.
+ */
+export function checkRecordsDeleted(
+  before: Records,
+  after: Records,
+  early: Records | undefined,
+  level: Level,
+): CheckOutcome[] {
+  const label = LABEL.events;
+  const judge = (name: string, expected: string, now: Records, when: string): CheckOutcome => {
+    const listed = before.idsComplete === true && before.ids !== undefined;
+    const nowListed = now.idsComplete === true && now.ids !== undefined;
+    const old = new Set(before.ids ?? []);
+    const left = (now.ids ?? []).filter((id) => old.has(id));
+    if (left.length > 0) {
+      return outcome(name, level, false, expected, `${left.length} of the ${old.size} listed before ${when}`);
+    }
+    if (listed && nowListed) {
+      const fresh = now.count;
+      const note = fresh === 0 ? '' : `; ${fresh} new since (made after the wipe: new history, HTTP-7)`;
+      return outcome(name, level, true, expected, `none of the ${old.size} listed before ${when}${note}`);
+    }
+    const which = listed ? 'the records after' : 'the records before';
+    return outcome(
+      name,
+      level,
+      now.count === 0,
+      expected,
+      `${now.count} ${when} (${which} could not all be listed, so any record counts as left)`,
+    );
+  };
+  const checks = [judge('state.events', `${label} emptied (${before.count} before)`, after, 'left')];
+  if (early) {
+    checks.push(
+      judge(
+        'state.events.synchronous',
+        `${label} already gone when the response was sent (HTTP-12)`,
+        early,
+        'still listed right after the response',
+      ),
+    );
+  }
+  return checks;
+}
+
 function checkUnchanged(c: CountedCategory, before: StateSnapshot, after: StateSnapshot, level: Level): CheckOutcome {
   const name = `state.${c}`;
   const label = LABEL[c];
   if (c === 'events') {
+    // A live device may add records; none may disappear. By count, not by id: a device whose history is full
+    // drops its oldest records as it makes new ones, and by id that would read as a deletion.
     const ok = after.events.count >= before.events.count;
     return outcome(name, level, ok, `${label} kept (${before.events.count} before)`, `${after.events.count} after`);
   }

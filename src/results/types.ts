@@ -95,7 +95,11 @@ export interface StateSnapshot {
   identities: { count: number; faces: number; ids: string[] };
   permissions: { count: number; ids: string[] };
   mediaDevices: { count: number; ids: string[] };
-  events: { count: number };
+  /**
+   * Recognition records: `count` is the device's total; `ids` the `event_id`s listed (paging getevents, up to a
+   * bound), complete only when `idsComplete` is true. Absent ids (an adapter that does not list them): counts only.
+   */
+  events: { count: number; ids?: string[]; idsComplete?: boolean };
   settings: Record<string, unknown>;
 }
 
@@ -104,6 +108,8 @@ export interface StateEvidence {
   seeded?: StateCategory[];
   /** Categories the adapter could not seed and that were empty (their `emptied` checks cannot be earned). */
   unseedable?: StateCategory[];
+  /** Why the adapter could not seed a category, and what the tester can do about it. */
+  unseedableWhy?: Partial<Record<StateCategory, string>>;
   before?: StateSnapshot;
   after?: StateSnapshot;
   /** A read made between the response and the reboot, when the device still answered (synchronous wipe). */

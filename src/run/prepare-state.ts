@@ -21,7 +21,8 @@ export async function seedState(adapter: StateAdapter, signal: AbortSignal): Pro
   const wanted: StateCategory[] = COUNTED.filter((c) => current[c].count === 0);
   wanted.push('settings');
   const seedable = wanted.filter((c) => adapter.seedable.has(c));
-  const unseedable = await guarded(() => adapter.seed(seedable, current, signal), 'seed');
+  const seeding = await guarded(() => adapter.seed(seedable, current, signal), 'seed');
+  const { unseedable, why = {} } = Array.isArray(seeding) ? { unseedable: seeding } : seeding;
   const before = await guarded(() => adapter.read(signal), 'read back the seeded state');
   for (const c of seedable) {
     if (c === 'settings' || unseedable.includes(c)) continue;
@@ -35,7 +36,15 @@ export async function seedState(adapter: StateAdapter, signal: AbortSignal): Pro
   const notSeedable = [...wanted.filter((c) => !adapter.seedable.has(c)), ...unseedable].filter(
     (c) => c === 'settings' || before[c as Exclude<StateCategory, 'settings'>].count === 0,
   );
-  return { seeded: seedable.filter((c) => !unseedable.includes(c)), unseedable: notSeedable, before };
+  const unseedableWhy = Object.fromEntries(
+    notSeedable.flatMap((c) => (why[c] === undefined ? [] : [[c, why[c]]])),
+  ) as Partial<Record<StateCategory, string>>;
+  return {
+    seeded: seedable.filter((c) => !unseedable.includes(c)),
+    unseedable: notSeedable,
+    ...(Object.keys(unseedableWhy).length > 0 ? { unseedableWhy } : {}),
+    before,
+  };
 }
 
 /**

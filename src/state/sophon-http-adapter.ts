@@ -1,6 +1,6 @@
 import type { StateCategory, StateSnapshot } from '../results/types.ts';
 import { type ApiAnswer, callApi, facePath } from '../transports/device-api.ts';
-import { StateAccessError, type StateAdapter, type StateAdapterContext } from './state-adapter.ts';
+import { type SeedResult, StateAccessError, type StateAdapter, type StateAdapterContext } from './state-adapter.ts';
 
 /** Smart settings safe to change in a test (sophon-api.md), with their documented defaults. */
 export const SETTING_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -35,6 +35,13 @@ export interface SophonHttpOptions {
 const PAGE_LIMIT = 100;
 const MAX_PAGES = 1_000;
 
+// Records are listed by id so that an events wipe can be judged by which records are gone (records made after
+// it are new history, HTTP-7), but a busy device can hold many thousands: the list stops at this many. Above
+// it the snapshot says the list is incomplete (idsComplete false) and the check falls back to the count, which
+// must then be 0. The page count is bounded too, for a device that serves one record a page (capped paging).
+const MAX_LISTED_RECORDS = 300;
+const MAX_RECORD_PAGES = 300;
+
 /** The default adapter: seeds and reads through the device's own management API (sophon-api.md). */
 export function createSophonHttpAdapter(context: StateAdapterContext, options: SophonHttpOptions = {}): StateAdapter {
   const { target, runTag, timeoutMs } = context;
@@ -62,19 +69,54 @@ export function createSophonHttpAdapter(context: StateAdapterContext, options: S
     return items;
   };
 
+  // getevents pages newest first, and a live device adds records while it is paged: they push the older ones to
+  // later pages (seen twice, never skipped), so ids are kept once each and paging goes on to the end the latest
+  // page reports. The page size is the one the device served on the first page, not the one asked for: a device
+  // may cap it (and still echo the page_limit asked for).
+  const listRecords = async (signal?: AbortSignal): Promise<StateSnapshot['events']> => {
+    const ids = new Set<string>();
+    let first: number | undefined;
+    let size = PAGE_LIMIT;
+    let count = 0;
+    let complete = false;
+    let withIds = true;
+    for (let page = 0; page < MAX_RECORD_PAGES; page++) {
+      const data = await call('getevents', { page_limit: PAGE_LIMIT, page_index: page }, signal);
+      count = Number((data.pagination as { total_count?: unknown } | undefined)?.total_count);
+      if (!Number.isFinite(count)) throw new StateAccessError('getevents answered without pagination.total_count');
+      const batch = data.events;
+      if (!Array.isArray(batch)) throw new StateAccessError('getevents answered without an "events" list');
+      if (first === undefined) {
+        first = count;
+        if (batch.length > 0 && batch.length < Math.min(PAGE_LIMIT, count)) size = batch.length;
+      }
+      for (const event of batch as Record<string, unknown>[]) {
+        const id = event?.event_id;
+        if (typeof id === 'string' || typeof id === 'number') ids.add(String(id));
+        else withIds = false;
+      }
+      if (batch.length === 0 || (page + 1) * size >= count) {
+        complete = withIds;
+        break;
+      }
+      if (ids.size >= MAX_LISTED_RECORDS || !withIds) break;
+    }
+    // Every record there when paging began was seen, unless some were deleted meanwhile (which can make a later
+    // one skip a page): then fewer than that first total were seen, and the list does not count as complete.
+    return { count, ids: [...ids].sort(), idsComplete: complete && ids.size >= (first ?? 0) };
+  };
+
   const read = async (signal?: AbortSignal): Promise<StateSnapshot> => {
     // The five reads are independent: in parallel, a read costs one round trip instead of five.
     const [identities, permissions, devices, events, configs] = await Promise.all([
       listAll('getidentities', 'identities', signal),
       listAll('getpermissions', 'permissions', signal),
       call('getmediadevices', {}, signal),
-      call('getevents', { page_limit: 1, page_index: 0 }, signal),
+      listRecords(signal),
       call('getconfigs', {}, signal),
     ]);
     if (!Array.isArray(devices.devices))
       throw new StateAccessError('getmediadevices answered without a "devices" list');
-    const eventCount = Number((events.pagination as { total_count?: unknown } | undefined)?.total_count);
-    if (!Number.isFinite(eventCount)) throw new StateAccessError('getevents answered without pagination.total_count');
     const settings: Record<string, unknown> = {};
     for (const key of Object.keys(SETTING_DEFAULTS)) settings[key] = configs[key];
     return {
@@ -88,7 +130,7 @@ export function createSophonHttpAdapter(context: StateAdapterContext, options: S
         count: devices.devices.length,
         ids: (devices.devices as Record<string, unknown>[]).map((d) => String(d.media_device_id)).sort(),
       },
-      events: { count: eventCount },
+      events,
       settings,
     };
   };
@@ -97,8 +139,9 @@ export function createSophonHttpAdapter(context: StateAdapterContext, options: S
     categories: readonly StateCategory[],
     current: StateSnapshot,
     signal?: AbortSignal,
-  ): Promise<StateCategory[]> => {
+  ): Promise<SeedResult> => {
     const unseedable: StateCategory[] = [];
+    const why: Partial<Record<StateCategory, string>> = {};
     let permissionIds = current.permissions.ids;
     if (categories.includes('permissions')) {
       permissionIds = [];
@@ -138,24 +181,21 @@ export function createSophonHttpAdapter(context: StateAdapterContext, options: S
       );
     }
     if (categories.includes('events')) {
-      const made = await seedRecords(signal);
-      if (!made) unseedable.push('events');
+      const failed = await seedRecords(signal);
+      if (failed !== undefined) {
+        unseedable.push('events');
+        why.events = failed;
+      }
     }
     if (categories.includes('settings')) {
       await call('setconfigs', { config_dict: SEEDED_SETTINGS }, signal);
     }
-    return unseedable;
+    return { unseedable, why };
   };
 
   // A lab produces records by letting the device recognise a face from a file input; wait for them
   // against a deadline rather than for a fixed time.
-  const seedRecords = async (signal?: AbortSignal): Promise<boolean> => {
-    const source = options.recordSource ?? `file:///sophon-conformance/${name('face')}.mp4`;
-    await call(
-      'addmediadevice',
-      { media_device_name: name('face-video'), media_device_type: 'file', media_device_url: source },
-      signal,
-    );
+  const recordsAppear = async (signal?: AbortSignal): Promise<boolean> => {
     const deadline = performance.now() + recordWaitMs;
     for (;;) {
       const events = await call('getevents', { page_limit: 1, page_index: 0 }, signal);
@@ -163,6 +203,75 @@ export function createSophonHttpAdapter(context: StateAdapterContext, options: S
       if (performance.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  };
+
+  // Adds a file input; a duplicate URL (DEVICE_ADDRESS_DUPLICATE_ERROR, sophon-api.md) is the answer's to tell.
+  const addFileInput = async (
+    url: string,
+    signal?: AbortSignal,
+  ): Promise<Exclude<ApiAnswer, { kind: 'unreachable' }>> => {
+    const body = { media_device_name: name('face-video'), media_device_type: 'file', media_device_url: url };
+    const answer = await callApi(target, facePath('addmediadevice'), body, timeoutMs, signal);
+    if (answer.kind === 'unreachable')
+      throw new StateAccessError(`addmediadevice: device unreachable (${answer.reason})`);
+    return answer;
+  };
+
+  // Whether the device made new records when its input already played the record source; learnt on the first
+  // reuse, so a device that plays a file once costs the wait only once.
+  let replaysSource: boolean | undefined;
+  let variation = 0;
+
+  /** Seeds records; returns why it could not (with what the tester can do), or undefined once records exist. */
+  const seedRecords = async (signal?: AbortSignal): Promise<string | undefined> => {
+    const waited = `no record appeared within ${recordWaitMs} ms`;
+    const source = options.recordSource;
+    if (source === undefined) {
+      // No face video: a fresh address each time, so the URL is never a duplicate. A device that recognises
+      // nothing from it makes no record, which is expected.
+      const answer = await addFileInput(`file:///sophon-conformance/${name('face')}.mp4`, signal);
+      if (answer.kind !== 'ok')
+        throw new StateAccessError(`addmediadevice answered ${answer.status} ${answer.code}: ${answer.message}`);
+      if (await recordsAppear(signal)) return undefined;
+      return `${waited} of adding a file input without a face video: give --record-source URL (a face video the device can play)`;
+    }
+    // The URL is unique on the device (sophon-api.md) and an events wipe keeps input devices (HTTP-7): after the
+    // first events wipe the record source is usually still there. Reuse it; if the device plays a file once, add
+    // it again under an address a server reads as the same file.
+    const devices = await call('getmediadevices', {}, signal);
+    const list = Array.isArray(devices.devices) ? (devices.devices as Record<string, unknown>[]) : [];
+    const playing = list.find((d) => d.media_device_url === source);
+    let url = source;
+    if (playing) {
+      const id = String(playing.media_device_id);
+      if (replaysSource !== false && (await recordsAppear(signal))) {
+        replaysSource = true;
+        return undefined;
+      }
+      replaysSource = false;
+      const varied = variedAddress(source, `${runTag}-${++variation}`);
+      if (varied === undefined) {
+        return (
+          `input device ${id} already plays --record-source ${source} (an events wipe keeps input devices, HTTP-7) and ` +
+          `${waited}; the address must be unique (DEVICE_ADDRESS_DUPLICATE_ERROR) and a ${schemeOf(source)} address ` +
+          'cannot be varied without naming another file: give --record-source an http(s) or rtsp URL of the face video ' +
+          '(the checker adds a query parameter sophon-seed=… to add it again), or a video the device plays in a loop'
+        );
+      }
+      url = varied;
+    }
+    const answer = await addFileInput(url, signal);
+    if (answer.kind !== 'ok') {
+      const duplicate = answer.code === 'DEVICE_ADDRESS_DUPLICATE_ERROR';
+      return (
+        `addmediadevice ${url} answered ${answer.status} ${answer.code}: ${answer.message}` +
+        (duplicate
+          ? ' (the device takes the sophon-seed query parameter as part of the address; give --record-source a face video it plays in a loop)'
+          : ' (give --record-source a face video the device can play as a file input)')
+      );
+    }
+    if (await recordsAppear(signal)) return undefined;
+    return `added --record-source as file input ${url}, but ${waited}: check that the video shows a face the device recognises (an enrolled identity is seeded first) and raise the wait if it is slow to play`;
   };
 
   return {
@@ -183,4 +292,25 @@ function faceFeature(seed: number): number[] {
   });
   const norm = Math.sqrt(raw.reduce((s, v) => s + v * v, 0));
   return raw.map((v) => Math.round((v / norm) * 1e6) / 1e6);
+}
+
+/**
+ * The record source under another address that names the same video: a query parameter a file server or an RTSP
+ * server ignores. A file:// path (or anything that is not such a URL) has no such part: undefined.
+ */
+export function variedAddress(source: string, tag: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    return undefined;
+  }
+  if (!['http:', 'https:', 'rtsp:', 'rtsps:'].includes(url.protocol)) return undefined;
+  url.searchParams.set('sophon-seed', tag);
+  return url.toString();
+}
+
+function schemeOf(source: string): string {
+  const match = /^([a-z][a-z0-9+.-]*):/i.exec(source);
+  return match?.[1] ? `${match[1]}:` : 'plain path';
 }

@@ -39,12 +39,23 @@ export interface StateAdapter {
   read(signal?: AbortSignal): Promise<StateSnapshot>;
   /**
    * Puts data into the given categories (settings: non-default values). Returns the categories it
-   * could not fill (for example records, when the device does not produce any within the wait).
+   * could not fill (for example records, when the device does not produce any within the wait), as a
+   * list or, to say why, as a SeedResult.
    */
-  seed(categories: readonly StateCategory[], current: StateSnapshot, signal?: AbortSignal): Promise<StateCategory[]>;
+  seed(
+    categories: readonly StateCategory[],
+    current: StateSnapshot,
+    signal?: AbortSignal,
+  ): Promise<StateCategory[] | SeedResult>;
   /** The documented default of each watched setting, for `settings: defaults`. */
   readonly settingDefaults: Readonly<Record<string, unknown>>;
   close?(): Promise<void>;
+}
+
+/** What seeding could not fill, with why and what the tester can do about it (shown in the case's evidence). */
+export interface SeedResult {
+  unseedable: StateCategory[];
+  why?: Partial<Record<StateCategory, string>>;
 }
 
 /** The module shape a `--state-adapter ./file.mjs` must export. */

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import amqp from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KNOWN_FAULTS } from '../../reference-device/faults.ts';
+import { recogniseContinuously } from '../../reference-device/recognition.ts';
+import { Store } from '../../reference-device/store.ts';
 import { COMBINED_VARIANTS, KNOWN_VARIANTS, type VariantName, Variants } from '../../reference-device/variants.ts';
 import { matchesId } from '../../src/plan/match-id.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
@@ -214,6 +219,68 @@ describe('each HTTP variant shows its behaviour (and the default device does not
     const page = await face(capped, 'getpermissions', { page_limit: 100, page_index: 0 });
     expect((page.permissions as unknown[]).length).toBe(1);
     expect((page.pagination as { total_count: number }).total_count).toBeGreaterThan(1);
+  });
+
+  it('records-keep-coming goes on recording from a file input after an events wipe and its reboot, until a users wipe', async () => {
+    const count = async (d: TestDevice) =>
+      ((await face(d, 'getevents', { page_limit: 1 })).pagination as { total_count: number }).total_count;
+    const plain = await startTestDevice();
+    await seedFixture(plain);
+    const once = await count(plain);
+    await quiet(800);
+    expect(await count(plain)).toBe(once);
+
+    const d = await device('records-keep-coming');
+    await seedFixture(d);
+    const first = await face(d, 'getevents', { page_limit: 100 });
+    const seeded = new Set((first.events as { event_id: string }[]).map((e) => e.event_id));
+    expect(await wipe(d, { events: true })).toMatchObject({ status: 200 });
+    await d.waitFor('ready', 2);
+    await quiet(800);
+    const later = await face(d, 'getevents', { page_limit: 100 });
+    const ids = (later.events as { event_id: string }[]).map((e) => e.event_id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.filter((id) => seeded.has(id))).toEqual([]);
+    expect((await face(d, 'getmediadevices', {})).devices).toHaveLength(2);
+    // A users wipe takes the input device away, and with it the recognition.
+    expect(await wipe(d, { users: true })).toMatchObject({ status: 200 });
+    await d.waitFor('ready', 3);
+    const left = await count(d);
+    await quiet(800);
+    expect(await count(d)).toBe(left);
+  });
+
+  it('records-keep-coming stops adding at its bound and leaves no timer once stopped', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'keep-coming-'));
+    const store = await Store.open(dataDir);
+    await store.commit((doc) => {
+      for (const name of ['alice', 'bob']) {
+        const faces = [{ face_id: `${name}-face`, register_image_id: null, feature: [1] }];
+        doc.identities.push({
+          identity_id: name,
+          identity_name: name,
+          user_type: 'employee',
+          permission_ids: [],
+          ext_user_info: {},
+          faces,
+        });
+      }
+      const url = 'file:///videos/faces.mp4';
+      doc.mediaDevices.push({
+        media_device_id: 'v',
+        media_device_name: 'video',
+        media_device_type: 'file',
+        media_device_url: url,
+        media_device_ip: '',
+        permission_id: '',
+      });
+    });
+    const stop = recogniseContinuously(store, { intervalMs: 5, maxRecords: 7 });
+    await quiet(300);
+    stop();
+    expect(store.state.events).toHaveLength(7);
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('license-key-serial-style makes up a serial-like key, the same for the same data folder', async () => {
