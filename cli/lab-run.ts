@@ -16,7 +16,7 @@ import { loadSpecs } from '../src/specs/load-specs.ts';
 import { resolveRunValues } from './config/resolve-run-values.ts';
 import { assignShards, chooseShard, labHash, type ShardChoice, shardWeights } from './lab-shards.ts';
 import { bundleFromFlags } from './policy-options.ts';
-import { listFlag, profileFlag, RUN_FLAGS } from './run-options.ts';
+import { listFlag, profileFlag, RUN_FLAGS, targetFlag } from './run-options.ts';
 import { PROJECT_ROOT, TOOL } from './tool-info.ts';
 
 export type { LabDeviceResult } from '../src/results/fleet-types.ts';
@@ -353,6 +353,8 @@ function devicesFromFile(path: string): LabDevice[] {
 function device(entries: Record<string, string>, where: string): LabDevice {
   const { target, name, system } = entries;
   if (!target) throw new ConformanceError('CONFIG_INVALID', `${where}: no target URL`);
+  // A bad address stops the whole lab before any device is touched, naming the device.
+  targetFlag(target, `${where}${name !== undefined ? ` (${name})` : ''}`);
   const flags: string[] = [];
   if (system !== undefined) flags.push('--system-port', system);
   for (const [key, value] of Object.entries(entries)) {

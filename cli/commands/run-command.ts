@@ -29,6 +29,7 @@ import {
   profileFlag,
   RUN_FLAGS,
   reportersFlag,
+  targetFlag,
 } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
@@ -135,9 +136,10 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     out.write(`${planned.length} cases in suite ${suiteName}\n`);
     return 0;
   }
-  const target = values.target ?? resume?.earlier.target ?? rerun?.report.target;
-  if (!target)
+  const given = values.target ?? resume?.earlier.target ?? rerun?.report.target;
+  if (!given)
     throw new ConformanceError('CONFIG_INVALID', '--target is required (e.g. --target http://192.168.1.20:5555)');
+  const target = targetFlag(given);
   const reporters = reportersFlag(values.reporter, KNOWN_REPORTERS);
   const downWithinMs = intFlag('down-within', values['down-within'], 1) ?? 30_000;
   const systemPort = intFlag('system-port', values['system-port']) ?? 8888;

@@ -1,0 +1,42 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-process.ts';
+
+// Bad input a new user types: exit 2 and one line saying what to do, never "internal error" and a stack,
+// and in a lab nothing runs.
+
+const work = mkdtempSync(join(tmpdir(), 'sophon-bad-flags-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Exit 2 and exactly one line on stderr, without a stack. */
+async function oneLine(args: string[], cwd = work): Promise<string> {
+  const run = await runCli(args, { killAfterMs: 30_000, cwd });
+  expect(run.code, run.stdout + run.stderr).toBe(2);
+  const lines = run.stderr.trim().split('\n');
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+  return lines[0] as string;
+}
+
+describe('bad flags', () => {
+  it('a target that is not a URL: one run, and a lab refused before any device runs', async () => {
+    expect(await oneLine(['run', '--target', 'notaurl'])).toBe(
+      'sophon-conformance: CONFIG_INVALID: --target notaurl is not an http:// URL (want e.g. http://192.168.1.20:5555)',
+    );
+    const out = join(work, 'lab-out');
+    expect(await oneLine(['run', '--target', 'notaurl', '--target', 'http://127.0.0.1:1', '--out', out])).toMatch(
+      /--target notaurl: target notaurl is not an http:\/\/ URL/,
+    );
+    const lab = join(work, 'lab.yaml');
+    writeFileSync(
+      lab,
+      'devices:\n  - { name: cam-1, target: "http://127.0.0.1:1" }\n  - { name: cam-2, target: notaurl }\n',
+    );
+    expect(await oneLine(['run', '--lab', lab, '--out', out])).toMatch(
+      /--lab .*lab\.yaml: devices\[1\] \(cam-2\): target notaurl is not an http:\/\/ URL/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
