@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
-import { intFlag } from '../run-options.ts';
+import { intFlag, portFlag } from '../run-options.ts';
 
 export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
 
@@ -58,8 +58,8 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
   const bootMs = intFlag('boot-ms', values['boot-ms']);
   const device = await startDevice({
     host: values.host ?? '127.0.0.1',
-    port: intFlag('port', values.port) ?? 5555,
-    systemPort: intFlag('system-port', values['system-port']) ?? 8888,
+    port: portFlag('port', values.port) ?? 5555,
+    systemPort: portFlag('system-port', values['system-port']) ?? 8888,
     dataDir,
     ...(bootMs !== undefined ? { bootMs } : {}),
     ...(values.license ? { licenseKey: values.license } : {}),

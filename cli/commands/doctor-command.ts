@@ -13,7 +13,7 @@ import { redactUrl } from '../../src/results/redact.ts';
 import { CAPABILITY_NAMES } from '../../src/specs/capabilities.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
-import { amqpFlags, intFlag, RUN_FLAGS } from '../run-options.ts';
+import { amqpFlags, intFlag, portFlag, RUN_FLAGS } from '../run-options.ts';
 import { PROJECT_ROOT } from '../tool-info.ts';
 
 export const DOCTOR_USAGE = `Usage: sophon-conformance doctor --target http://HOST:PORT [options]
@@ -79,7 +79,7 @@ export async function doctorCommand(argv: string[], out: NodeJS.WriteStream = pr
   const root = resolve(v.specs ?? PROJECT_ROOT);
   const catalogue = loadSpecs(root);
   const suite = planCases(catalogue.cases, loadSuite(root, v.suite ?? 'certification'));
-  const systemPort = intFlag('system-port', v['system-port']) ?? 8888;
+  const systemPort = portFlag('system-port', v['system-port']) ?? 8888;
   const capabilities = v.capabilities ? loadCapabilityManifest(v.capabilities) : undefined;
   const writeTo = (flags as { 'write-capabilities'?: string })['write-capabilities'];
   const paint = picocolors.createColors(colorWanted(process.env, Boolean(out.isTTY)));

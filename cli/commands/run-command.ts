@@ -26,6 +26,7 @@ import {
   intFlag,
   KNOWN_REPORTERS,
   listFlag,
+  portFlag,
   profileFlag,
   RUN_FLAGS,
   reportersFlag,
@@ -142,7 +143,7 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   const target = targetFlag(given);
   const reporters = reportersFlag(values.reporter, KNOWN_REPORTERS);
   const downWithinMs = intFlag('down-within', values['down-within'], 1) ?? 30_000;
-  const systemPort = intFlag('system-port', values['system-port']) ?? 8888;
+  const systemPort = portFlag('system-port', values['system-port']) ?? 8888;
   const settings: RunSettings = {
     root,
     target,

@@ -39,4 +39,20 @@ describe('bad flags', () => {
     );
     expect(existsSync(out)).toBe(false);
   });
+
+  it('a port above 65535 is refused as the config file refuses it: device, run, doctor, serve', async () => {
+    const want = (flag: string, value: string) =>
+      `sophon-conformance: CONFIG_INVALID: --${flag} ${value}: want a port from 0 to 65535`;
+    expect(await oneLine(['device', '--port', '99999'])).toBe(want('port', '99999'));
+    expect(await oneLine(['device', '--port', '0', '--system-port', '99999'])).toBe(want('system-port', '99999'));
+    const run = ['run', '--target', 'http://127.0.0.1:1', '--out', join(work, 'ports')];
+    expect(await oneLine([...run, '--system-port', '99999'])).toBe(want('system-port', '99999'));
+    expect(await oneLine([...run, '--amqp', 'amqp://127.0.0.1', '--license', 'k', '--callback-port', '99999'])).toBe(
+      want('callback-port', '99999'),
+    );
+    expect(await oneLine(['doctor', '--target', 'http://127.0.0.1:1', '--system-port', '65536'])).toBe(
+      want('system-port', '65536'),
+    );
+    expect(await oneLine(['serve', '--port', '70000'])).toBe(want('port', '70000'));
+  });
 });
