@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
+import { checkDeviceSwitches, describeSwitches } from '../device-switches.ts';
 import { intFlag, portFlag } from '../run-options.ts';
 
 export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
@@ -18,9 +19,11 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
   --command-queue Q    queue it consumes (default queue-dev-<license>)
   --up-queue Q         queue it replies on (default upload-queue)
   --license KEY        its mq_license_key
-  --fault NAME         inject a defect (repeatable); the list is in reference-device/faults.ts
+  --fault NAME         inject a defect (repeatable); --list-faults lists them
   --variant NAME       behave another way the documents allow (repeatable, combinable across dimensions);
-                       the list is in reference-device/variants.ts`;
+                       --list-variants lists them
+  --list-faults        print every fault's name and what it breaks, and exit
+  --list-variants      print every variant's name and what it does, and exit`;
 
 /** `device`: the reference device in the foreground; one line when ready, stops on SIGINT/SIGTERM. */
 export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
@@ -39,6 +42,8 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
       data: { type: 'string' },
       fault: { type: 'string', multiple: true },
       variant: { type: 'string', multiple: true },
+      'list-faults': { type: 'boolean' },
+      'list-variants': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,6 +51,12 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     out.write(`${DEVICE_USAGE}\n`);
     return 0;
   }
+  if (values['list-faults'] || values['list-variants']) {
+    if (values['list-faults']) out.write(describeSwitches('faults'));
+    if (values['list-variants']) out.write(describeSwitches('variants'));
+    return 0;
+  }
+  checkDeviceSwitches(values.fault ?? [], values.variant ?? []);
   const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'sophon-device-'));
   // Queue names follow sophon-api.md's conventions unless given.
   const amqp = values.amqp

@@ -55,4 +55,23 @@ describe('bad flags', () => {
     );
     expect(await oneLine(['serve', '--port', '70000'])).toBe(want('port', '70000'));
   });
+
+  it('an unknown fault or variant lists the known names; device --list-faults / --list-variants describe them', async () => {
+    expect(await oneLine(['device', '--port', '0', '--system-port', '0', '--fault', 'nosuch'])).toMatch(
+      /^sophon-conformance: CONFIG_INVALID: --fault: unknown fault "nosuch"; known faults: accepts-text-plain, .*never-reboots.* \(sophon-conformance device --list-faults describes each\)$/,
+    );
+    expect(await oneLine(['device', '--port', '0', '--system-port', '0', '--variant', 'nosuch'])).toMatch(
+      /^sophon-conformance: CONFIG_INVALID: --variant: unknown variant "nosuch"; known variants: .*slow-boot.*--list-variants/,
+    );
+    expect(await oneLine(['demo', '--fault', 'nosuch'])).toMatch(/--fault: unknown fault "nosuch"; known faults: /);
+    const help = await runCli(['device', '--help']);
+    expect(help.stdout).toMatch(/--list-faults/);
+    expect(help.stdout).not.toMatch(/reference-device\//);
+    const faults = await runCli(['device', '--list-faults']);
+    expect(faults.code).toBe(0);
+    expect(faults.stdout).toMatch(/^never-reboots +\S/m);
+    const variants = await runCli(['device', '--list-variants']);
+    expect(variants.code).toBe(0);
+    expect(variants.stdout).toMatch(/^slow-boot +\S/m);
+  });
 });
