@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startDevice } from '../../reference-device/start-device.ts';
 import { runCli } from '../helpers/cli-process.ts';
 
 // Bad input a new user types: exit 2 and one line saying what to do, never "internal error" and a stack,
@@ -73,5 +74,21 @@ describe('bad flags', () => {
     const variants = await runCli(['device', '--list-variants']);
     expect(variants.code).toBe(0);
     expect(variants.stdout).toMatch(/^slow-boot +\S/m);
+  });
+
+  it('a --state-adapter module whose createStateAdapter throws: one line naming the module and its error', async () => {
+    writeFileSync(
+      join(work, 'adapter.mjs'),
+      'export function createStateAdapter() { throw new Error("no credentials for the vendor API"); }\n',
+    );
+    const device = await startDevice({ port: 0, systemPort: 0, dataDir: join(work, 'adapter-device'), bootMs: 40 });
+    try {
+      const args = ['run', '--target', device.url, '--system-port', String(device.systemPort)];
+      expect(await oneLine([...args, '--state-adapter', './adapter.mjs', '--out', join(work, 'adapter-out')])).toBe(
+        'sophon-conformance: STATE_ADAPTER_INVALID: --state-adapter ./adapter.mjs: createStateAdapter threw: no credentials for the vendor API',
+      );
+    } finally {
+      await device.close();
+    }
   });
 });
