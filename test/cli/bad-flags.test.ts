@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,26 @@ describe('bad flags', () => {
       expect(await oneLine([...args, '--state-adapter', './adapter.mjs', '--out', join(work, 'adapter-out')])).toBe(
         'sophon-conformance: STATE_ADAPTER_INVALID: --state-adapter ./adapter.mjs: createStateAdapter threw: no credentials for the vendor API',
       );
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('doctor: --write-capabilities makes its folder; a --target that is not a URL is exit 2 (a bad flag)', async () => {
+    expect(await oneLine(['doctor', '--target', 'notaurl'])).toBe(
+      'sophon-conformance: CONFIG_INVALID: --target notaurl is not an http:// URL (want e.g. http://192.168.1.20:5555)',
+    );
+    const device = await startDevice({ port: 0, systemPort: 0, dataDir: join(work, 'doctor-device'), bootMs: 40 });
+    try {
+      const manifest = join(work, 'no-such-folder', 'lab', 'capabilities.yaml');
+      const run = await runCli([
+        ...['doctor', '--target', device.url, '--system-port', String(device.systemPort), '--suite', 'smoke'],
+        ...['--write-capabilities', manifest],
+      ]);
+      expect(run.stderr).toBe('');
+      expect([0, 1], run.stdout).toContain(run.code);
+      expect(run.stdout).toContain(`capability manifest: ${manifest}`);
+      expect(readFileSync(manifest, 'utf8')).toMatch(/^capabilities:$/m);
     } finally {
       await device.close();
     }
