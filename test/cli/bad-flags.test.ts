@@ -111,4 +111,15 @@ describe('bad flags', () => {
       await device.close();
     }
   });
+
+  it('run --list checks the other flags as a run does', async () => {
+    expect(await oneLine(['run', '--list', '--timeout', 'abc'])).toMatch(
+      /CONFIG_INVALID: --timeout abc: want a whole number/,
+    );
+    expect(await oneLine(['run', '--list', '--profile', 'weird'])).toMatch(/--profile weird: want strict or lenient/);
+    expect(await oneLine(['run', '--list', '--reporter', 'pdf'])).toMatch(/--reporter pdf: known reporters are/);
+    const list = await runCli(['run', '--list', '--suite', 'smoke', '--timeout', '2000'], { cwd: work });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/\d+ cases in suite smoke\n$/);
+  });
 });
