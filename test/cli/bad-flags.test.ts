@@ -122,4 +122,22 @@ describe('bad flags', () => {
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/\d+ cases in suite smoke\n$/);
   });
+
+  it('run --lab FILE --list lists the cases and the devices, and runs nothing', async () => {
+    const lab = join(work, 'list-lab.yaml');
+    writeFileSync(
+      lab,
+      'devices:\n  - { name: cam-1, target: "http://127.0.0.1:1" }\n  - { name: cam-2, target: "http://127.0.0.1:2" }\n',
+    );
+    const out = join(work, 'list-lab-out');
+    const list = await runCli(['run', '--lab', lab, '--list', '--suite', 'smoke', '--out', out], { cwd: work });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(
+      /\d+ cases in suite smoke\non 2 devices: cam-1 http:\/\/127\.0\.0\.1:1, cam-2 http:\/\/127\.0\.0\.1:2\n$/,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect(await oneLine(['run', '--lab', lab, '--list', '--timeout', 'abc'])).toMatch(
+      /--timeout abc: want a whole number/,
+    );
+  });
 });
