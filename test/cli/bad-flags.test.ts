@@ -1,9 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { create, extract } from 'tar';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { runCli } from '../helpers/cli-process.ts';
+import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
 
 // Bad input a new user types: exit 2 and one line saying what to do, never "internal error" and a stack,
 // and in a lab nothing runs.
@@ -139,5 +142,41 @@ describe('bad flags', () => {
     expect(await oneLine(['run', '--lab', lab, '--list', '--timeout', 'abc'])).toMatch(
       /--timeout abc: want a whole number/,
     );
+  });
+
+  it('verify checks a signed shard bundle of run --lab: intact, exit 0; a tampered one is exit 2', async () => {
+    const keys = generateKeyPairSync('ed25519');
+    const signKey = join(work, 'sign.pem');
+    const pubKey = join(work, 'sign.pub.pem');
+    writeFileSync(signKey, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(pubKey, keys.publicKey.export({ type: 'spki', format: 'pem' }));
+    const device = await startDevice({ port: 0, systemPort: 0, dataDir: join(work, 'lab-device'), bootMs: 40 });
+    const bundle = join(work, 'shard-1.tar.gz');
+    try {
+      const run = await runCli([
+        ...['run', '--target', `${device.url},system=${device.systemPort},name=cam`, '--shard', '1/1'],
+        ...['--only', 'http.wipedata.flags.events', ...FAST_WINDOW_FLAGS, '--reporter', 'json'],
+        ...['--out', join(work, 'shard-1'), '--bundle', bundle, '--sign-key', signKey],
+      ]);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+    } finally {
+      await device.close();
+    }
+    const verify = await runCli(['verify', bundle, '--pubkey', pubKey]);
+    expect(verify.code, verify.stdout).toBe(0);
+    expect(verify.stdout).toMatch(/^lab bundle .*shard-1\.tar\.gz: intact \(\d+ files match MANIFEST\.sha256/);
+    expect(verify.stdout).toMatch(/^signature: valid Ed25519 signature/m);
+    expect(verify.stdout).toMatch(/^ {2}cam: exit 0; 1 pass, 0 fail/m);
+    // The same bundle with cam's report edited: the manifest no longer matches.
+    const unpacked = join(work, 'tampered');
+    mkdirSync(unpacked);
+    await extract({ file: bundle, cwd: unpacked });
+    const report = join(unpacked, 'cam', 'report.json');
+    writeFileSync(report, readFileSync(report, 'utf8').replace('"pass"', '"fail"'));
+    const tampered = join(work, 'tampered.tar.gz');
+    await create({ gzip: true, file: tampered, cwd: unpacked }, readdirSync(unpacked));
+    const bad = await runCli(['verify', tampered, '--pubkey', pubKey]);
+    expect(bad.code, bad.stdout).toBe(2);
+    expect(bad.stdout).toMatch(/TAMPERED OR UNREADABLE \(exit 2\)\n {2}- cam\/report\.json: sha256 /);
   });
 });
