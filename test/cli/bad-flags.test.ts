@@ -179,4 +179,10 @@ describe('bad flags', () => {
     expect(bad.code, bad.stdout).toBe(2);
     expect(bad.stdout).toMatch(/TAMPERED OR UNREADABLE \(exit 2\)\n {2}- cam\/report\.json: sha256 /);
   });
+
+  it('a value that starts with a dash (--concurrency -1): one line, saying how to write it', async () => {
+    expect(await oneLine(['run', '--target', 'http://127.0.0.1:1', '--concurrency', '-1'])).toBe(
+      "sophon-conformance: CONFIG_INVALID: Option '--concurrency' argument is ambiguous. A value that starts with a dash is written --concurrency=VALUE",
+    );
+  });
 });
