@@ -59,6 +59,9 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     faults: values.fault ?? [],
     // The device's own diagnostics (an unreachable notify_path a case sends on purpose…) are not the demo's output.
     ...(broker ? { amqp: { url: broker, ...queues, log: () => {} } } : {}),
+  }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   out.write(
     `reference device: ${device.url} (system ${device.systemUrl})${broker ? `, MQ on ${redactUrl(broker)} (${queues.commandQueue} → ${queues.upQueue})` : ''}${values.fault?.length ? `, faults ${values.fault.join(',')}` : ''}\n`,

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,8 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
   --system-port N      system API port: getuptime, getsoftwareversion (default 8888)
   --host ADDRESS       interface to listen on (default 127.0.0.1)
   --boot-ms N          how long a reboot keeps the device down
-  --data DIR           where the store lives (default: a new temporary folder); survives restarts and kill -9
+  --data DIR           where the store lives; survives restarts and kill -9 (default: a temporary folder,
+                       removed when the device stops)
   --amqp URL           broker of the MQ command channel (without it the device has no MQ channel)
   --command-queue Q    queue it consumes (default queue-dev-<license>)
   --up-queue Q         queue it replies on (default upload-queue)
@@ -57,7 +58,10 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     return 0;
   }
   checkDeviceSwitches(values.fault ?? [], values.variant ?? []);
-  const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'sophon-device-'));
+  // Every flag is checked before the temporary store is made, so a bad one leaves nothing behind.
+  const bootMs = intFlag('boot-ms', values['boot-ms']);
+  const port = portFlag('port', values.port) ?? 5555;
+  const systemPort = portFlag('system-port', values['system-port']) ?? 8888;
   // Queue names follow sophon-api.md's conventions unless given.
   const amqp = values.amqp
     ? {
@@ -66,11 +70,15 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
         upQueue: values['up-queue'] ?? 'upload-queue',
       }
     : undefined;
-  const bootMs = intFlag('boot-ms', values['boot-ms']);
+  // A store the device made for itself goes when it stops (or fails to start); a --data folder stays.
+  const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'sophon-device-'));
+  const removeStore = () => {
+    if (values.data === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   const device = await startDevice({
     host: values.host ?? '127.0.0.1',
-    port: portFlag('port', values.port) ?? 5555,
-    systemPort: portFlag('system-port', values['system-port']) ?? 8888,
+    port,
+    systemPort,
     dataDir,
     ...(bootMs !== undefined ? { bootMs } : {}),
     ...(values.license ? { licenseKey: values.license } : {}),
@@ -78,6 +86,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     variants: values.variant ?? [],
     ...(amqp ? { amqp } : {}),
   }).catch((error: unknown) => {
+    removeStore();
     // A port in use or a folder that cannot be written is put in one line by main (cli/describe-error.ts).
     const message = (error as Error).message;
     if (amqp && /MQ consumer/.test(message)) {
@@ -92,13 +101,19 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
   const faults = (values.fault ?? []).join(',') || 'none';
   const variants = (values.variant ?? []).join(',') || 'none';
   const system = device.systemPort ? device.systemUrl : 'none';
-  out.write(
-    `sophon reference device ready: api ${device.url} system ${system} license ${device.licenseKey}${mq} data ${dataDir} faults ${faults} variants ${variants}\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Listening for the stop before saying ready: whoever reads the line may stop the device at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await device.close();
+  out.write(
+    `sophon reference device ready: api ${device.url} system ${system} license ${device.licenseKey}${mq} data ${dataDir} faults ${faults} variants ${variants}\n`,
+  );
+  await stopped;
+  try {
+    await device.close();
+  } finally {
+    removeStore();
+  }
   return 0;
 }

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, extract } from 'tar';
@@ -184,5 +185,38 @@ describe('bad flags', () => {
     expect(await oneLine(['run', '--target', 'http://127.0.0.1:1', '--concurrency', '-1'])).toBe(
       "sophon-conformance: CONFIG_INVALID: Option '--concurrency' argument is ambiguous. A value that starts with a dash is written --concurrency=VALUE",
     );
+  });
+
+  it('device and demo remove the temporary store they made: on stop, on a failed start; --data stays', async () => {
+    const tmp = join(work, 'tmp');
+    mkdirSync(tmp);
+    const env = { ...process.env, TMPDIR: tmp };
+    const busy = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => busy.once('listening', resolve));
+    try {
+      const port = String((busy.address() as { port: number }).port);
+      const failed = await runCli(['device', '--port', port, '--system-port', '0'], { env });
+      expect(failed.stderr).toMatch(/is in use/);
+    } finally {
+      busy.close();
+    }
+    expect((await runCli(['demo', '--fault', 'nosuch'], { env })).code).toBe(2);
+    expect(readdirSync(tmp)).toEqual([]);
+    const stopped = async (extra: string[]) => {
+      const device = runCli(['device', '--port', '0', '--system-port', '0', ...extra], {
+        env,
+        onStdout: (text) => {
+          if (text.includes('ready')) device.child.kill('SIGTERM');
+        },
+      });
+      const run = await device;
+      expect(run.code, run.stderr).toBe(0);
+      return run.stdout;
+    };
+    expect(await stopped([])).toMatch(/ data .*sophon-device-/);
+    expect(readdirSync(tmp)).toEqual([]);
+    const data = join(work, 'kept-store');
+    await stopped(['--data', data]);
+    expect(existsSync(data)).toBe(true);
   });
 });
