@@ -93,7 +93,10 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
       tool: TOOL,
       signal: new AbortController().signal,
     };
-    const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out);
+    // The demo's device goes with the demo: an interrupted demo is run again, not resumed.
+    const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out, {
+      incompleteAdvice: `run it again: sophon-conformance demo${argv.length ? ` ${argv.join(' ')}` : ''}`,
+    });
     if (written.html) out.write(`HTML report: ${written.html}\n`);
     if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
     return report.exitCode;

@@ -199,6 +199,8 @@ export interface ConsoleOptions {
   quiet?: boolean;
   /** Where the live status line goes, when not on `out` itself (one line per device in lab mode). */
   status?: StatusLine | undefined;
+  /** What an interrupted run's last line advises (default: `run --resume <out>`, which needs the same device). */
+  incompleteAdvice?: string;
 }
 
 /**
@@ -285,7 +287,12 @@ export async function runAndReport(
       live.finish([
         ...renderSummary(report, style),
         ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
-        ...(report.complete ? [] : [`continue it: sophon-conformance run --resume ${outDir} (with the same flags)`]),
+        ...(report.complete
+          ? []
+          : [
+              options.incompleteAdvice ??
+                `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`,
+            ]),
       ]);
     }
     return { report, written };

@@ -219,4 +219,24 @@ describe('bad flags', () => {
     await stopped(['--data', data]);
     expect(existsSync(data)).toBe(true);
   });
+
+  it('an interrupted demo advises running the demo again, not run --resume (its device is gone)', async () => {
+    const out = join(work, 'demo-out');
+    let stopping = false;
+    const demo = runCli(['demo', '--amqp', 'amqp://guest:guest@127.0.0.1:1', '--out', out], {
+      killAfterMs: 60_000,
+      onStdout: (text) => {
+        if (!stopping && /^PASS /m.test(text)) {
+          stopping = true;
+          demo.child.kill('SIGINT');
+        }
+      },
+    });
+    const run = await demo;
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    expect(run.stdout).toContain(
+      `run it again: sophon-conformance demo --amqp amqp://guest:guest@127.0.0.1:1 --out ${out}`,
+    );
+    expect(run.stdout).not.toMatch(/--resume/);
+  });
 });
