@@ -132,7 +132,10 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   const levels = new Map(planned.map((c) => [c.spec.id, c.spec.level]));
   const unknown = (options.faults ?? []).filter((name) => !KNOWN_FAULTS.some((f) => f.name === name));
   if (unknown.length) {
-    throw new ConformanceError('CONFIG_INVALID', `unknown fault ${unknown.join(', ')}; see reference-device/faults.ts`);
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      `unknown fault ${unknown.join(', ')}; sophon-conformance device --list-faults lists them`,
+    );
   }
   const variants = options.withVariants ? [...COMBINED_VARIANTS] : [];
   const caseIds = [...levels.keys()];

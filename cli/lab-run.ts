@@ -16,7 +16,7 @@ import { loadSpecs } from '../src/specs/load-specs.ts';
 import { resolveRunValues } from './config/resolve-run-values.ts';
 import { assignShards, chooseShard, labHash, type ShardChoice, shardWeights } from './lab-shards.ts';
 import { bundleFromFlags } from './policy-options.ts';
-import { listFlag, profileFlag, RUN_FLAGS } from './run-options.ts';
+import { listFlag, profileFlag, RUN_FLAGS, targetFlag } from './run-options.ts';
 import { PROJECT_ROOT, TOOL } from './tool-info.ts';
 
 export type { LabDeviceResult } from '../src/results/fleet-types.ts';
@@ -69,7 +69,7 @@ const RESERVED_NAMES = new Set([
  * or a shard (`--shard K/N`, `--shards N`, SOPHON_SHARD): a single device given a shard is a lab of one.
  */
 export function isLabRun(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
-  if (argv.includes('--list') || argv.includes('--help') || argv.includes('-h')) return false;
+  if (argv.includes('--help') || argv.includes('-h')) return false;
   const targets = flagValues(argv, 'target');
   return (
     flagValues(argv, 'lab').length > 0 ||
@@ -77,7 +77,8 @@ export function isLabRun(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     targets.some((t) => t.includes(',')) ||
     flagValues(argv, 'shard').length > 0 ||
     flagValues(argv, 'shards').length > 0 ||
-    Boolean(env.SOPHON_SHARD)
+    // A CI job's SOPHON_SHARD does not make `run --list` (which needs no device) a lab.
+    (Boolean(env.SOPHON_SHARD) && !argv.includes('--list'))
   );
 }
 
@@ -94,6 +95,17 @@ export async function runLab(argv: readonly string[], out: NodeJS.WriteStream, h
   const { common, outDir } = parsed;
   // Specs, suite and selection are checked once for the lab, before any device is touched.
   const { lab, members, specs } = describeLab(parsed, env);
+  if (common.includes('--list')) {
+    // The cases every device would run (the shared flags checked as a run checks them), then the devices.
+    const code = await hooks.runOne(common, out);
+    const slice = parsed.shard
+      ? ` (shard ${lab.shard.index}/${lab.shard.count} of the lab's ${lab.devices.length})`
+      : '';
+    out.write(
+      `on ${members.length} device${members.length === 1 ? '' : 's'}${slice}: ${members.map((d) => `${d.name} ${d.target}`).join(', ')}\n`,
+    );
+    return code;
+  }
   mkdirSync(outDir, { recursive: true });
   const startedAt = new Date().toISOString();
   const width = Math.max(0, ...members.map((d) => d.name.length));
@@ -353,6 +365,8 @@ function devicesFromFile(path: string): LabDevice[] {
 function device(entries: Record<string, string>, where: string): LabDevice {
   const { target, name, system } = entries;
   if (!target) throw new ConformanceError('CONFIG_INVALID', `${where}: no target URL`);
+  // A bad address stops the whole lab before any device is touched, naming the device.
+  targetFlag(target, `${where}${name !== undefined ? ` (${name})` : ''}`);
   const flags: string[] = [];
   if (system !== undefined) flags.push('--system-port', system);
   for (const [key, value] of Object.entries(entries)) {

@@ -78,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     // node:util parseArgs names the flag in its message; anything else is a bug worth its stack.
     const e = error as { code?: string; message?: string; stack?: string };
     if (e.code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`sophon-conformance: CONFIG_INVALID: ${e.message}\n`);
+      process.stderr.write(`sophon-conformance: CONFIG_INVALID: ${oneLine(e.message ?? '')}\n`);
       return 2;
     }
     const system = describeSystemError(error);
@@ -89,4 +89,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`sophon-conformance: internal error: ${e.stack ?? String(error)}\n`);
     return 2;
   }
+}
+
+// parseArgs explains a value that starts with a dash (`--concurrency -1`) in three lines: one is the rule.
+function oneLine(message: string): string {
+  const [first = '', ...rest] = message.split('\n');
+  const dashed = /use '(--[^=']+=)-XYZ'/.exec(rest.join(' '));
+  return dashed ? `${first} A value that starts with a dash is written ${dashed[1]}VALUE` : first;
 }

@@ -54,6 +54,26 @@ export function intFlag(name: string, value: string | undefined, min = 0): numbe
   return n;
 }
 
+/** Parses a port flag: a whole number from 0 to 65535, as the config file's ports; `undefined` when absent. */
+export function portFlag(name: string, value: string | undefined): number | undefined {
+  const n = intFlag(name, value);
+  if (n !== undefined && n > 65535) {
+    throw new ConformanceError('CONFIG_INVALID', `--${name} ${value}: want a port from 0 to 65535`);
+  }
+  return n;
+}
+
+/** Checks a device's API address (an http:// URL, the only kind a run supports) before anything runs. */
+export function targetFlag(value: string, where?: string): string {
+  if (!URL.canParse(value) || new URL(value).protocol !== 'http:') {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      `${where ? `${where}: target` : '--target'} ${value} is not an http:// URL (want e.g. http://192.168.1.20:5555)`,
+    );
+  }
+  return value;
+}
+
 export function profileFlag(value: string | undefined): Profile {
   if (value === undefined || value === 'strict') return 'strict';
   if (value === 'lenient') return 'lenient';
@@ -113,7 +133,7 @@ export function amqpFlags(values: {
       '--amqp needs --command-queue Q (or --license KEY for the default queue-dev-KEY)',
     );
   }
-  const callbackPort = intFlag('callback-port', values['callback-port']);
+  const callbackPort = portFlag('callback-port', values['callback-port']);
   const platformLogin = loginPathFlag(values['platform-login']);
   return {
     url: values.amqp,

@@ -75,7 +75,7 @@ export async function runVariantMatrix(options: VariantMatrixOptions): Promise<V
   if (unknown.length) {
     throw new ConformanceError(
       'CONFIG_INVALID',
-      `unknown variant ${unknown.join(', ')}; see reference-device/variants.ts`,
+      `unknown variant ${unknown.join(', ')}; sophon-conformance device --list-variants lists them`,
     );
   }
   const windows: MatrixWindows = { suite: options.suite, broker: options.broker, ...VARIANT_MATRIX_WINDOWS };

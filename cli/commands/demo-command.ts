@@ -6,6 +6,7 @@ import { startDevice } from '../../reference-device/start-device.ts';
 import type { AmqpSettings, RunSettings } from '../../src/run/execute-run.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../broker.ts';
+import { checkDeviceSwitches } from '../device-switches.ts';
 import { bundleFromFlags, writeRunBundle } from '../policy-options.ts';
 import { KNOWN_REPORTERS } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
@@ -15,7 +16,8 @@ export const DEMO_USAGE = `Usage: sophon-conformance demo [options]
 
   --out DIR          where the reports go (default reports/out/<run>)
   --suite NAME       suite to run (default certification)
-  --fault NAME       run against a broken reference device (repeatable), to see what a failure looks like
+  --fault NAME       run against a broken reference device (repeatable), to see what a failure looks like;
+                     sophon-conformance device --list-faults lists them
   --amqp URL         broker for the MQ cases (default $SOPHON_AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
   --bundle FILE      also write a certification bundle (.tar.gz); --sign-key FILE signs it`;
 
@@ -43,6 +45,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     out.write(`${DEMO_USAGE}\n`);
     return 0;
   }
+  checkDeviceSwitches(values.fault ?? []);
   const brokerUrl = values.amqp ?? process.env.SOPHON_AMQP_URL ?? DEFAULT_BROKER;
   const broker = (await brokerAnswers(brokerUrl)) ? brokerUrl : undefined;
   // Queues of our own, so the demo never reads or leaves behind anyone else's messages.
@@ -56,6 +59,9 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     faults: values.fault ?? [],
     // The device's own diagnostics (an unreachable notify_path a case sends on purpose…) are not the demo's output.
     ...(broker ? { amqp: { url: broker, ...queues, log: () => {} } } : {}),
+  }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   out.write(
     `reference device: ${device.url} (system ${device.systemUrl})${broker ? `, MQ on ${redactUrl(broker)} (${queues.commandQueue} → ${queues.upQueue})` : ''}${values.fault?.length ? `, faults ${values.fault.join(',')}` : ''}\n`,
@@ -87,7 +93,10 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
       tool: TOOL,
       signal: new AbortController().signal,
     };
-    const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out);
+    // The demo's device goes with the demo: an interrupted demo is run again, not resumed.
+    const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out, {
+      incompleteAdvice: `run it again: sophon-conformance demo${argv.length ? ` ${argv.join(' ')}` : ''}`,
+    });
     if (written.html) out.write(`HTML report: ${written.html}\n`);
     if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
     return report.exitCode;

@@ -1,11 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
-import { intFlag } from '../run-options.ts';
+import { checkDeviceSwitches, describeSwitches } from '../device-switches.ts';
+import { intFlag, portFlag } from '../run-options.ts';
 
 export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
 
@@ -13,14 +14,17 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
   --system-port N      system API port: getuptime, getsoftwareversion (default 8888)
   --host ADDRESS       interface to listen on (default 127.0.0.1)
   --boot-ms N          how long a reboot keeps the device down
-  --data DIR           where the store lives (default: a new temporary folder); survives restarts and kill -9
+  --data DIR           where the store lives; survives restarts and kill -9 (default: a temporary folder,
+                       removed when the device stops)
   --amqp URL           broker of the MQ command channel (without it the device has no MQ channel)
   --command-queue Q    queue it consumes (default queue-dev-<license>)
   --up-queue Q         queue it replies on (default upload-queue)
   --license KEY        its mq_license_key
-  --fault NAME         inject a defect (repeatable); the list is in reference-device/faults.ts
+  --fault NAME         inject a defect (repeatable); --list-faults lists them
   --variant NAME       behave another way the documents allow (repeatable, combinable across dimensions);
-                       the list is in reference-device/variants.ts`;
+                       --list-variants lists them
+  --list-faults        print every fault's name and what it breaks, and exit
+  --list-variants      print every variant's name and what it does, and exit`;
 
 /** `device`: the reference device in the foreground; one line when ready, stops on SIGINT/SIGTERM. */
 export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
@@ -39,6 +43,8 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
       data: { type: 'string' },
       fault: { type: 'string', multiple: true },
       variant: { type: 'string', multiple: true },
+      'list-faults': { type: 'boolean' },
+      'list-variants': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,7 +52,16 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     out.write(`${DEVICE_USAGE}\n`);
     return 0;
   }
-  const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'sophon-device-'));
+  if (values['list-faults'] || values['list-variants']) {
+    if (values['list-faults']) out.write(describeSwitches('faults'));
+    if (values['list-variants']) out.write(describeSwitches('variants'));
+    return 0;
+  }
+  checkDeviceSwitches(values.fault ?? [], values.variant ?? []);
+  // Every flag is checked before the temporary store is made, so a bad one leaves nothing behind.
+  const bootMs = intFlag('boot-ms', values['boot-ms']);
+  const port = portFlag('port', values.port) ?? 5555;
+  const systemPort = portFlag('system-port', values['system-port']) ?? 8888;
   // Queue names follow sophon-api.md's conventions unless given.
   const amqp = values.amqp
     ? {
@@ -55,11 +70,15 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
         upQueue: values['up-queue'] ?? 'upload-queue',
       }
     : undefined;
-  const bootMs = intFlag('boot-ms', values['boot-ms']);
+  // A store the device made for itself goes when it stops (or fails to start); a --data folder stays.
+  const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'sophon-device-'));
+  const removeStore = () => {
+    if (values.data === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   const device = await startDevice({
     host: values.host ?? '127.0.0.1',
-    port: intFlag('port', values.port) ?? 5555,
-    systemPort: intFlag('system-port', values['system-port']) ?? 8888,
+    port,
+    systemPort,
     dataDir,
     ...(bootMs !== undefined ? { bootMs } : {}),
     ...(values.license ? { licenseKey: values.license } : {}),
@@ -67,6 +86,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     variants: values.variant ?? [],
     ...(amqp ? { amqp } : {}),
   }).catch((error: unknown) => {
+    removeStore();
     // A port in use or a folder that cannot be written is put in one line by main (cli/describe-error.ts).
     const message = (error as Error).message;
     if (amqp && /MQ consumer/.test(message)) {
@@ -81,13 +101,19 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
   const faults = (values.fault ?? []).join(',') || 'none';
   const variants = (values.variant ?? []).join(',') || 'none';
   const system = device.systemPort ? device.systemUrl : 'none';
-  out.write(
-    `sophon reference device ready: api ${device.url} system ${system} license ${device.licenseKey}${mq} data ${dataDir} faults ${faults} variants ${variants}\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Listening for the stop before saying ready: whoever reads the line may stop the device at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await device.close();
+  out.write(
+    `sophon reference device ready: api ${device.url} system ${system} license ${device.licenseKey}${mq} data ${dataDir} faults ${faults} variants ${variants}\n`,
+  );
+  await stopped;
+  try {
+    await device.close();
+  } finally {
+    removeStore();
+  }
   return 0;
 }

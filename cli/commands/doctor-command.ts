@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import picocolors from 'picocolors';
 import { stringify } from 'yaml';
@@ -13,7 +13,7 @@ import { redactUrl } from '../../src/results/redact.ts';
 import { CAPABILITY_NAMES } from '../../src/specs/capabilities.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
-import { amqpFlags, intFlag, RUN_FLAGS } from '../run-options.ts';
+import { amqpFlags, intFlag, portFlag, RUN_FLAGS, targetFlag } from '../run-options.ts';
 import { PROJECT_ROOT } from '../tool-info.ts';
 
 export const DOCTOR_USAGE = `Usage: sophon-conformance doctor --target http://HOST:PORT [options]
@@ -76,10 +76,11 @@ export async function doctorCommand(argv: string[], out: NodeJS.WriteStream = pr
   }
   if (!v.target)
     throw new ConformanceError('CONFIG_INVALID', '--target is required (e.g. --target http://192.168.1.20:5555)');
+  targetFlag(v.target);
   const root = resolve(v.specs ?? PROJECT_ROOT);
   const catalogue = loadSpecs(root);
   const suite = planCases(catalogue.cases, loadSuite(root, v.suite ?? 'certification'));
-  const systemPort = intFlag('system-port', v['system-port']) ?? 8888;
+  const systemPort = portFlag('system-port', v['system-port']) ?? 8888;
   const capabilities = v.capabilities ? loadCapabilityManifest(v.capabilities) : undefined;
   const writeTo = (flags as { 'write-capabilities'?: string })['write-capabilities'];
   const paint = picocolors.createColors(colorWanted(process.env, Boolean(out.isTTY)));
@@ -103,6 +104,8 @@ export async function doctorCommand(argv: string[], out: NodeJS.WriteStream = pr
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (writeTo) {
+    // As --bundle does: lab/capabilities.yaml in a folder without lab/ makes lab/.
+    mkdirSync(dirname(resolve(writeTo)), { recursive: true });
     writeFileSync(writeTo, capabilityManifest(result.capabilities, result.reasons, v.target));
     out.write(`capability manifest: ${writeTo} (run --capabilities ${writeTo})\n`);
   }

@@ -9,7 +9,7 @@ import { defaultReportsDir } from '../tool-info.ts';
 export const KILL_MATRIX_USAGE = `Usage: sophon-conformance kill-matrix [options]
 
   --suite NAME       suite to run against each fault (default certification)
-  --fault NAME       only these faults (repeatable; default all of reference-device/faults.ts)
+  --fault NAME       only these faults (repeatable; default all: device --list-faults)
   --parallel N       fault runs at once, each with its own ports, data folder and queues (default 3)
   --clean-runs N     runs against the healthy device, which must never fail (default 5)
   --with-variants    every device also carries the combined variants of reference-device/variants.ts:

@@ -26,9 +26,11 @@ import {
   intFlag,
   KNOWN_REPORTERS,
   listFlag,
+  portFlag,
   profileFlag,
   RUN_FLAGS,
   reportersFlag,
+  targetFlag,
 } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
@@ -125,22 +127,14 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     out.write(`nothing to rerun: ${rerun.source} has no fail or could-not-test case\n`);
     return 0;
   }
-  if (values.list) {
-    const catalogue = loadSpecs(root);
-    const planned = planCases(catalogue.cases, loadSuite(root, suiteName), selection);
-    for (const c of planned) {
-      const needs = c.spec.requires ? `  requires ${c.spec.requires.join(',')}` : '';
-      out.write(`${c.spec.id}  ${c.spec.level}  [${(c.spec.tags ?? []).join(',')}]${needs}  ${c.spec.title}\n`);
-    }
-    out.write(`${planned.length} cases in suite ${suiteName}\n`);
-    return 0;
-  }
-  const target = values.target ?? resume?.earlier.target ?? rerun?.report.target;
-  if (!target)
+  // --list needs no target, but every other flag is checked as for a run: a typo must not pass silently.
+  const given = values.target ?? resume?.earlier.target ?? rerun?.report.target;
+  if (!given && !values.list)
     throw new ConformanceError('CONFIG_INVALID', '--target is required (e.g. --target http://192.168.1.20:5555)');
+  const target = given === undefined ? '' : targetFlag(given);
   const reporters = reportersFlag(values.reporter, KNOWN_REPORTERS);
   const downWithinMs = intFlag('down-within', values['down-within'], 1) ?? 30_000;
-  const systemPort = intFlag('system-port', values['system-port']) ?? 8888;
+  const systemPort = portFlag('system-port', values['system-port']) ?? 8888;
   const settings: RunSettings = {
     root,
     target,
@@ -175,6 +169,10 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
       : {}),
   };
   const bundle = bundleFromFlags(values);
+  if (values.list) {
+    listCases(root, suiteName, selection, out);
+    return 0;
+  }
   const outDir = resume?.dir ?? values.out ?? defaultReportsDir(runFolderName());
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
@@ -184,12 +182,25 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   return report.exitCode;
 }
 
+/** `run --list`: one line per selected case, then how many. */
+export function listCases(root: string, suiteName: string, selection: Selection, out: NodeJS.WriteStream): void {
+  const catalogue = loadSpecs(root);
+  const planned = planCases(catalogue.cases, loadSuite(root, suiteName), selection);
+  for (const c of planned) {
+    const needs = c.spec.requires ? `  requires ${c.spec.requires.join(',')}` : '';
+    out.write(`${c.spec.id}  ${c.spec.level}  [${(c.spec.tags ?? []).join(',')}]${needs}  ${c.spec.title}\n`);
+  }
+  out.write(`${planned.length} cases in suite ${suiteName}\n`);
+}
+
 /** How the console of a run behaves (run-command's flags; lab mode hands each device a status line). */
 export interface ConsoleOptions {
   /** --quiet: only the summary. */
   quiet?: boolean;
   /** Where the live status line goes, when not on `out` itself (one line per device in lab mode). */
   status?: StatusLine | undefined;
+  /** What an interrupted run's last line advises (default: `run --resume <out>`, which needs the same device). */
+  incompleteAdvice?: string;
 }
 
 /**
@@ -276,7 +287,12 @@ export async function runAndReport(
       live.finish([
         ...renderSummary(report, style),
         ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
-        ...(report.complete ? [] : [`continue it: sophon-conformance run --resume ${outDir} (with the same flags)`]),
+        ...(report.complete
+          ? []
+          : [
+              options.incompleteAdvice ??
+                `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`,
+            ]),
       ]);
     }
     return { report, written };

@@ -9,7 +9,7 @@ import { type RunListing, renderRunIndexHtml } from '../../reports/html/render-r
 import { renderHtml } from '../../reports/render-html.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import type { Report } from '../../src/results/types.ts';
-import { intFlag } from '../run-options.ts';
+import { portFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
 
 export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS]
@@ -252,7 +252,7 @@ export async function serveCommand(
   if (positionals.length > 1) {
     throw new ConformanceError('CONFIG_INVALID', `serve takes one folder, got ${positionals.join(' ')}`);
   }
-  const port = intFlag('port', values.port) ?? 0;
+  const port = portFlag('port', values.port) ?? 0;
   if (port > 65535) throw new ConformanceError('CONFIG_INVALID', `--port ${port}: want 0…65535`);
   const server = await startReportServer({
     dir: positionals[0] ?? defaultReportsDir(),

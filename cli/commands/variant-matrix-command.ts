@@ -9,7 +9,7 @@ import { renderVariantMatrixMarkdown, runVariantMatrix, variantMatrixHolds } fro
 export const VARIANT_MATRIX_USAGE = `Usage: sophon-conformance variant-matrix [options]
 
   --suite NAME       suite to run against each variant (default certification)
-  --variant NAME     only these variants (repeatable; default all of reference-device/variants.ts)
+  --variant NAME     only these variants (repeatable; default all: device --list-variants)
   --no-combined      skip the run of all compatible variants together
   --parallel N       runs at once, each device with its own ports, data folder and queues (default 3)
   --amqp URL         broker for the MQ cases (default $SOPHON_AMQP_URL or amqp://guest:guest@127.0.0.1:5672)

@@ -1,11 +1,13 @@
+import type { KeyObject } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { checkBundle, loadPublicKey } from '../../src/bundle/verify-bundle.ts';
+import { type BundleCheck, checkBundle, loadPublicKey } from '../../src/bundle/verify-bundle.ts';
 import { keyFingerprint } from '../../src/bundle/write-bundle.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import type { LabSummary } from '../../src/results/fleet-types.ts';
 
 export const VERIFY_USAGE = `Usage: sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]
 
-Checks a certification bundle offline: every file against MANIFEST.sha256, the report's counts and exit
+Checks a certification bundle (or a lab's, from run --lab … --bundle) offline: every file against MANIFEST.sha256, the report's counts and exit
 code against its own results, the bundled spec files against the report's spec hash, and with --pubkey
 the Ed25519 signature of the manifest. An unsigned bundle proves integrity only, not who made it.
 
@@ -36,6 +38,7 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream = pr
     for (const problem of check.problems) out.write(`  - ${problem}\n`);
     return 2;
   }
+  if (check.lab) return describeLab(file, check, check.lab, key, out);
   const report = check.report;
   if (!report) return 2;
   const s = report.summary;
@@ -43,13 +46,7 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream = pr
   out.write(
     `bundle ${file}: intact (${check.files} files match MANIFEST.sha256; spec hash ${report.specHash.slice(0, 12)} matches the bundled specs)\n`,
   );
-  out.write(
-    check.signature === 'valid' && key
-      ? `signature: valid Ed25519 signature by ${keyFingerprint(key)}\n`
-      : check.signature === 'not-checked'
-        ? 'signature: present but not checked (pass --pubkey FILE); integrity only, not origin\n'
-        : 'signature: none; an unsigned bundle proves integrity only, not origin\n',
-  );
+  out.write(signatureLine(check, key));
   out.write(
     `report: gate ${gate} (exit ${report.exitCode}); ${s.total} cases: ${s.pass} pass, ${s.fail} fail${s.waived ? ` (${s.waived} waived)` : ''}, ${s.warn} warn, ${s.notApplicable} not-applicable, ${s.couldNotTest} could-not-test${s.flaky ? `, ${s.flaky} flaky` : ''}\n`,
   );
@@ -57,4 +54,36 @@ export async function verifyCommand(argv: string[], out: NodeJS.WriteStream = pr
     `tool ${report.tool} ${report.version}; target ${report.target}; suite ${report.suite}; profile ${report.profile}; run ${report.startedAt} → ${report.finishedAt}\n`,
   );
   return report.exitCode === 0 ? 0 : 1;
+}
+
+function signatureLine(check: BundleCheck, key: KeyObject | undefined): string {
+  return check.signature === 'valid' && key
+    ? `signature: valid Ed25519 signature by ${keyFingerprint(key)}\n`
+    : check.signature === 'not-checked'
+      ? 'signature: present but not checked (pass --pubkey FILE); integrity only, not origin\n'
+      : 'signature: none; an unsigned bundle proves integrity only, not origin\n';
+}
+
+// A lab (or shard) bundle: the lab's verdict, and one line per device.
+function describeLab(
+  file: string,
+  check: BundleCheck,
+  lab: LabSummary,
+  key: KeyObject | undefined,
+  out: NodeJS.WriteStream,
+): number {
+  const shard = lab.lab ? ` (shard ${lab.lab.shard.index}/${lab.lab.shard.count})` : '';
+  out.write(
+    `lab bundle ${file}: intact (${check.files} files match MANIFEST.sha256; the bundled specs match spec-hash.txt and every report)\n`,
+  );
+  out.write(signatureLine(check, key));
+  out.write(`lab${shard}: ${lab.devices.length} devices, exit ${lab.exitCode} (the worst device's)\n`);
+  for (const d of lab.devices) {
+    const s = d.summary;
+    const counts = s
+      ? `${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.notApplicable} n/a, ${s.couldNotTest} could-not-test`
+      : 'no report';
+    out.write(`  ${d.name}: exit ${d.exitCode}; ${counts}; target ${d.target}\n`);
+  }
+  return lab.exitCode === 0 ? 0 : 1;
 }

@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import type { ReadEntry } from 'tar';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import { exitCodeFor, policyCounts, summarize } from '../results/build-report.ts';
+import type { LabSummary } from '../results/fleet-types.ts';
 import type { Report, Summary } from '../results/types.ts';
+import { worstExit } from '../results/worst-exit.ts';
 import { BUNDLE_LAYOUT, parseManifest, sha256, specHashOf } from './bundle-files.ts';
+import { LAB_SUMMARY } from './write-lab-bundle.ts';
 
 /** What `verify` found: every problem (empty when intact), the report, and the signature's state. */
 export interface BundleCheck {
@@ -12,6 +15,8 @@ export interface BundleCheck {
   report?: Report;
   tool?: { name?: string; version?: string };
   files: number;
+  /** Set for a lab (or shard) bundle (`run --lab … --bundle`), which holds lab-summary.json, not report.json. */
+  lab?: LabSummary;
   /** `valid`/`invalid`: checked with --pubkey; `unsigned`; `not-checked`: signed but no key given. */
   signature: 'valid' | 'invalid' | 'unsigned' | 'not-checked';
 }
@@ -105,14 +110,13 @@ export async function checkBundle(path: string, publicKey?: KeyObject): Promise<
       problems.push(`${name} is in the archive but not in the manifest`);
     }
   }
-  for (const required of [
-    BUNDLE_LAYOUT.report,
-    BUNDLE_LAYOUT.html,
-    BUNDLE_LAYOUT.junit,
-    BUNDLE_LAYOUT.specHash,
-    BUNDLE_LAYOUT.tool,
-  ]) {
-    if (!manifest.has(required)) problems.push(`the manifest does not list ${required}`);
+  // A lab bundle (src/bundle/write-lab-bundle.ts) holds lab-summary.json and a folder per device instead.
+  const isLab = manifest.has(LAB_SUMMARY) && !manifest.has(BUNDLE_LAYOUT.report);
+  const required = isLab
+    ? [LAB_SUMMARY, BUNDLE_LAYOUT.specHash, BUNDLE_LAYOUT.tool]
+    : [BUNDLE_LAYOUT.report, BUNDLE_LAYOUT.html, BUNDLE_LAYOUT.junit, BUNDLE_LAYOUT.specHash, BUNDLE_LAYOUT.tool];
+  for (const name of required) {
+    if (!manifest.has(name)) problems.push(`the manifest does not list ${name}`);
   }
 
   const sig = files.get(BUNDLE_LAYOUT.signature);
@@ -126,6 +130,7 @@ export async function checkBundle(path: string, publicKey?: KeyObject): Promise<
     }
   }
 
+  const lab = isLab ? checkLab(files, problems) : undefined;
   const report = parseJson<Report>(files.get(BUNDLE_LAYOUT.report), BUNDLE_LAYOUT.report, problems);
   const tool = parseJson<{ name?: string; version?: string }>(
     files.get(BUNDLE_LAYOUT.tool),
@@ -148,13 +153,65 @@ export async function checkBundle(path: string, publicKey?: KeyObject): Promise<
       if (computed !== hash)
         problems.push(`the bundled spec files hash to ${computed.slice(0, 12)}…, not ${hash?.slice(0, 12)}…`);
     }
+    for (const [name, device] of lab?.reports ?? []) {
+      if (device.specHash !== hash) problems.push(`${name}'s spec hash is not the bundled ${hash?.slice(0, 12)}…`);
+    }
+    if (lab?.summary.lab && lab.summary.lab.specHash !== hash) {
+      problems.push(`${LAB_SUMMARY}'s spec hash is not the bundled ${hash?.slice(0, 12)}…`);
+    }
     if (report && report.specHash !== hash) {
       problems.push(
         `the report's spec hash ${String(report.specHash).slice(0, 12)}… is not the bundled ${hash?.slice(0, 12)}…`,
       );
     }
   }
-  return { problems, ...(report ? { report } : {}), ...(tool ? { tool } : {}), files: files.size, signature };
+  return {
+    problems,
+    ...(report ? { report } : {}),
+    ...(lab ? { lab: lab.summary } : {}),
+    ...(tool ? { tool } : {}),
+    files: files.size,
+    signature,
+  };
+}
+
+// A lab bundle: its summary parses, each device's report.json holds up as a run bundle's does, the summary's
+// counts are its reports' and its exit code the worst of its devices'.
+function checkLab(
+  files: ReadonlyMap<string, Buffer>,
+  problems: string[],
+): { summary: LabSummary; reports: Map<string, Report> } | undefined {
+  const summary = parseJson<LabSummary>(files.get(LAB_SUMMARY), LAB_SUMMARY, problems);
+  if (!summary) return undefined;
+  if (!Array.isArray(summary.devices) || typeof summary.exitCode !== 'number') {
+    problems.push(`${LAB_SUMMARY} lacks devices or exitCode`);
+    return undefined;
+  }
+  const reports = new Map<string, Report>();
+  for (const device of summary.devices) {
+    const name = `${device.name}/${BUNDLE_LAYOUT.report}`;
+    const report = parseJson<Report>(files.get(name), name, problems);
+    if (!report) {
+      if (device.summary) problems.push(`${LAB_SUMMARY} has counts for ${device.name} but the bundle no ${name}`);
+      continue;
+    }
+    reports.set(name, report);
+    const before = problems.length;
+    checkReport(report, problems);
+    for (let i = before; i < problems.length; i++) problems[i] = `${device.name}/${problems[i]}`;
+    if (report.exitCode !== device.exitCode) {
+      problems.push(`${LAB_SUMMARY} says ${device.name} exited ${device.exitCode}, its report ${report.exitCode}`);
+    }
+    const counts = ['total', 'pass', 'fail', 'warn', 'notApplicable', 'couldNotTest'] as const;
+    if (counts.some((field) => device.summary?.[field] !== report.summary?.[field])) {
+      problems.push(`${LAB_SUMMARY}'s counts for ${device.name} are not its report's`);
+    }
+  }
+  const worst = worstExit(summary.devices.map((d) => d.exitCode));
+  if (summary.exitCode !== worst) {
+    problems.push(`${LAB_SUMMARY} exitCode is ${summary.exitCode} but its devices give ${worst}`);
+  }
+  return { summary, reports };
 }
 
 function parseJson<T>(bytes: Buffer | undefined, name: string, problems: string[]): T | undefined {

@@ -350,7 +350,16 @@ async function resolveAdapter(
       `--state-adapter ${name} does not export createStateAdapter(context)`,
     );
   }
-  const adapter = await module.createStateAdapter(context);
+  let adapter: StateAdapter;
+  try {
+    adapter = await module.createStateAdapter(context);
+  } catch (error) {
+    // The module is the user's: its failure is theirs to fix, in one line, not the tool's stack.
+    throw new ConformanceError(
+      'STATE_ADAPTER_INVALID',
+      `--state-adapter ${name}: createStateAdapter threw: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   if (!adapter || typeof adapter.read !== 'function' || typeof adapter.seed !== 'function') {
     throw new ConformanceError(
       'STATE_ADAPTER_INVALID',
