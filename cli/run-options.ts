@@ -65,11 +65,13 @@ export function portFlag(name: string, value: string | undefined): number | unde
 
 /** Checks a device's API address (an http:// URL, the only kind a run supports) before anything runs. */
 export function targetFlag(value: string, where?: string): string {
-  if (!URL.canParse(value) || new URL(value).protocol !== 'http:') {
-    throw new ConformanceError(
-      'CONFIG_INVALID',
-      `${where ? `${where}: target` : '--target'} ${value} is not an http:// URL (want e.g. http://192.168.1.20:5555)`,
-    );
+  const named = `${where ? `${where}: target` : '--target'} ${value}`;
+  if (!URL.canParse(value)) {
+    throw new ConformanceError('CONFIG_INVALID', `${named} is not a URL (want e.g. http://192.168.1.20:5555)`);
+  }
+  // A URL of another scheme (https://, ftp://) is a URL all the same: say what is wrong with it.
+  if (new URL(value).protocol !== 'http:') {
+    throw new ConformanceError('CONFIG_INVALID', `${named}: only http:// targets are supported`);
   }
   return value;
 }
