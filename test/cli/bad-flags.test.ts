@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { create, extract } from 'tar';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevice } from '../../reference-device/start-device.ts';
-import { runCli } from '../helpers/cli-process.ts';
+import { oneErrorLine, runCli } from '../helpers/cli-process.ts';
 import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
 
 // Bad input a new user types: exit 2 and one line saying what to do, never "internal error" and a stack,
@@ -15,15 +15,7 @@ import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
 const work = mkdtempSync(join(tmpdir(), 'sophon-bad-flags-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Exit 2 and exactly one line on stderr, without a stack. */
-async function oneLine(args: string[], cwd = work): Promise<string> {
-  const run = await runCli(args, { killAfterMs: 30_000, cwd });
-  expect(run.code, run.stdout + run.stderr).toBe(2);
-  const lines = run.stderr.trim().split('\n');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
-  return lines[0] as string;
-}
+const oneLine = (args: string[], cwd = work) => oneErrorLine(args, cwd);
 
 describe('bad flags', () => {
   it('a target that is not a URL: one run, and a lab refused before any device runs', async () => {

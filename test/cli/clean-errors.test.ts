@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
-import { runCli } from '../helpers/cli-process.ts';
+import { oneErrorLine, runCli } from '../helpers/cli-process.ts';
 import { FAST_WINDOW_FLAGS, mqFlags, TEST_BROKER } from '../helpers/run-against-device.ts';
 import { closedPort } from '../hostile/servers.ts';
 
@@ -19,15 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
 
-/** Exit 2 and exactly one line on stderr, without a stack. */
-async function oneLine(args: string[]): Promise<string> {
-  const run = await runCli(args, { killAfterMs: 30_000 });
-  expect(run.code, run.stdout + run.stderr).toBe(2);
-  const lines = run.stderr.trim().split('\n');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
-  return lines[0] as string;
-}
+const oneLine = (args: string[]) => oneErrorLine(args);
 
 describe('clean errors', () => {
   it('a port in use: device, serve', async () => {

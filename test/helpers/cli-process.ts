@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 
 /** The command line as a user runs it. */
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sophon-conformance.mjs');
@@ -51,4 +52,14 @@ export function runCli(
     });
   });
   return Object.assign(exited, { child });
+}
+
+/** Runs the CLI and expects the bad-input answer: exit 2 and exactly one line on stderr, without a stack. */
+export async function oneErrorLine(args: string[], cwd?: string): Promise<string> {
+  const run = await runCli(args, { killAfterMs: 30_000, ...(cwd ? { cwd } : {}) });
+  expect(run.code, run.stdout + run.stderr).toBe(2);
+  const lines = run.stderr.trim().split('\n');
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+  return lines[0] as string;
 }
