@@ -66,8 +66,10 @@ export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:POR
   --callback-listen HOST  interface the receiver listens on (default 127.0.0.1)
   --callback-port N       its port (default: a free one)
   --platform-login PATH   the receiver also plays the management platform's login endpoint at PATH
-                          (e.g. /api/device/login): a device whose MQ_LOGIN_URL points there is handed
-                          the run's broker, queues and exchange-dev-<license>; every login is in report.json
+                          (e.g. /api/device/login) as the vendor's login page documents it: a device whose
+                          MQ_LOGIN_URL points there is handed the run's broker, queues and exchange-dev-<license>;
+                          the run waits up to --up-within for it to log in and consume its command queue;
+                          every login is in report.json
   --record-source URL     face video/photo the device can play to produce recognition records
   --out DIR               where reports go (default reports/out/<run>)
   --reporter LIST         console,json,junit,html (default all)
@@ -277,7 +279,9 @@ export async function runAndReport(
         live.result(result);
       },
       onLoginEndpoint: (loginUrl) =>
-        live.note(`platform login endpoint: set MQ_LOGIN_URL on the device to ${loginUrl}`),
+        live.note(
+          `platform login endpoint: set MQ_LOGIN_URL on the device to ${loginUrl} (waiting up to ${settings.upWithinMs} ms, --up-within, for it to log in there and consume its command queue ${settings.amqp?.commandQueue})`,
+        ),
       onLogin: (login) => live.note(redactUrl(describeLogin(login))),
     });
     const written = writeReports(report, outDir, reporters);
