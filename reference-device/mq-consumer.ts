@@ -469,7 +469,7 @@ export class MqConsumer {
     // Fault mq-reply-on-up-queue-despite-notify-path: the firmware reads the older pages' precedence.
     const target = this.options.faults.has('mq-reply-on-up-queue-despite-notify-path')
       ? { kind: 'up-queue' as const }
-      : replyTarget(notifyPath);
+      : replyTarget(notifyPath, this.loginUrl);
     switch (target.kind) {
       case 'up-queue':
         try {

@@ -12,7 +12,7 @@ export interface PlatformLoginSettings {
   commandQueue: string;
   /** mq_up_queue: the queue the run reads replies from. */
   upQueue: string;
-  /** When given (--license), a device presenting another key is refused. */
+  /** When given (--license), a device presenting another key is answered mq_login_status 600000, no settings. */
   licenseKey?: string | undefined;
   /** Called after each login has been answered (already redacted). */
   onLogin?: ((login: PlatformLoginRecord) => void) | undefined;

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import amqp from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
@@ -155,6 +156,11 @@ describe.skipIf(!hasBroker)('the platform login, as documented, against the plat
     const seen: { method: string; url: string }[] = [];
     const platform: Server = createServer((request, response) => {
       seen.push({ method: request.method ?? '', url: request.url ?? '' });
+      if (request.method === 'POST') {
+        request.resume();
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"result":true}');
+        return;
+      }
       const key = new URL(request.url ?? '/', 'http://x').searchParams.get('mq_license_key') ?? '';
       const answer = answerAsDocumented
         ? documented.handle({ method: 'GET', url: request.url ?? '', headers: {}, body: Buffer.alloc(0), from: '' })
@@ -170,7 +176,7 @@ describe.skipIf(!hasBroker)('the platform login, as documented, against the plat
     cleanups.push(() => deleteExchange(TEST_BROKER, `exchange-dev-${device.licenseKey}`));
 
     await until('a second login attempt', () => seen.length >= 2, 5_000);
-    for (const request of seen) {
+    for (const request of [...seen]) {
       const url = new URL(request.url, 'http://x');
       expect(request.method).toBe('GET');
       expect(url.pathname).toBe(LOGIN_PATH);
@@ -191,6 +197,23 @@ describe.skipIf(!hasBroker)('the platform login, as documented, against the plat
       5_000,
     );
     expect(documented.logins.at(-1)).toMatchObject({ accepted: true, licenseKey: device.licenseKey });
+
+    // A relative notify_path is relative to the platform's root: the device that logged in posts its reply there.
+    const model = await amqp.connect(TEST_BROKER);
+    try {
+      const channel = await model.createChannel();
+      const command = {
+        message_key: 'wipedata',
+        message_id: 'rel-1',
+        notify_path: '/notify/rel-1',
+        users: 'not a bool',
+      };
+      channel.sendToQueue(queues.commandQueue, Buffer.from(JSON.stringify(command)));
+      await until('the reply at the relative notify_path', () => seen.some((r) => r.url === '/notify/rel-1'), 5_000);
+    } finally {
+      await model.close();
+    }
+    expect(seen.find((r) => r.url === '/notify/rel-1')).toMatchObject({ method: 'POST' });
   });
 });
 
