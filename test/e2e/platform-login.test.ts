@@ -252,3 +252,19 @@ describe('a run with --platform-login that nobody logs in to', () => {
     );
   });
 });
+
+describe('device --login-url', () => {
+  it('is refused beside --amqp, or when not an http URL; the variant alone has nowhere to log in', async () => {
+    expect(
+      await oneErrorLine(['device', '--port', '0', '--login-url', 'http://127.0.0.1:1/login', '--amqp', TEST_BROKER]),
+    ).toBe(
+      'sophon-conformance: CONFIG_INVALID: --login-url: the device is handed its broker and queues at the login; leave out --amqp, --command-queue and --up-queue',
+    );
+    expect(await oneErrorLine(['device', '--port', '0', '--login-url', 'ftp://host/login'])).toBe(
+      'sophon-conformance: CONFIG_INVALID: --login-url ftp://host/login: want http://HOST:PORT/PATH',
+    );
+    expect(await oneErrorLine(['device', '--port', '0', '--variant', 'platform-login-strict'])).toBe(
+      'sophon-conformance: CONFIG_INVALID: --variant platform-login-strict needs --login-url URL: where to log in',
+    );
+  });
+});
