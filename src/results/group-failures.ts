@@ -40,7 +40,7 @@ export interface FailureGroups {
 
 const ORDER: Record<ProblemVerdict, number> = { fail: 0, 'could-not-test': 1, warn: 2 };
 
-function isProblem(verdict: VerdictKind): verdict is ProblemVerdict {
+function isProblem(verdict: VerdictKind | 'uncovered'): verdict is ProblemVerdict {
   return verdict in ORDER;
 }
 
