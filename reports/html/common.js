@@ -272,6 +272,10 @@
       en: 'The two runs used different suites, targets or spec hashes; compare with care.',
       zh: '两次运行的测试套件、被测设备或规范哈希不同，请谨慎对比。',
     },
+    'compare.differentBasis': {
+      en: 'The two runs differ in what they ran; cases are compared by id, so compare with care:',
+      zh: '两次运行的测试基础不同；用例按 ID 对比，请谨慎解读：',
+    },
 
     'index.title': { en: 'Conformance runs', zh: '测试运行记录' },
     'index.in': { en: 'Runs in {dir}, newest first', zh: '{dir} 中的运行记录（最新在前）' },

@@ -43,7 +43,7 @@
         'main',
         { class: 'page' },
         h('section', { class: 'sides' }, sideCard('compare.a', data.a, c.a), sideCard('compare.b', data.b, c.b)),
-        c.sameBasis ? null : h('p', { class: 'compare-warning', role: 'note', text: t('compare.differentSuite') }),
+        c.sameBasis ? null : basisWarning(c),
         h(
           'section',
           { class: 'card' },
@@ -109,6 +109,35 @@
           ),
         ),
       ),
+    );
+  }
+
+  const BASIS_LABEL = { suite: 'meta.suite', target: 'meta.target', specHash: 'meta.specHash' };
+
+  /** Says which of suite, target and spec hash differ, with A's and B's value (older comparisons: the bare warning). */
+  function basisWarning(c) {
+    const differences = c.basisDifferences || [];
+    return h(
+      'div',
+      { class: 'compare-warning', role: 'note' },
+      h('p', { text: differences.length ? t('compare.differentBasis') : t('compare.differentSuite') }),
+      differences.length
+        ? h(
+            'ul',
+            { class: 'basis-differences' },
+            differences.map((d) =>
+              h(
+                'li',
+                { dataset: { field: d.field } },
+                h('strong', { text: t(BASIS_LABEL[d.field] || d.field) }),
+                ': A ',
+                h('code', { class: 'basis-a', text: d.a }),
+                ' · B ',
+                h('code', { class: 'basis-b', text: d.b }),
+              ),
+            ),
+          )
+        : null,
     );
   }
 
