@@ -1,3 +1,4 @@
+// @ts-check: tsconfig.browser.json checks this file against the report's TypeScript types (npm run typecheck).
 // Shared by every HTML page sophon-conformance writes (report, comparison, run index): the label
 // dictionary, the language switch, DOM builders and formatting. Plain browser JavaScript, inlined
 // into each page by reports/html/page-shell.ts; it never fetches anything.

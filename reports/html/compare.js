@@ -1,8 +1,18 @@
+// @ts-check: tsconfig.browser.json checks this file against the report's TypeScript types (npm run typecheck).
 // The comparison page: draws the RunComparison embedded as <script type="application/json" id="comparison-data">.
 (() => {
   const { t, h, verdictBadge, gateBadge, formatTime, durationBetween, topbar, readData } = globalThis.SophonPage;
 
-  const root = document.getElementById('app');
+  // page-shell.ts always writes <div id="app">.
+  const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+  /**
+   * @type {{
+   *   comparison: import('../compare-runs.ts').RunComparison;
+   *   a: import('../compare-runs.ts').RunLink;
+   *   b: import('../compare-runs.ts').RunLink;
+   *   indexHref: string | null;
+   * }}
+   */
   const data = readData('comparison-data');
 
   const SECTIONS = [
@@ -150,7 +160,7 @@
     return h(
       'section',
       { class: 'card', id: key, 'aria-labelledby': `${key}-title` },
-      h('h2', { id: `${key}-title` }, `${t(s.label)} `, h('span', { class: 'muted', text: `(${count})` })),
+      h('h2', { id: `${key}-title` }, `${t(s ? s.label : key)} `, h('span', { class: 'muted', text: `(${count})` })),
       count ? content : h('p', { class: 'muted', text: t('compare.none') }),
     );
   }

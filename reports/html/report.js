@@ -1,3 +1,4 @@
+// @ts-check: tsconfig.browser.json checks this file against the report's TypeScript types (npm run typecheck).
 // The run report page: reads the report embedded as <script type="application/json" id="report-data">
 // and draws the gate, the clause coverage and every case with its evidence. State that a person may
 // want to share (filters, the open case) lives in the URL hash: #verdict=fail&case=http.wipedata.x
@@ -18,11 +19,15 @@
   const HASH_KEYS = [...FILTER_KEYS, 'case'];
   // Evidence keys drawn by a dedicated view; any other key is shown as JSON so nothing is hidden.
   const KNOWN_EVIDENCE = new Set(['http', 'amqp', 'reboot', 'state', 'outcome', 'reproduce', 'notes']);
+  /** @type {import('../../src/results/types.ts').StateCategory[]} */
   const STATE_COUNTED = ['identities', 'permissions', 'mediaDevices', 'events'];
 
-  const root = document.getElementById('app');
+  // page-shell.ts always writes <div id="app">.
+  const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+  /** @type {import('../../src/results/types.ts').Report} */
   const report = readData('report-data');
   // The failure groups come computed with the report (src/results/group-failures.ts); a page without them shows none.
+  /** @type {import('../../src/results/group-failures.ts').FailureGroups} */
   const groups = readData('report-groups') || { byCause: [], byClause: [] };
   const resultsById = new Map(Array.isArray(report?.results) ? report.results.map((r) => [r.id, r]) : []);
 
@@ -350,7 +355,7 @@
       ['meta.startedAt', formatTime(report.startedAt)],
       ['meta.finishedAt', formatTime(report.finishedAt)],
       ['meta.duration', durationBetween(report.startedAt, report.finishedAt)],
-    ].filter(Boolean);
+    ].filter((row) => row !== null);
     return h(
       'section',
       { class: 'card meta', 'aria-label': t('app.report') },
@@ -381,6 +386,7 @@
   }
 
   // A case's waiver and flakiness, beside its tags.
+  /** @param {import('../../src/results/types.ts').CaseResult} r */
   function policyMarks(r) {
     const marks = [];
     const w = r.waived;
@@ -464,6 +470,7 @@
   }
 
   /** A group's cases: each with its verdict dot, a link that opens it, and its title. */
+  /** @param {string[]} ids */
   function groupCases(ids) {
     return h(
       'ul',
@@ -482,6 +489,7 @@
   }
 
   /** One check as the group shares it: name, then expected and received. */
+  /** @param {import('../../src/results/types.ts').CheckOutcome} c */
   function sharedCheck(c) {
     return h(
       'span',
@@ -498,6 +506,7 @@
 
   const MAX_CLOSED_LINES = 3;
 
+  /** @param {import('../../src/results/group-failures.ts').FailureGroup} g */
   function causeGroup(g) {
     const reason = g.checks.length
       ? g.checks.map((c) =>
@@ -531,6 +540,7 @@
     );
   }
 
+  /** @param {import('../../src/results/group-failures.ts').ClauseFailures} c */
   function clauseGroup(c) {
     const clause = (report.clauses || []).find((x) => x.id === c.clause);
     return h(
@@ -566,6 +576,7 @@
   }
 
   /** Where a clause comes from: the document's title first, then its file and section. */
+  /** @param {Pick<import('../../src/results/types.ts').ClauseCoverage, 'source' | 'documentTitle'>} clause */
   function sourceView(clause) {
     return [
       clause.documentTitle ? h('span', { class: 'doc-title', text: clause.documentTitle }) : null,
@@ -623,6 +634,7 @@
     );
   }
 
+  /** @param {import('../../src/results/types.ts').ClauseCoverage} c */
   function clauseItem(c) {
     const uncoveredMust = c.verdict === 'uncovered' && c.level === 'MUST';
     return h(
@@ -759,6 +771,7 @@
 
   // ---- One case -----------------------------------------------------------------------------------
 
+  /** @param {import('../../src/results/types.ts').CaseResult} r */
   function caseView(r) {
     const summary = h(
       'summary',
@@ -800,6 +813,7 @@
     return details;
   }
 
+  /** @param {import('../../src/results/types.ts').CaseResult} r */
   function caseBody(r) {
     const e = r.evidence || {};
     const problems = (r.checks || []).filter((c) => c.result !== 'pass');
@@ -870,6 +884,7 @@
     );
   }
 
+  /** @param {import('../../src/results/types.ts').CheckOutcome[]} problems */
   function expectedVsReceived(problems) {
     return block(
       'checks.vs',
@@ -905,6 +920,7 @@
     );
   }
 
+  /** @param {import('../../src/results/types.ts').CheckOutcome[]} checks */
   function checksTable(checks) {
     if (!checks.length) return block('checks.title', h('p', { class: 'muted', text: t('checks.none') }));
     return block(
@@ -989,6 +1005,7 @@
 
   // ---- HTTP -------------------------------------------------------------------------------------
 
+  /** @param {import('../../src/results/types.ts').HttpExchangeEvidence[]} exchanges */
   function httpView(exchanges) {
     return block(
       'http.title',
@@ -1214,6 +1231,7 @@
 
   // ---- MQ ---------------------------------------------------------------------------------------
 
+  /** @param {import('../../src/results/types.ts').AmqpEvidence} amqp */
   function amqpView(amqp) {
     // The shape may still grow; anything this view does not recognise is shown as JSON.
     if (!amqp || !Array.isArray(amqp.published) || !Array.isArray(amqp.replies)) {
@@ -1277,13 +1295,19 @@
 
   // ---- Reboot timeline --------------------------------------------------------------------------
 
+  /**
+   * @param {import('../../src/results/types.ts').RebootTimeline} r
+   * @param {import('../../src/results/types.ts').CheckOutcome | undefined} rebootCheck
+   */
   function rebootView(r, rebootCheck) {
     const marks = [
       { key: 'response', at: 0, cls: 'm-response' },
       { key: 'down', at: r.downAtMs, cls: 'm-down' },
       { key: 'up', at: r.upAtMs, cls: 'm-up' },
       { key: 'ready', at: r.readyAtMs, cls: 'm-ready' },
-    ].filter((m) => typeof m.at === 'number');
+    ]
+      .filter((m) => typeof m.at === 'number')
+      .map((m) => ({ ...m, at: Number(m.at), limit: false }));
     // How long the watcher looked matters only when the device never went down.
     const watched = typeof r.watchedMs === 'number' && typeof r.downAtMs !== 'number' ? r.watchedMs : 0;
     // A device that did not come back (or never got ready) was watched to the end of the up window.
@@ -1484,6 +1508,10 @@
 
   // ---- State ------------------------------------------------------------------------------------
 
+  /**
+   * @param {import('../../src/results/types.ts').StateEvidence} s
+   * @param {import('../../src/results/types.ts').CheckOutcome[]} checks
+   */
   function stateView(s, checks) {
     // Category → the worst result among its checks, so the table shows where the state check went wrong.
     const RANK = { fail: 3, unobservable: 2, lenient: 1 };
