@@ -469,8 +469,10 @@
     return resultsById.get(id);
   }
 
-  /** A group's cases: each with its verdict dot, a link that opens it, and its title. */
-  /** @param {string[]} ids */
+  /**
+   * A group's cases: each with its verdict dot, a link that opens it, and its title.
+   * @param {string[]} ids
+   */
   function groupCases(ids) {
     return h(
       'ul',
@@ -488,8 +490,10 @@
     );
   }
 
-  /** One check as the group shares it: name, then expected and received. */
-  /** @param {import('../../src/results/types.ts').CheckOutcome} c */
+  /**
+   * One check as the group shares it: name, then expected and received.
+   * @param {import('../../src/results/types.ts').CheckOutcome} c
+   */
   function sharedCheck(c) {
     return h(
       'span',
@@ -575,8 +579,10 @@
     );
   }
 
-  /** Where a clause comes from: the document's title first, then its file and section. */
-  /** @param {Pick<import('../../src/results/types.ts').ClauseCoverage, 'source' | 'documentTitle'>} clause */
+  /**
+   * Where a clause comes from: the document's title first, then its file and section.
+   * @param {Pick<import('../../src/results/types.ts').ClauseCoverage, 'source' | 'documentTitle'>} clause
+   */
   function sourceView(clause) {
     return [
       clause.documentTitle ? h('span', { class: 'doc-title', text: clause.documentTitle }) : null,
