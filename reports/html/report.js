@@ -159,6 +159,12 @@
 
   function render() {
     const openIds = new Set([...caseNodes].filter(([, node]) => node.open).map(([id]) => id));
+    // Groups and clauses a person opened stay open when the page is drawn again (a language switch).
+    const openKeys = new Set(
+      [...root.querySelectorAll('details[data-key][open]')].map(
+        (node) => /** @type {HTMLElement} */ (node).dataset.key,
+      ),
+    );
     const scrollY = window.scrollY;
     caseNodes = new Map();
     controls = {};
@@ -180,6 +186,9 @@
     for (const id of openIds) {
       const node = caseNodes.get(id);
       if (node) node.open = true;
+    }
+    for (const node of root.querySelectorAll('details[data-key]')) {
+      if (openKeys.has(/** @type {HTMLElement} */ (node).dataset.key)) node.setAttribute('open', '');
     }
     applyFilters();
     window.scrollTo(0, scrollY);
@@ -418,7 +427,11 @@
     if (!groups.byCause.length) return null;
     const problemCount = groups.byCause.reduce((n, g) => n + g.cases.length, 0);
     const lists = {
-      cause: h('div', { class: 'group-list', id: 'groups-by-cause' }, groups.byCause.map(causeGroup)),
+      cause: h(
+        'div',
+        { class: 'group-list', id: 'groups-by-cause' },
+        groups.byCause.map((g, i) => causeGroup(g, i)),
+      ),
       clause: h('div', { class: 'group-list', id: 'groups-by-clause' }, groups.byClause.map(clauseGroup)),
     };
     const buttons = [
@@ -510,8 +523,11 @@
 
   const MAX_CLOSED_LINES = 3;
 
-  /** @param {import('../../src/results/group-failures.ts').FailureGroup} g */
-  function causeGroup(g) {
+  /**
+   * @param {import('../../src/results/group-failures.ts').FailureGroup} g
+   * @param {number} index
+   */
+  function causeGroup(g, index) {
     const reason = g.checks.length
       ? g.checks.map((c) =>
           h('span', { class: 'group-reason-line', title: `${c.check}: ${c.expected} → ${c.received}` }, sharedCheck(c)),
@@ -521,7 +537,7 @@
     const hidden = g.checks.length - MAX_CLOSED_LINES;
     return h(
       'details',
-      { class: `group v-${g.verdict}`, dataset: { verdict: g.verdict, cases: g.cases.length } },
+      { class: `group v-${g.verdict}`, dataset: { key: `cause-${index}`, verdict: g.verdict, cases: g.cases.length } },
       h(
         'summary',
         { class: 'group-row' },
@@ -549,7 +565,10 @@
     const clause = (report.clauses || []).find((x) => x.id === c.clause);
     return h(
       'details',
-      { class: `group v-${c.verdict}`, dataset: { clause: c.clause, cases: c.cases.length } },
+      {
+        class: `group v-${c.verdict}`,
+        dataset: { key: `clause-${c.clause}`, clause: c.clause, cases: c.cases.length },
+      },
       h(
         'summary',
         { class: 'group-row' },
@@ -647,7 +666,7 @@
       'details',
       {
         class: `clause-item v-row-${c.verdict}${uncoveredMust ? ' uncovered-must' : ''}`,
-        dataset: { clause: c.id },
+        dataset: { key: `coverage-${c.id}`, clause: c.id },
       },
       h(
         'summary',

@@ -124,6 +124,16 @@ describe.skipIf(!HAS_CHROMIUM)('the HTML report of a run with three faults, at 1
     expect(await clauses.first().locator('.group-count').textContent()).toBe(
       `${worst?.cases.length} of ${worst?.total} cases`,
     );
+    // In Chinese the same view stays, with the group that was open still open.
+    await clauses.first().locator('summary').click();
+    await page.click('.lang-switch');
+    expect(await page.textContent('#groups-title')).toBe('问题归类');
+    expect(await page.isVisible('#groups-by-clause')).toBe(true);
+    expect(await page.locator('#groups-by-clause > details.group').first().getAttribute('open')).toBe('');
+    expect(await page.locator('#groups-by-clause > details.group').first().locator('.group-count').textContent()).toBe(
+      `${worst?.total} 个用例中 ${worst?.cases.length} 个`,
+    );
+    await page.click('.lang-switch');
     await done(page, seen);
   });
 
