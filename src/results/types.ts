@@ -213,7 +213,10 @@ export interface ClauseCoverage {
   id: string;
   level: Level;
   text: string;
+  /** Where the clause comes from: `000_2427abba6c145ae1.txt § 调用URL` (file § section). */
   source: string;
+  /** The title of the cited document (its heading line); absent in reports made before titles were kept. */
+  documentTitle?: string;
   cases: string[];
   /** `uncovered` when no selected case cites the clause. */
   verdict: VerdictKind | 'uncovered';

@@ -200,12 +200,16 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
       // Coverage is judged over the clauses of the transports this suite exercises.
       clauses: [...catalogue.clauses.values()]
         .filter((c) => transports.has(c.id.startsWith('MQ-') ? 'amqp' : 'http'))
-        .map((c) => ({
-          id: c.id,
-          level: c.level,
-          text: c.text,
-          source: `${c.source.document} § ${c.source.section}`,
-        })),
+        .map((c) => {
+          const documentTitle = catalogue.documents.get(c.source.document);
+          return {
+            id: c.id,
+            level: c.level,
+            text: c.text,
+            source: `${c.source.document} § ${c.source.section}`,
+            ...(documentTitle ? { documentTitle } : {}),
+          };
+        }),
       results,
       ...policyReportFields(settings.policy, results),
       ...(platform && amqp?.callbacks.loginUrl
