@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runWithReports } from '../../api/run-with-reports.ts';
 import { type ConsoleMode, LiveConsole, type StatusLine } from '../../reports/live-console.ts';
 import { colorWanted, renderSummary } from '../../reports/render-console.ts';
-import { type JournalHeader, RunJournal } from '../../reports/run-journal.ts';
-import { writeReports } from '../../reports/write-reports.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { loadSuite } from '../../src/plan/load-suite.ts';
 import { planCases, type Selection } from '../../src/plan/plan-cases.ts';
@@ -157,8 +156,6 @@ export async function runAndReport(
   out: NodeJS.WriteStream,
   options: ConsoleOptions = {},
 ): Promise<{ report: Report; written: Record<string, string> }> {
-  // The engine (undici, the checks, the transports) is loaded by a run itself, never by `run --list`.
-  const { executeRun } = await import('../../src/run/execute-run.ts');
   // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
   mkdirSync(outDir, { recursive: true });
   const shown = reporters.includes('console');
@@ -184,48 +181,27 @@ export async function runAndReport(
   const onTerm = () => stop('SIGTERM');
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
-  let journal: RunJournal | undefined;
   try {
-    const report = await executeRun({
-      ...settings,
-      signal: AbortSignal.any([settings.signal, controller.signal]),
-      onStart: (plan) => {
-        const header: JournalHeader = {
-          journal: 'sophon-conformance',
-          tool: TOOL.name,
-          version: TOOL.version,
-          target: plan.target,
-          suite: plan.suite,
-          profile: settings.profile,
-          selection: { only: settings.selection.only ?? [], tags: settings.selection.tags ?? [] },
-          specHash: plan.specHash,
-          startedAt: plan.startedAt,
-          total: plan.total,
-        };
-        const kept = new Set(plan.kept);
-        journal = RunJournal.start(
-          outDir,
-          header,
-          (settings.earlier?.results ?? []).filter((r) => kept.has(r.id)),
-        );
-        const what = settings.rerunOf ? 'cases to run again' : 'cases';
-        live.start(
-          plan,
-          `sophon-conformance ${TOOL.version}: ${plan.total} ${what} of suite ${plan.suite} against ${redactUrl(settings.target)}`,
-        );
+    const { report, written } = await runWithReports(
+      { ...settings, signal: AbortSignal.any([settings.signal, controller.signal]) },
+      {
+        out: outDir,
+        reporters,
+        onEvent: (event) => {
+          if (event.type === 'start') {
+            const what = settings.rerunOf ? 'cases to run again' : 'cases';
+            live.start(
+              event.plan,
+              `sophon-conformance ${TOOL.version}: ${event.plan.total} ${what} of suite ${event.plan.suite} against ${redactUrl(settings.target)}`,
+            );
+          } else if (event.type === 'phase') live.phase(event.phase);
+          else if (event.type === 'result') live.result(event.result);
+          else if (event.type === 'login-endpoint')
+            live.note(`platform login endpoint: set MQ_LOGIN_URL on the device to ${event.url}`);
+          else if (event.type === 'login') live.note(redactUrl(describeLogin(event.login)));
+        },
       },
-      onPhase: (event) => live.phase(event),
-      onResult: (result) => {
-        journal?.append(result);
-        live.result(result);
-      },
-      onLoginEndpoint: (loginUrl) =>
-        live.note(`platform login endpoint: set MQ_LOGIN_URL on the device to ${loginUrl}`),
-      onLogin: (login) => live.note(redactUrl(describeLogin(login))),
-    });
-    const written = writeReports(report, outDir, reporters);
-    // A complete run's record is report.json; an interrupted one keeps its journal for --resume.
-    journal?.close(report.complete && written.json !== undefined);
+    );
     if (shown) {
       live.finish([
         ...renderSummary(report, style),
@@ -241,7 +217,6 @@ export async function runAndReport(
     return { report, written };
   } finally {
     live.stop();
-    journal?.close();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }

@@ -123,7 +123,7 @@ export function settingsReference(): string {
     const key = s.key ? `\`${s.key.join('.')}\`` : '—';
     const env = s.env ? `\`${s.env}\`` : '—';
     const unit = s.unit ?? '';
-    return `| \`--${s.flag} ${s.value}\` | ${env} | ${key} | ${fallback.replaceAll('|', '\\|')}${unit && fallback !== '—' ? ` ${unit}` : ''} | ${s.help.join(' ').replaceAll('|', '\\|')} |`;
+    return `| \`--${s.flag} ${s.value.replaceAll('|', '\\|')}\` | ${env} | ${key} | ${fallback.replaceAll('|', '\\|')}${unit && fallback !== '—' ? ` ${unit}` : ''} | ${s.help.join(' ').replaceAll('|', '\\|')} |`;
   });
   return ['| flag | environment | config key | default | what it sets |', '|---|---|---|---|---|', ...rows].join('\n');
 }
