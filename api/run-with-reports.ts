@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { type JournalHeader, RunJournal } from '../reports/run-journal.ts';
 import { writeReports } from '../reports/write-reports.ts';
 import type { PhaseEvent, RunPlan } from '../src/results/progress.ts';
@@ -41,6 +42,8 @@ export async function runWithReports(settings: RunSettings, options: RecordOptio
   const { executeRun } = await import('../src/run/execute-run.ts');
   const emit = options.onEvent ?? (() => {});
   const out = options.out;
+  // An out folder that cannot be made fails before the device is touched.
+  if (out !== undefined) mkdirSync(out, { recursive: true });
   let journal: RunJournal | undefined;
   try {
     const report = await executeRun({
