@@ -7,7 +7,8 @@ import { startDevice, type VariantTiming } from '../reference-device/start-devic
 import { KNOWN_VARIANTS } from '../reference-device/variants.ts';
 import { matchesId } from '../src/plan/match-id.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
-import { executeRun, type RunSettings } from '../src/run/execute-run.ts';
+import { executeRun } from '../src/run/execute-run.ts';
+import { buildRunSettings } from '../src/settings/build-run-settings.ts';
 import { deletePrivateQueues, privateQueues } from './broker.ts';
 import { PROJECT_ROOT, TOOL } from './tool-info.ts';
 
@@ -58,33 +59,31 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
         ? { amqp: { url: windows.broker, ...queues, log: () => {} } }
         : {}),
   });
-  const settings: RunSettings = {
-    root: PROJECT_ROOT,
-    target: running.url,
-    systemPort: running.systemPort || (await closedPort()),
-    suite: windows.suite,
-    selection: {},
-    profile: 'strict',
-    stateAdapter: 'sophon-http',
-    downWithinMs: 1_500,
-    upWithinMs: 8_000,
-    quietMs: windows.quietMs ?? 150,
-    probeIntervalMs: 10,
-    requestTimeoutMs: windows.requestTimeoutMs,
-    wipeWithinMs: windows.wipeWithinMs,
-    preflightMs: 5_000,
-    amqp: windows.broker
-      ? {
-          url: windows.broker,
-          ...queues,
-          replyWithinMs: windows.replyWithinMs,
-          licenseKey: undefined,
-          ...(loginPort === undefined ? {} : { platformLogin: MATRIX_LOGIN_PATH, callback: { port: loginPort } }),
-        }
-      : undefined,
-    tool: TOOL,
-    signal: new AbortController().signal,
-  };
+  // Short windows: the reference device boots in 40 ms, and a matrix runs the suite dozens of times.
+  const settings = buildRunSettings(
+    {
+      target: running.url,
+      'system-port': running.systemPort || (await closedPort()),
+      suite: windows.suite,
+      'down-within': 1_500,
+      'up-within': 8_000,
+      'quiet-ms': windows.quietMs ?? 150,
+      'probe-ms': 10,
+      timeout: windows.requestTimeoutMs,
+      // No wipe window of its own: a wipe then waits as any request or reply does (case-steps.ts takes the larger).
+      'wipe-within': windows.wipeWithinMs ?? Math.min(windows.requestTimeoutMs, windows.replyWithinMs),
+      ...(windows.broker
+        ? {
+            amqp: windows.broker,
+            'command-queue': queues.commandQueue,
+            'up-queue': queues.upQueue,
+            'reply-within': windows.replyWithinMs,
+            ...(loginPort === undefined ? {} : { 'platform-login': MATRIX_LOGIN_PATH, 'callback-port': loginPort }),
+          }
+        : {}),
+    },
+    { root: PROJECT_ROOT, tool: TOOL },
+  );
   try {
     return await executeRun(settings);
   } finally {
