@@ -1,6 +1,7 @@
 import { type FaultInfo, KNOWN_FAULTS } from '../reference-device/faults.ts';
 import { COMBINED_VARIANTS, type VariantTiming } from '../reference-device/variants.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { PACKAGE_ROOT } from '../src/package-root.ts';
 import { loadSuite } from '../src/plan/load-suite.ts';
 import { planCases } from '../src/plan/plan-cases.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
@@ -13,7 +14,6 @@ import {
   pool,
   runAgainstReferenceDevice,
 } from './matrix-device-run.ts';
-import { PROJECT_ROOT } from './tool-info.ts';
 
 /** A case whose verdict disagreed with the fault's declaration. */
 export interface Mismatch {
@@ -127,8 +127,8 @@ function killMatrixWindows(options: KillMatrixOptions): MatrixWindows {
 export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMatrix> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const catalogue = loadSpecs(PROJECT_ROOT);
-  const planned = planCases(catalogue.cases, loadSuite(PROJECT_ROOT, options.suite));
+  const catalogue = loadSpecs(PACKAGE_ROOT);
+  const planned = planCases(catalogue.cases, loadSuite(PACKAGE_ROOT, options.suite));
   const levels = new Map(planned.map((c) => [c.spec.id, c.spec.level]));
   const unknown = (options.faults ?? []).filter((name) => !KNOWN_FAULTS.some((f) => f.name === name));
   if (unknown.length) {

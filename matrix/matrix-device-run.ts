@@ -3,14 +3,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
-import { startDevice, type VariantTiming } from '../reference-device/start-device.ts';
+import { startReferenceDevice } from '../api/reference-device.ts';
+import { runWithReports } from '../api/run-with-reports.ts';
+import type { VariantTiming } from '../reference-device/start-device.ts';
 import { KNOWN_VARIANTS } from '../reference-device/variants.ts';
+import { PACKAGE, PACKAGE_ROOT } from '../src/package-root.ts';
 import { matchesId } from '../src/plan/match-id.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
-import { executeRun } from '../src/run/execute-run.ts';
 import { buildRunSettings } from '../src/settings/build-run-settings.ts';
-import { deletePrivateQueues, privateQueues } from './broker.ts';
-import { PROJECT_ROOT, TOOL } from './tool-info.ts';
+import { deletePrivateQueues, privateQueues } from './private-queues.ts';
 
 /** What a matrix runs the suite against: a fresh reference device with these faults and variants. */
 export interface MatrixDevice {
@@ -45,7 +46,7 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
   // Without a broker it tries that URL in vain, which leaves the HTTP suite as it is.
   const loginPort = device.variants?.includes('platform-login-strict') ? await closedPort() : undefined;
   const loginUrl = loginPort === undefined ? undefined : `http://127.0.0.1:${loginPort}${MATRIX_LOGIN_PATH}`;
-  const running = await startDevice({
+  const running = await startReferenceDevice({
     port: 0,
     systemPort: 0,
     dataDir,
@@ -82,10 +83,11 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
           }
         : {}),
     },
-    { root: PROJECT_ROOT, tool: TOOL },
+    { root: PACKAGE_ROOT, tool: { name: PACKAGE.name, version: PACKAGE.version } },
   );
   try {
-    return await executeRun(settings);
+    // No out folder: the report is only returned, as the matrices judge it and write their own files.
+    return (await runWithReports(settings)).report;
   } finally {
     await running.close();
     rmSync(dataDir, { recursive: true, force: true });

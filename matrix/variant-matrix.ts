@@ -1,11 +1,11 @@
 import { COMBINED_VARIANTS, KNOWN_VARIANTS, type VariantInfo } from '../reference-device/variants.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { PACKAGE_ROOT } from '../src/package-root.ts';
 import { loadSuite } from '../src/plan/load-suite.ts';
 import { planCases } from '../src/plan/plan-cases.ts';
 import type { Report } from '../src/results/types.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
 import { departuresOf, idsWith, type MatrixWindows, pool, runAgainstReferenceDevice } from './matrix-device-run.ts';
-import { PROJECT_ROOT } from './tool-info.ts';
 
 /** A case that did not do what a correct device's run must: its verdict and message. */
 export interface Miss {
@@ -69,8 +69,8 @@ export const VARIANT_MATRIX_WINDOWS = { requestTimeoutMs: 2_000, replyWithinMs: 
 export async function runVariantMatrix(options: VariantMatrixOptions): Promise<VariantMatrix> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const catalogue = loadSpecs(PROJECT_ROOT);
-  const caseIds = planCases(catalogue.cases, loadSuite(PROJECT_ROOT, options.suite)).map((c) => c.spec.id);
+  const catalogue = loadSpecs(PACKAGE_ROOT);
+  const caseIds = planCases(catalogue.cases, loadSuite(PACKAGE_ROOT, options.suite)).map((c) => c.spec.id);
   const unknown = (options.variants ?? []).filter((name) => !KNOWN_VARIANTS.some((v) => v.name === name));
   if (unknown.length) {
     throw new ConformanceError(

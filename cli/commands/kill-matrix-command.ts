@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { killMatrixHolds, renderKillMatrixMarkdown, runKillMatrix } from '../../matrix/kill-matrix.ts';
 import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
-import { killMatrixHolds, renderKillMatrixMarkdown, runKillMatrix } from '../kill-matrix.ts';
 import { intFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
 

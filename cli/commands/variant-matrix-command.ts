@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { renderVariantMatrixMarkdown, runVariantMatrix, variantMatrixHolds } from '../../matrix/variant-matrix.ts';
 import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
 import { intFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
-import { renderVariantMatrixMarkdown, runVariantMatrix, variantMatrixHolds } from '../variant-matrix.ts';
 
 export const VARIANT_MATRIX_USAGE = `Usage: sophon-conformance variant-matrix [options]
 

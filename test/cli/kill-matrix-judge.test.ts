@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeFaultRun } from '../../cli/kill-matrix.ts';
-import { judgeVariantRun } from '../../cli/variant-matrix.ts';
+import { judgeFaultRun } from '../../matrix/kill-matrix.ts';
+import { judgeVariantRun } from '../../matrix/variant-matrix.ts';
 import type { CaseResult, Report } from '../../src/results/types.ts';
 
 const levels = new Map([

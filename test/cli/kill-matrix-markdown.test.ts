@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FaultRow, type KillMatrix, renderKillMatrixMarkdown } from '../../cli/kill-matrix.ts';
+import { type FaultRow, type KillMatrix, renderKillMatrixMarkdown } from '../../matrix/kill-matrix.ts';
 
 function row(overrides: Partial<FaultRow>): FaultRow {
   return {

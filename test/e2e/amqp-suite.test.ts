@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declaredCatches } from '../../cli/kill-matrix.ts';
+import { declaredCatches } from '../../matrix/kill-matrix.ts';
 import { caughtIds, runMqSuite } from '../helpers/run-against-device.ts';
 
 describe('the MQ suite end to end on the real broker', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declaredCatches } from '../../cli/kill-matrix.ts';
+import { declaredCatches } from '../../matrix/kill-matrix.ts';
 import { caughtIds, FAST_WINDOWS, runSuiteAgainst, withDevice } from '../helpers/run-against-device.ts';
 
 describe('the HTTP suite end to end against the reference device', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killMatrixCommand } from '../../cli/commands/kill-matrix-command.ts';
-import type { KillMatrix } from '../../cli/kill-matrix.ts';
+import type { KillMatrix } from '../../matrix/kill-matrix.ts';
 import { KNOWN_FAULTS } from '../../reference-device/faults.ts';
 import { COMBINED_VARIANTS } from '../../reference-device/variants.ts';
 import { inexactFaults } from '../helpers/inexact-faults.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killMatrixCommand } from '../../cli/commands/kill-matrix-command.ts';
-import { declaredCatches, type KillMatrix } from '../../cli/kill-matrix.ts';
+import { declaredCatches, type KillMatrix } from '../../matrix/kill-matrix.ts';
 import { KNOWN_FAULTS } from '../../reference-device/faults.ts';
 import { inexactFaults } from '../helpers/inexact-faults.ts';
 import { TEST_BROKER } from '../helpers/run-against-device.ts';

@@ -6,7 +6,7 @@ import amqp from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
-import { deleteExchange } from '../../cli/matrix-device-run.ts';
+import { deleteExchange } from '../../matrix/matrix-device-run.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
 import { PlatformLogin } from '../../src/transports/platform-login.ts';

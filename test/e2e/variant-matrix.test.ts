@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { variantMatrixCommand } from '../../cli/commands/variant-matrix-command.ts';
-import type { VariantMatrix } from '../../cli/variant-matrix.ts';
+import type { VariantMatrix } from '../../matrix/variant-matrix.ts';
 import { COMBINED_VARIANTS, KNOWN_VARIANTS } from '../../reference-device/variants.ts';
 import { TEST_BROKER } from '../helpers/run-against-device.ts';
 

@@ -1,4 +1,4 @@
-import type { KillMatrix } from '../../cli/kill-matrix.ts';
+import type { KillMatrix } from '../../matrix/kill-matrix.ts';
 
 /** The faults of a kill matrix not caught exactly, each with what it missed, what it added and why. */
 export function inexactFaults(matrix: KillMatrix) {
