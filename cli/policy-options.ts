@@ -5,6 +5,7 @@ import { loadSigningKey, writeBundle } from '../src/bundle/write-bundle.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { loadCapabilityManifest } from '../src/plan/load-capabilities.ts';
 import { loadWaivers } from '../src/plan/load-waivers.ts';
+import { redactUrl } from '../src/results/redact.ts';
 import type { Report } from '../src/results/types.ts';
 import type { CasePolicy } from '../src/run/case-policy.ts';
 import type { RunSettings } from '../src/run/execute-run.ts';
@@ -77,16 +78,11 @@ export async function writeRunBundle(request: BundleRequest, report: Report, set
   return request.path;
 }
 
-// Only the password goes; the URL is otherwise kept as it was typed.
-function hideCredentials(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
-
 /** The settings a run used, as the bundle records them: credentials in URLs and keys are redacted. */
 export function redactedConfig(settings: RunSettings): Record<string, unknown> {
   const policy = settings.policy;
   return {
-    target: hideCredentials(settings.target),
+    target: redactUrl(settings.target),
     systemPort: settings.systemPort ?? null,
     suite: settings.suite,
     selection: settings.selection,
@@ -97,10 +93,10 @@ export function redactedConfig(settings: RunSettings): Record<string, unknown> {
     quietMs: settings.quietMs,
     probeIntervalMs: settings.probeIntervalMs,
     requestTimeoutMs: settings.requestTimeoutMs,
-    recordSource: settings.recordSource ? hideCredentials(settings.recordSource) : null,
+    recordSource: settings.recordSource ? redactUrl(settings.recordSource) : null,
     amqp: settings.amqp
       ? {
-          url: hideCredentials(settings.amqp.url),
+          url: redactUrl(settings.amqp.url),
           commandQueue: settings.amqp.commandQueue,
           upQueue: settings.amqp.upQueue,
           replyWithinMs: settings.amqp.replyWithinMs,
