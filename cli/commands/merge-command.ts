@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
+import { mergeShards } from '../../api/lab/merge-shards.ts';
 import { renderFleetConsole } from '../../reports/render-fleet-console.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { mergeShards } from '../merge-shards.ts';
 
 export const MERGE_USAGE = `Usage: sophon-conformance merge OUT SHARD…
 

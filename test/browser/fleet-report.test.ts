@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeShards } from '../../cli/merge-shards.ts';
+import { mergeShards } from '../../api/lab/merge-shards.ts';
 import type { FleetSummary } from '../../src/results/fleet-types.ts';
 import { sampleLab, writeShardFolders } from '../fixtures/reports/fleet-shards.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeLab, isLabRun, parseLab } from '../../cli/lab-run.ts';
-import { assignShards, chooseShard, labHash, shardWeights } from '../../cli/lab-shards.ts';
+import { assignShards, chooseShard, labHash, shardWeights } from '../../src/lab/lab-shards.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sophon-shards-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mergeShards } from '../../cli/merge-shards.ts';
+import { mergeShards } from '../../api/lab/merge-shards.ts';
 import { renderFleetConsole } from '../../reports/render-fleet-console.ts';
 import { renderFleetHtml } from '../../reports/render-fleet-html.ts';
 import type { FleetSummary } from '../../src/results/fleet-types.ts';

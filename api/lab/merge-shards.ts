@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { renderFleetHtml } from '../reports/render-fleet-html.ts';
-import { checkLabFolder, UNPACKED_MARK, unpackLabArchive } from '../src/bundle/read-lab-bundle.ts';
-import { LAB_SUMMARY } from '../src/bundle/write-lab-bundle.ts';
-import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { renderFleetHtml } from '../../reports/render-fleet-html.ts';
+import { checkLabFolder, UNPACKED_MARK, unpackLabArchive } from '../../src/bundle/read-lab-bundle.ts';
+import { LAB_SUMMARY } from '../../src/bundle/write-lab-bundle.ts';
+import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { PACKAGE } from '../../src/package-root.ts';
 import {
   buildFleet,
   digestReport,
@@ -11,10 +12,9 @@ import {
   reportProblems,
   type ShardInput,
   shardProblems,
-} from '../src/results/build-fleet.ts';
-import type { FleetShard, FleetSummary, LabSummary } from '../src/results/fleet-types.ts';
-import { readReport } from '../src/results/read-report.ts';
-import { TOOL } from './tool-info.ts';
+} from '../../src/results/build-fleet.ts';
+import type { FleetShard, FleetSummary, LabSummary } from '../../src/results/fleet-types.ts';
+import { readReport } from '../../src/results/read-report.ts';
 
 /** One shard's output as given: where its files are now, and where they will be once merge is done. */
 interface ShardSource {
@@ -97,7 +97,7 @@ export async function mergeShards(
       renameSync(shard.root, shard.final);
       writeFileSync(join(shard.final, UNPACKED_MARK), `unpacked from ${shard.source} by sophon-conformance merge\n`);
     }
-    const fleet = buildFleet(inputs, TOOL, now.toISOString());
+    const fleet = buildFleet(inputs, { name: PACKAGE.name, version: PACKAGE.version }, now.toISOString());
     const summaryPath = join(out, 'fleet-summary.json');
     const htmlPath = join(out, 'fleet.html');
     writeFileSync(summaryPath, `${JSON.stringify(fleet, null, 2)}\n`);

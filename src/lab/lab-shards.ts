@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { ConformanceError } from '../errors/conformance-error.ts';
 
 /** Which slice of a lab this run checks: the K-th (1-based) of N, and where the choice came from. */
 export interface ShardChoice {
