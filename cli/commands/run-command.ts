@@ -2,25 +2,21 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runWithReports } from '../../api/run-with-reports.ts';
-import { type ConsoleMode, LiveConsole, type StatusLine } from '../../reports/live-console.ts';
-import { colorWanted, renderSummary } from '../../reports/render-console.ts';
+import type { StatusLine } from '../../reports/live-console.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { loadSuite } from '../../src/plan/load-suite.ts';
-import { planCases, type Selection } from '../../src/plan/plan-cases.ts';
-import { redactUrl } from '../../src/results/redact.ts';
+import type { Selection } from '../../src/plan/plan-cases.ts';
 import type { Report } from '../../src/results/types.ts';
 import type { RunSettings } from '../../src/run/execute-run.ts';
 import { buildRunSettings, reportersOf } from '../../src/settings/build-run-settings.ts';
 import { settingsUsage } from '../../src/settings/settings-docs.ts';
-import { loadSpecs } from '../../src/specs/load-specs.ts';
-import { describeLogin } from '../../src/transports/platform-login.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
-import { isLabRun, runLab } from '../lab-run.ts';
+import { isLabRun, runLabCommand } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
 import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
-import { intFlag, listFlag, RUN_FLAGS } from '../run-options.ts';
+import { type ConsoleOptions, listCases, openRunConsole } from '../run-console.ts';
+import { listFlag, RUN_FLAGS } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
 export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:PORT [options]
@@ -52,7 +48,7 @@ export async function runCommand(
   // Several devices (--target twice, URL,system=N, --lab FILE, a shard): one run each, side by side (cli/lab-run.ts).
   if (isLabRun(argv)) {
     const defaultOut = () => defaultReportsDir(`${runFolderName()}-lab`);
-    return runLab(argv, out, { runOne: runOneTarget, defaultOut });
+    return runLabCommand(argv, out, { defaultOut });
   }
   return runOneTarget(argv, out, status);
 }
@@ -124,27 +120,6 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   return report.exitCode;
 }
 
-/** `run --list`: one line per selected case, then how many. */
-export function listCases(root: string, suiteName: string, selection: Selection, out: NodeJS.WriteStream): void {
-  const catalogue = loadSpecs(root);
-  const planned = planCases(catalogue.cases, loadSuite(root, suiteName), selection);
-  for (const c of planned) {
-    const needs = c.spec.requires ? `  requires ${c.spec.requires.join(',')}` : '';
-    out.write(`${c.spec.id}  ${c.spec.level}  [${(c.spec.tags ?? []).join(',')}]${needs}  ${c.spec.title}\n`);
-  }
-  out.write(`${planned.length} cases in suite ${suiteName}\n`);
-}
-
-/** How the console of a run behaves (run-command's flags; lab mode hands each device a status line). */
-export interface ConsoleOptions {
-  /** --quiet: only the summary. */
-  quiet?: boolean;
-  /** Where the live status line goes, when not on `out` itself (one line per device in lab mode). */
-  status?: StatusLine | undefined;
-  /** What an interrupted run's last line advises (default: `run --resume <out>`, which needs the same device). */
-  incompleteAdvice?: string;
-}
-
 /**
  * Runs with live console output, keeps a journal of finished cases in `outDir` as it goes (what --resume
  * continues from), and writes the reports; stops cleanly on SIGINT/SIGTERM.
@@ -158,20 +133,7 @@ export async function runAndReport(
 ): Promise<{ report: Report; written: Record<string, string> }> {
   // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
   mkdirSync(outDir, { recursive: true });
-  const shown = reporters.includes('console');
-  const style = { color: colorWanted(process.env, Boolean(out.isTTY)) };
-  const mode: ConsoleMode = !shown || options.quiet ? 'quiet' : options.status || out.isTTY ? 'live' : 'plain';
-  // log-update is loaded only for a terminal (reports/status-line.ts).
-  const status =
-    mode === 'live'
-      ? (options.status ?? (await import('../../reports/status-line.ts')).terminalStatusLine(out, (t) => t))
-      : undefined;
-  const live = new LiveConsole(out, {
-    mode,
-    style,
-    status: await status,
-    heartbeatMs: heartbeatFromEnv(),
-  });
+  const live = await openRunConsole(settings, outDir, reporters, out, options);
   const controller = new AbortController();
   const stop = (signal: string) => {
     live.note(`${signal}: stopping after the current step; writing a partial report`);
@@ -184,50 +146,14 @@ export async function runAndReport(
   try {
     const { report, written } = await runWithReports(
       { ...settings, signal: AbortSignal.any([settings.signal, controller.signal]) },
-      {
-        out: outDir,
-        reporters,
-        onEvent: (event) => {
-          if (event.type === 'start') {
-            const what = settings.rerunOf ? 'cases to run again' : 'cases';
-            live.start(
-              event.plan,
-              `sophon-conformance ${TOOL.version}: ${event.plan.total} ${what} of suite ${event.plan.suite} against ${redactUrl(settings.target)}`,
-            );
-          } else if (event.type === 'phase') live.phase(event.phase);
-          else if (event.type === 'result') live.result(event.result);
-          else if (event.type === 'login-endpoint')
-            live.note(
-              `platform login endpoint: set MQ_LOGIN_URL on the device to ${event.url} (waiting up to ${settings.upWithinMs} ms, --up-within, for it to log in there and consume its command queue ${settings.amqp?.commandQueue})`,
-            );
-          else if (event.type === 'login') live.note(redactUrl(describeLogin(event.login)));
-        },
-      },
+      { out: outDir, reporters, onEvent: live.onEvent },
     );
-    if (shown) {
-      live.finish([
-        ...renderSummary(report, style),
-        ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
-        ...(report.complete
-          ? []
-          : [
-              options.incompleteAdvice ??
-                `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`,
-            ]),
-      ]);
-    }
     return { report, written };
   } finally {
     live.stop();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }
-}
-
-// Off a terminal, a line every SOPHON_HEARTBEAT_MS (default 30 s) while a case waits and nothing is printed.
-function heartbeatFromEnv(): number | undefined {
-  const value = process.env.SOPHON_HEARTBEAT_MS;
-  return value === undefined ? undefined : intFlag('SOPHON_HEARTBEAT_MS', value, 100);
 }
 
 // A resumed run plans the interrupted run's cases again: its suite, profile and selection, given again or not.
