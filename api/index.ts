@@ -9,6 +9,9 @@
  */
 
 export { ConformanceError } from '../src/errors/conformance-error.ts';
+export type { LabPlan } from '../src/lab/describe-lab.ts';
+export { type Lab, type LabDevice, loadLab } from '../src/lab/lab-file.ts';
+export type { FleetSummary, LabDeviceResult, LabSummary } from '../src/results/fleet-types.ts';
 export type { PhaseEvent, RunPlan } from '../src/results/progress.ts';
 export type { CaseResult, Report, Verdict } from '../src/results/types.ts';
 export type { SettingValues } from '../src/settings/build-run-settings.ts';
@@ -17,6 +20,8 @@ export {
   RUN_SETTINGS,
   type SettingDeclaration,
 } from '../src/settings/run-settings-registry.ts';
+export { mergeShards } from './lab/merge-shards.ts';
+export { type LabEvent, type LabOutcome, type LabRunRequest, runLab } from './lab/run-lab.ts';
 export { type DeviceOptions, type RunningDevice, startReferenceDevice } from './reference-device.ts';
 export { type ListedCase, listCases, type RunSuiteOptions, runSuite } from './run-suite.ts';
 export type { RecordOptions, RunEvent, RunOutcome } from './run-with-reports.ts';
