@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type LabEvent, runLab } from '../api/lab/run-lab.ts';
+import { runLab } from '../api/lab/run-lab.ts';
 import type { LabBundleRequest } from '../src/bundle/write-lab-bundle.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { type LabPlan, describeLab as planLab } from '../src/lab/describe-lab.ts';
@@ -18,8 +16,9 @@ import { renderLabSummary } from '../src/lab/lab-summary.ts';
 import { buildRunSettings, type SettingValues } from '../src/settings/build-run-settings.ts';
 import { RUN_SETTINGS } from '../src/settings/run-settings-registry.ts';
 import { resolveRunValues } from './config/resolve-run-values.ts';
+import { openLabOutput } from './lab-output.ts';
 import { bundleFromFlags, policyFromFlags } from './policy-options.ts';
-import { listCases, openRunConsole, type RunConsole } from './run-console.ts';
+import { listCases } from './run-console.ts';
 import { RUN_FLAGS } from './run-options.ts';
 import { PROJECT_ROOT, TOOL } from './tool-info.ts';
 
@@ -103,93 +102,26 @@ export async function runLabCommand(
     return 0;
   }
   const { repeat } = policyFromFlags(values.repeat === undefined ? {} : { repeat: values.repeat });
-  const quiet = values.quiet === true;
-  const board = out.isTTY && !quiet ? await statusBoard(out) : undefined;
-  const sink = board ? ({ write: (text: string) => board.print(text) } as unknown as NodeJS.WriteStream) : out;
+  const output = await openLabOutput(out, { quiet: values.quiet === true, outDir: parsed.outDir, sharded: !!shard });
   const controller = new AbortController();
-  const consoles = new Map<string, { stream: NodeJS.WriteStream & Writable; console?: RunConsole }>();
-  let width = 0;
   const stop = (signal: string) => {
-    for (const { console } of consoles.values()) {
-      console?.note(`${signal}: stopping after the current step; writing a partial report`);
-    }
+    output.note(`${signal}: stopping after the current step; writing a partial report`);
     controller.abort();
   };
   const onInt = () => stop('SIGINT');
   const onTerm = () => stop('SIGTERM');
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
-  // Console work is asynchronous (a status line is loaded on demand); each device's events wait for its own.
-  const pending = new Map<string, Promise<unknown>>();
-  const later = (name: string, job: () => Promise<unknown> | unknown) => {
-    const next = (pending.get(name) ?? Promise.resolve()).then(job);
-    pending.set(name, next);
-  };
-  const onEvent = (event: LabEvent): void => {
-    if (event.type === 'lab-start') {
-      const { lab, members } = event.plan;
-      width = Math.max(0, ...members.map((d) => d.name.length));
-      const slice = shard
-        ? ` (shard ${lab.shard.index}/${lab.shard.count}: ${members.length} of the lab's ${lab.devices.length} devices)`
-        : '';
-      out.write(
-        `sophon-conformance ${TOOL.version}: lab run on ${members.length} devices${slice}, reports in ${parsed.outDir}\n`,
-      );
-      if (members.length === 0)
-        out.write(`shard ${lab.shard.index}/${lab.shard.count} holds no device: nothing to run\n`);
-      for (const device of members) {
-        consoles.set(device.name, { stream: linePrefixer(sink, prefixOf(device.name, width)) });
-      }
-    } else if (event.type === 'device-start') {
-      const slot = consoles.get(event.device.name);
-      if (!slot) return;
-      later(event.device.name, async () => {
-        slot.console = await openRunConsole(
-          event.settings,
-          join(parsed.outDir, event.device.name),
-          event.reporters,
-          slot.stream,
-          {
-            quiet,
-            status: board?.slot(prefixOf(event.device.name, width)),
-          },
-        );
-      });
-    } else if (event.type === 'device-event') {
-      const slot = consoles.get(event.device.name);
-      later(event.device.name, () => slot?.console?.onEvent(event.event));
-    } else if (event.type === 'device-end') {
-      const slot = consoles.get(event.device.name);
-      if (!slot) return;
-      later(event.device.name, async () => {
-        slot.console?.stop();
-        if (event.result.error) slot.stream.write(`sophon-conformance: ${event.result.error}\n`);
-        await new Promise<void>((resolve) => slot.stream.end(resolve));
-      });
-    }
-  };
   try {
-    const outcome = await runLab(
-      {
-        devices: parsed.lab.devices,
-        shared,
-        out: parsed.outDir,
-        shard,
-        bundle: parsed.bundle,
-        repeat,
-        signal: controller.signal,
-      },
-      onEvent,
-    );
-    await Promise.all(pending.values());
-    board?.done();
-    out.write(
-      `${renderLabSummary(outcome.summary.devices, outcome.exitCode).join('\n')}\nlab summary: ${outcome.summaryPath}\n`,
-    );
-    if (outcome.bundlePath) out.write(`lab bundle: ${outcome.bundlePath}\n`);
-    return outcome.exitCode;
+    const request = { devices: parsed.lab.devices, shared, out: parsed.outDir, shard, bundle: parsed.bundle, repeat };
+    const outcome = await runLab({ ...request, signal: controller.signal }, output.onEvent);
+    await output.close();
+    const { summary, summaryPath, bundlePath, exitCode } = outcome;
+    out.write(`${renderLabSummary(summary.devices, exitCode).join('\n')}\nlab summary: ${summaryPath}\n`);
+    if (bundlePath) out.write(`lab bundle: ${bundlePath}\n`);
+    return exitCode;
   } finally {
-    await Promise.allSettled(pending.values());
+    await output.close();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }
@@ -286,15 +218,6 @@ function settingsOf(values: RunFlagValues): SettingValues {
   ) as SettingValues;
 }
 
-async function statusBoard(out: NodeJS.WriteStream) {
-  const { StatusBoard, terminalStatusLine } = await import('../reports/status-line.ts');
-  return new StatusBoard(await terminalStatusLine(out));
-}
-
-function prefixOf(name: string, width: number): string {
-  return `[${name.padEnd(width)}] `;
-}
-
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
@@ -308,22 +231,4 @@ function flagValues(argv: readonly string[], flag: string): string[] {
     else if (arg.startsWith(`--${flag}=`)) values.push(arg.slice(flag.length + 3));
   }
   return values;
-}
-
-// Each device's console lines, whole and prefixed with its name, so parallel runs stay readable.
-function linePrefixer(out: NodeJS.WriteStream, prefix: string): NodeJS.WriteStream & Writable {
-  let partial = '';
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      const lines = (partial + String(chunk)).split('\n');
-      partial = lines.pop() ?? '';
-      if (lines.length) out.write(lines.map((l) => `${prefix}${l}\n`).join(''));
-      done();
-    },
-    final(done) {
-      if (partial) out.write(`${prefix}${partial}\n`);
-      done();
-    },
-  });
-  return Object.assign(stream, { isTTY: false }) as unknown as NodeJS.WriteStream & Writable;
 }
