@@ -272,6 +272,7 @@ export async function runAndReport(
         );
       },
       onPhase: (event) => live.phase(event),
+      onNotice: (line) => live.note(line),
       onResult: (result) => {
         journal?.append(result);
         live.result(result);

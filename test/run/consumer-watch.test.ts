@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConsumerWatch } from '../../src/run/await-consumer.ts';
+import type { AmqpContext, RunContext } from '../../src/run/run-context.ts';
+import type { AmqpSession, CommandQueueLook } from '../../src/transports/amqp-transport.ts';
+
+/** A command queue that shows `looks` one by one (the last one repeats). */
+function mqShowing(looks: CommandQueueLook[], known: Partial<AmqpContext> = {}) {
+  let n = 0;
+  const session = {
+    endpoint: { url: 'amqp://b', commandQueue: 'queue-dev-X', upQueue: 'u' },
+    commandQueueNow: async () => looks[Math.min(n++, looks.length - 1)],
+  } as unknown as AmqpSession;
+  return { session, replyWithinMs: 400, consumerSeen: true, ...known } as AmqpContext;
+}
+
+function runWith(upWithinMs: number) {
+  const notices: string[] = [];
+  const ctx = { upWithinMs, signal: new AbortController().signal, onNotice: (l) => notices.push(l) } as RunContext;
+  return { ctx, notices };
+}
+
+const watches: ConsumerWatch[] = [];
+afterEach(async () => {
+  for (const w of watches.splice(0)) await w.stop();
+});
+
+function watching(ctx: RunContext, mq: AmqpContext, caseId: string): ConsumerWatch {
+  const watch = new ConsumerWatch(ctx, mq, caseId);
+  watches.push(watch);
+  watch.start();
+  return watch;
+}
+
+const gone = (watch: ConsumerWatch, withinMs: number) =>
+  new Promise<number | undefined>((resolve) => {
+    const started = performance.now();
+    const timer = setTimeout(() => resolve(undefined), withinMs);
+    watch.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve(performance.now() - started);
+    });
+  });
+
+describe('ConsumerWatch', () => {
+  it('a command left untaken with no consumer for the reply window proves the consumer gone, said once', async () => {
+    const { ctx, notices } = runWith(60_000);
+    const mq = mqShowing([{ consumers: 1, messages: 0 }, { consumers: 0, messages: 1 }]);
+    const first = watching(ctx, mq, 'amqp.wipedata.malformed.not-json-then-valid');
+    const firstAfter = await gone(first, 3_000);
+    expect(firstAfter).toBeGreaterThanOrEqual(400);
+    expect(mq.consumerGone).toBe(
+      'nothing consumes queue-dev-X since amqp.wipedata.malformed.not-json-then-valid: the consumer is gone',
+    );
+    expect(mq.consumerLostSince).toBeDefined();
+    // The next case is decided after a second, not another reply window, and nothing is said again.
+    mq.replyWithinMs = 60_000;
+    const next = watching(ctx, mq, 'amqp.wipedata.malformed.empty-then-valid');
+    const nextAfter = await gone(next, 3_000);
+    expect(nextAfter).toBeLessThan(2_000);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      /^nothing consumes queue-dev-X since amqp\.wipedata\.malformed\.not-json-then-valid: the consumer is gone \(a command sat untaken/,
+    );
+  });
+
+  it('a device polling with basic.get (no consumer, but the message count falls) is never judged', async () => {
+    const { ctx, notices } = runWith(60_000);
+    const mq = mqShowing(
+      [
+        { consumers: 0, messages: 1 },
+        { consumers: 0, messages: 0 },
+        { consumers: 0, messages: 2 },
+        { consumers: 0, messages: 1 },
+      ],
+      { consumerSeen: false },
+    );
+    // Two messages taken one by one: the count keeps falling, so no look starts the clock for long.
+    const looks = [...Array(12)].flatMap((_, i) => [
+      { consumers: 0, messages: 2 },
+      { consumers: 0, messages: 1 },
+      { consumers: 0, messages: i % 2 },
+    ]);
+    const polling = mqShowing(looks, { consumerSeen: false });
+    const a = watching(ctx, mq, 'a');
+    const b = watching(ctx, polling, 'b');
+    const [aGone, bGone] = await Promise.all([gone(a, 1_500), gone(b, 1_500)]);
+    expect([aGone, bGone, notices]).toEqual([undefined, undefined, []]);
+  });
+
+  it('after a reboot (or a wipe said done) a consumer that comes late is given the up window, not the reply window', async () => {
+    const { ctx, notices } = runWith(1_500);
+    const looks = [...Array(4)].map(() => ({ consumers: 0, messages: 1 }));
+    const mq = mqShowing([...looks, { consumers: 1, messages: 0 }]);
+    const late = watching(ctx, mq, 'amqp.wipedata.reboot.consumer-back');
+    late.rebootPossible();
+    expect(await gone(late, 2_000)).toBeUndefined();
+    expect(notices).toEqual([]);
+    expect(mq.consumerLastSeenIn).toBe('amqp.wipedata.reboot.consumer-back');
+    // One that never comes is proven gone once the whole up window has passed.
+    const never = mqShowing([{ consumers: 0, messages: 1 }]);
+    const watch = watching(ctx, never, 'amqp.wipedata.reboot.consumer-back');
+    watch.rebootPossible();
+    expect(await gone(watch, 3_000)).toBeGreaterThanOrEqual(1_500);
+  });
+});
