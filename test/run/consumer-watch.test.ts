@@ -15,7 +15,10 @@ function mqShowing(looks: CommandQueueLook[], known: Partial<AmqpContext> = {}) 
 
 function runWith(upWithinMs: number) {
   const notices: string[] = [];
-  const ctx = { upWithinMs, signal: new AbortController().signal, onNotice: (l) => notices.push(l) } as RunContext;
+  const onNotice = (line: string) => {
+    notices.push(line);
+  };
+  const ctx = { upWithinMs, signal: new AbortController().signal, onNotice } as unknown as RunContext;
   return { ctx, notices };
 }
 
@@ -44,7 +47,10 @@ const gone = (watch: ConsumerWatch, withinMs: number) =>
 describe('ConsumerWatch', () => {
   it('a command left untaken with no consumer for the reply window proves the consumer gone, said once', async () => {
     const { ctx, notices } = runWith(60_000);
-    const mq = mqShowing([{ consumers: 1, messages: 0 }, { consumers: 0, messages: 1 }]);
+    const mq = mqShowing([
+      { consumers: 1, messages: 0 },
+      { consumers: 0, messages: 1 },
+    ]);
     const first = watching(ctx, mq, 'amqp.wipedata.malformed.not-json-then-valid');
     const firstAfter = await gone(first, 3_000);
     expect(firstAfter).toBeGreaterThanOrEqual(400);
