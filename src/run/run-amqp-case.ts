@@ -325,8 +325,8 @@ async function publishAndObserve(
       onWatch(step, atMs);
     },
   });
+  // A read still in flight is left to finish on its own: it only reads, and a device rebooting may hold it.
   watching = false;
-  await effectSeen;
   await waitReply;
   const decidedEarly = replyAt === undefined && watch.goneAt !== undefined && mq.consumerGone !== undefined;
   if (decidedEarly) {
