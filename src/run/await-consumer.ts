@@ -85,6 +85,7 @@ const KNOWN_GONE_GRACE_MS = 1_000;
  * - the case's messages stay in the queue, with no consumer, for the whole reply window (`--reply-within`): no
  *   correct device leaves a command untaken that long, whether it consumes or polls with basic.get (a poll takes
  *   the message: the queue's message count falls, and the count starts again);
+ * - the command queue itself gone for as long (nothing can take what is published to a queue that is not there);
  * - the same for a whole up window, even when the device rebooted in the case (a consumer that starts late after a
  *   reboot, as a device logging in to its platform first, has that long: awaitConsumer's window);
  * - the run already knows nothing consumes (an earlier case proved it, or a whole up window passed without a
@@ -101,6 +102,7 @@ export class ConsumerWatch {
   private stopped = false;
   private looking: Promise<void> = Promise.resolve();
   private foundAt: number | undefined;
+  private queueGone = false;
 
   constructor(
     private readonly ctx: RunContext,
@@ -147,8 +149,12 @@ export class ConsumerWatch {
   private async look(): Promise<void> {
     const now = performance.now();
     const queue = await this.mq.session.commandQueueNow();
-    if (this.stopped || queue === undefined) return;
-    if (queue.consumers > 0) {
+    if (this.stopped) return;
+    this.queueGone = queue === undefined;
+    if (queue === undefined) {
+      // The queue itself is gone (a device that declared it auto-delete, say): what was published went nowhere.
+      this.streakSince ??= now;
+    } else if (queue.consumers > 0) {
       seen(this.mq, this.caseId);
       this.streakSince = undefined;
     } else if (queue.messages > 0 && queue.messages >= this.lastMessages) {
@@ -157,7 +163,7 @@ export class ConsumerWatch {
       // Nothing waiting, or a message was taken (a device polling with basic.get): nothing is proven.
       this.streakSince = undefined;
     }
-    this.lastMessages = queue.messages;
+    this.lastMessages = queue?.messages ?? 0;
     if (this.streakSince === undefined) return;
     const untaken = now - this.streakSince;
     const known = this.mq.consumerLostSince !== undefined && !this.mayHaveRebooted;
@@ -167,7 +173,10 @@ export class ConsumerWatch {
       (known && untaken >= KNOWN_GONE_GRACE_MS);
     if (!proven) return;
     this.foundAt = now;
-    sayGone(this.ctx, this.mq, `a command sat untaken in the queue for ${Math.round(untaken)} ms with no consumer`);
+    const why = this.queueGone
+      ? `the command queue has not existed for ${Math.round(untaken)} ms`
+      : `a command sat untaken in the queue for ${Math.round(untaken)} ms with no consumer`;
+    sayGone(this.ctx, this.mq, why);
     this.gone.abort();
   }
 }

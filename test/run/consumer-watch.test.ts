@@ -4,7 +4,7 @@ import type { AmqpContext, RunContext } from '../../src/run/run-context.ts';
 import type { AmqpSession, CommandQueueLook } from '../../src/transports/amqp-transport.ts';
 
 /** A command queue that shows `looks` one by one (the last one repeats). */
-function mqShowing(looks: CommandQueueLook[], known: Partial<AmqpContext> = {}) {
+function mqShowing(looks: (CommandQueueLook | undefined)[], known: Partial<AmqpContext> = {}) {
   let n = 0;
   const session = {
     endpoint: { url: 'amqp://b', commandQueue: 'queue-dev-X', upQueue: 'u' },
@@ -107,5 +107,16 @@ describe('ConsumerWatch', () => {
     const watch = watching(ctx, never, 'amqp.wipedata.reboot.consumer-back');
     watch.rebootPossible();
     expect(await gone(watch, 3_000)).toBeGreaterThanOrEqual(1_500);
+  });
+
+  it('a command queue that is gone for the reply window is as good as one nothing consumes', async () => {
+    const { ctx, notices } = runWith(60_000);
+    const mq = mqShowing([undefined]);
+    expect(await gone(watching(ctx, mq, 'amqp.wipedata.flags.users'), 3_000)).toBeGreaterThanOrEqual(400);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        /^nothing consumes queue-dev-X: the consumer is gone \(the command queue has not existed for/,
+      ),
+    ]);
   });
 });
