@@ -39,6 +39,8 @@ export const RUN_FLAGS = {
   quiet: { type: 'boolean' },
   resume: { type: 'string' },
   'rerun-failed': { type: 'string' },
+  ledger: { type: 'string' },
+  'no-ledger': { type: 'boolean' },
   ...POLICY_FLAGS,
 } as const;
 

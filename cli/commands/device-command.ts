@@ -20,6 +20,7 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
   --command-queue Q    queue it consumes (default queue-dev-<license>)
   --up-queue Q         queue it replies on (default upload-queue)
   --license KEY        its mq_license_key
+  --firmware VERSION   what getsoftwareversion reports (default: reference-device 0.1.0), to simulate builds
   --fault NAME         inject a defect (repeatable); --list-faults lists them
   --variant NAME       behave another way the documents allow (repeatable, combinable across dimensions);
                        --list-variants lists them
@@ -40,6 +41,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
       'command-queue': { type: 'string' },
       'up-queue': { type: 'string' },
       license: { type: 'string' },
+      firmware: { type: 'string' },
       data: { type: 'string' },
       fault: { type: 'string', multiple: true },
       variant: { type: 'string', multiple: true },
@@ -82,6 +84,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     dataDir,
     ...(bootMs !== undefined ? { bootMs } : {}),
     ...(values.license ? { licenseKey: values.license } : {}),
+    ...(values.firmware ? { firmware: values.firmware } : {}),
     faults: values.fault ?? [],
     variants: values.variant ?? [],
     ...(amqp ? { amqp } : {}),
