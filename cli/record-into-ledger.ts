@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Report } from '../src/results/types.ts';
 
 /** Where the ledger is when nothing says: beside reports/out. */
@@ -19,6 +19,12 @@ export function ledgerLocation(
   const given = flag ?? (env.SOPHON_LEDGER || undefined);
   if (given !== undefined && /^(off|none|no)$/i.test(given)) return undefined;
   return given ?? defaultLedger();
+}
+
+/** The config file's ledger key: a URL or `off` as written, a file relative to the config file's folder. */
+export function configLedger(value: string, dir: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^(off|none|no)$/i.test(value) || isAbsolute(value)) return value;
+  return resolve(dir, value);
 }
 
 /**

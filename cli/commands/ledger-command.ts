@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import { unpackLabArchive } from '../../src/bundle/read-lab-bundle.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import type { BuildDiff, BuildStatus, BuildSummary, LedgerRun, LedgerStore } from '../../src/ledger/index.ts';
+import { findConfigFile, loadConfig } from '../config/load-config.ts';
 import { loadReport } from '../load-report.ts';
-import { ledgerLocation } from '../record-into-ledger.ts';
+import { configLedger, ledgerLocation } from '../record-into-ledger.ts';
 
 export const LEDGER_USAGE = `Usage: sophon-conformance ledger COMMAND [options]
 
@@ -21,7 +22,9 @@ export const LEDGER_USAGE = `Usage: sophon-conformance ledger COMMAND [options]
                                            bundles, a lab's folder or bundle, or a folder of run folders
   set-aside RUN --why "…"                  take a run out of its build's evidence (kept, and shown by status)
 
-  --ledger PATH|postgres://…  the ledger (default reports/ledger/ledger.sqlite, or SOPHON_LEDGER)
+  --ledger PATH|postgres://…  the ledger (default: SOPHON_LEDGER, else the config file's ledger key, else
+                              reports/ledger/ledger.sqlite)
+  --config FILE               settings file (default ./sophon-conformance.config.yaml)
   --json                      print the answer as JSON (for machines)
 
 A build's runs merge on one spec hash: a could-not-test is no evidence and a later verdict fills it in; a
@@ -36,6 +39,7 @@ const FLAGS = {
   firmware: { type: 'string' },
   'spec-hash': { type: 'string' },
   why: { type: 'string' },
+  config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -47,7 +51,15 @@ export async function ledgerCommand(argv: string[], out: NodeJS.WriteStream = pr
     out.write(`${LEDGER_USAGE}\n`);
     return values.help || sub === 'help' ? 0 : 2;
   }
-  const location = ledgerLocation(values.ledger);
+  // --ledger > SOPHON_LEDGER > the config file's ledger key > the default, as for run.
+  const configFile = findConfigFile(values.config, process.cwd());
+  const configured = configFile ? loadConfig(configFile) : undefined;
+  const fromConfig = configured?.config.ledger;
+  const location = ledgerLocation(
+    values.ledger ??
+      (process.env.SOPHON_LEDGER || undefined) ??
+      (fromConfig && configured ? configLedger(fromConfig, configured.dir) : undefined),
+  );
   if (!location) throw new ConformanceError('CONFIG_INVALID', 'the ledger is switched off (SOPHON_LEDGER=off)');
   const want = (n: number, shape: string) => {
     if (args.length !== n) throw new ConformanceError('CONFIG_INVALID', `ledger ${sub} takes ${shape}`);

@@ -108,6 +108,13 @@ export const ConfigSchema = Type.Object(
     capabilities: Type.Optional(
       Type.String({ minLength: 1, description: 'What the target supports (--capabilities).' }),
     ),
+    ledger: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'The results ledger runs record into (--ledger): a file (relative to this file), postgres://…, or off.',
+      }),
+    ),
   },
   { ...closed, title: 'sophon-conformance config file' },
 );

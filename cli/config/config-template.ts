@@ -52,5 +52,6 @@ windows:                    # milliseconds
 # out: reports/out/lab-1
 # waivers: ./waivers.yaml
 # capabilities: ./capabilities.yaml
+# ledger: ./reports/ledger/ledger.sqlite   # or postgres://user@host:5432/db, or off
 `;
 }

@@ -1,11 +1,12 @@
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { configLedger } from '../record-into-ledger.ts';
 import { RUN_FLAGS } from '../run-options.ts';
 import type { SophonConfig } from './config-schema.ts';
 import { validateConfig as validateEnv } from './config-validator.compiled.ts';
 import { configPath, findConfigFile, type LoadedConfig, loadConfig } from './load-config.ts';
 
 /** How a setting is written: a string, a whole number, a list, or a path (relative to the config file). */
-type Kind = 'string' | 'int' | 'list' | 'path' | 'name-or-path';
+type Kind = 'string' | 'int' | 'list' | 'path' | 'name-or-path' | 'path-or-url';
 
 /** One setting of `run`: its flag, its environment variable and its place in the config file. */
 export interface SettingSource {
@@ -47,6 +48,7 @@ export const SETTINGS: readonly SettingSource[] = [
   { flag: 'specs', env: 'SOPHON_SPECS', key: ['specs'], kind: 'path' },
   { flag: 'waivers', env: 'SOPHON_WAIVERS', key: ['waivers'], kind: 'path' },
   { flag: 'capabilities', env: 'SOPHON_CAPABILITIES', key: ['capabilities'], kind: 'path' },
+  { flag: 'ledger', env: 'SOPHON_LEDGER', key: ['ledger'], kind: 'path-or-url' },
 ];
 
 /** Where each setting that was not left at its default came from. */
@@ -142,6 +144,8 @@ function flagForm(raw: unknown, setting: SettingSource, dir: string): string {
   if (Array.isArray(raw)) return raw.join(',');
   const text = String(raw);
   if (setting.kind === 'path') return configPath(dir, text);
+  // The ledger: a postgres:// URL or `off` as written, a file relative to the config file.
+  if (setting.kind === 'path-or-url') return configLedger(text, dir);
   // A suite or adapter written as a path (./my-suite.yaml) is relative to the file; a name stays a name.
   if (setting.kind === 'name-or-path' && (text.startsWith('.') || text.includes('/'))) return configPath(dir, text);
   return text;
