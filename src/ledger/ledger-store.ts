@@ -139,9 +139,10 @@ const RUN_COLUMNS = `r.id, r.firmware, r.firmware_detail, r.device_key, r.licens
   r.tool_version, r.spec_hash, r.suite, r.profile, r.capabilities, r.started_at, r.finished_at, r.recorded_at,
   r.complete, r.exit_code, r.origin, r.source, s.why as set_aside_why, s.set_at as set_aside_at`;
 
-// $1: the firmware ('' = every build), $2: the device ('' = every device): by key, license key, serial or target.
-const RUN_FILTER = `($1 = '' or r.firmware = $1)
-  and ($2 = '' or r.device_key = $2 or r.license_key = $2 or r.serial = $2 or r.target = $2)`;
+// $1: the firmware (null = every build; '' is the build of runs with no firmware reading), $2: the device
+// (null = every device): by key, license key, serial or target.
+const RUN_FILTER = `(cast($1 as text) is null or r.firmware = $1)
+  and (cast($2 as text) is null or r.device_key = $2 or r.license_key = $2 or r.serial = $2 or r.target = $2)`;
 
 class Store implements LedgerStore {
   readonly location: string;
@@ -215,7 +216,7 @@ class Store implements LedgerStore {
   }
 
   async status(firmware: string, device?: string, options: { specHash?: string } = {}): Promise<BuildStatus> {
-    const evidence = await this.evidence(firmware, device ?? '');
+    const evidence = await this.evidence(firmware, device ?? null);
     if (!evidence.length) {
       const known = (await this.builds(device)).map((b) => b.firmware || '(unknown)');
       throw new ConformanceError(
@@ -232,7 +233,7 @@ class Store implements LedgerStore {
   }
 
   async builds(device?: string): Promise<BuildSummary[]> {
-    const all = await this.evidence('', device ?? '');
+    const all = await this.evidence(null, device ?? null);
     const byBuild = new Map<string, RunEvidence[]>();
     for (const e of all) byBuild.set(e.run.firmware, [...(byBuild.get(e.run.firmware) ?? []), e]);
     return [...byBuild.entries()]
@@ -257,7 +258,7 @@ class Store implements LedgerStore {
       const rows = await query(
         `select ${RUN_COLUMNS} from runs r left join set_asides s on s.run_id = r.id where ${RUN_FILTER}
          order by r.started_at, r.id`,
-        [firmware ?? '', device ?? ''],
+        [firmware ?? null, device ?? null],
       );
       return rows.map(toRun);
     });
@@ -310,8 +311,8 @@ class Store implements LedgerStore {
     }
   }
 
-  // Every run of a build ('' = all) with its verdicts and clauses, in three queries whatever the count.
-  private evidence(firmware: string, device: string): Promise<RunEvidence[]> {
+  // Every run of a build (null = all) with its verdicts and clauses, in three queries whatever the count.
+  private evidence(firmware: string | null, device: string | null): Promise<RunEvidence[]> {
     return this.driver.read(async (query) => {
       const params = [firmware, device];
       const runs = (

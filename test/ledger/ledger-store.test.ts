@@ -84,10 +84,15 @@ describe.each(BACKENDS)('ledger store on $name', ({ make }) => {
     await store.recordRun(full('6.2.4', 'pass', '2026-12-02T10:00:00.000Z'), 'b');
     expect((await store.status('6.2.3')).gate).toBe('not-certified');
     expect((await store.status('6.2.4')).gate).toBe('certified');
+    // A run with no getsoftwareversion reading is the build '' of its own, not every build.
+    await store.recordRun(makeReport({ cases: [{ id: 'http.a', verdict: 'fail' }] }), 'c');
+    expect((await store.status('')).runs).toHaveLength(1);
+    expect((await store.status('6.2.4')).runs).toHaveLength(1);
     const diff = await store.diff('6.2.3', '6.2.4');
     expect(diff.progressions.map((p) => p.id)).toEqual(['mq.b']);
     expect((await store.builds()).map((b) => [b.firmware, b.runs, b.gate])).toEqual([
       ['6.2.3', 1, 'not-certified'],
+      ['', 1, 'not-certified'],
       ['6.2.4', 1, 'certified'],
     ]);
   });
