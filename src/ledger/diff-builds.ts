@@ -46,7 +46,7 @@ export function diffBuilds(older: BuildStatus, newer: BuildStatus): BuildDiff {
   };
 }
 
-// Flaky here is wider than the status's: any two runs of the build that gave a case different verdicts.
+// Flaky here is wider than the status's: any two verdicts that differ (a pass and a warn too), device by device.
 function flakyOf(status: BuildStatus): BuildDiff['flaky'] {
   return status.cases.filter(disagrees).map((c) => ({
     build: status.firmware,
@@ -55,6 +55,12 @@ function flakyOf(status: BuildStatus): BuildDiff['flaky'] {
   }));
 }
 
+// Two runs of the same device that gave a case different verdicts (could-not-test is no verdict).
 function disagrees(c: CaseStatus): boolean {
-  return new Set(c.history.filter((h) => h.verdict !== 'could-not-test').map((h) => h.verdict)).size > 1;
+  const seen = new Map<string, Set<string>>();
+  for (const h of c.history) {
+    if (h.verdict === 'could-not-test') continue;
+    seen.set(h.device, (seen.get(h.device) ?? new Set()).add(h.verdict));
+  }
+  return [...seen.values()].some((verdicts) => verdicts.size > 1);
 }

@@ -51,7 +51,13 @@ export function mergeBuild(
     for (const c of cases) {
       const entry = byCase.get(c.caseId) ?? { latest: c, history: [] as CaseObservation[], messages: new Map() };
       entry.latest = c;
-      entry.history.push({ runId: run.id, startedAt: run.startedAt, verdict: c.verdict, waived: c.waived });
+      entry.history.push({
+        runId: run.id,
+        device: run.device.key,
+        startedAt: run.startedAt,
+        verdict: c.verdict,
+        waived: c.waived,
+      });
       entry.messages.set(run.id, c.message);
       byCase.set(c.caseId, entry);
     }
@@ -117,7 +123,10 @@ function mergeCase(latest: LedgerCase, history: CaseObservation[], messages: Map
   const failures = evidence.filter((h) => h.verdict === 'fail');
   const passes = evidence.filter((h) => h.verdict === 'pass' || h.verdict === 'warn');
   const waived = failures.length > 0 && failures.every((h) => h.waived);
-  if (failures.length && passes.length) return decided('flaky', last(failures), waived);
+  // Flaky is one device disagreeing with itself; a pass on one device and a failure on another is a failure.
+  const flaky = failures.some((f) => passes.some((p) => p.device === f.device));
+  if (flaky) return decided('flaky', last(failures), waived);
+  if (failures.length) return decided('fail', last(failures), waived);
   const verdict = evidence.map((h) => h.verdict).reduce((a, b) => (SEVERITY[a] >= SEVERITY[b] ? a : b));
   return decided(verdict, last(evidence.filter((h) => h.verdict === verdict)), waived);
 }

@@ -72,12 +72,14 @@ export interface RecordOutcome {
   firmware: string;
 }
 
-/** The merged verdict of a case on one build: `flaky` when a failure and a pass both stand. */
+/** The merged verdict of a case on one build: `flaky` when one device both failed and passed it. */
 export type MergedVerdict = VerdictKind | 'flaky';
 
 /** One verdict a run gave a case (in time order in `CaseStatus.history`). */
 export interface CaseObservation {
   runId: string;
+  /** The device the run tested (its identity key). */
+  device: string;
   startedAt: string;
   verdict: VerdictKind;
   waived: boolean;

@@ -27,10 +27,13 @@ afterAll(() => {
 });
 
 let runs = 0;
+// One bench device: every run of a test reaches it at the same address (an HTTP-only run knows a device by it).
+let benchPort = 0;
 /** One `run` against a reference device that reports `firmware`; returns its exit code and folder. */
 async function runOn(firmware: string, faults: string[], ledger: string, extra: string[] = []) {
   const dataDir = mkdtempSync(join(work, 'device-'));
-  const device = await startDevice({ port: 0, systemPort: 0, dataDir, bootMs: 40, faults, firmware });
+  const device = await startDevice({ port: benchPort, systemPort: 0, dataDir, bootMs: 40, faults, firmware });
+  benchPort = device.port;
   const out = join(work, `run-${++runs}`);
   try {
     const run = await runCli(
@@ -66,6 +69,7 @@ const ledgerCli = async (ledger: string, ...args: string[]) => {
 describe.each(BACKENDS)('ledger end to end on $name', ({ make }) => {
   it('a build, a regression, a fix rerun then run in full, a flaky case set aside', { timeout: 300_000 }, async () => {
     const where = await make();
+    benchPort = 0;
     try {
       const L = where.location;
       // 6.2.3: healthy, certified.

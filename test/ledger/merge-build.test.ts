@@ -60,6 +60,15 @@ describe('ledger status: the rule that merges the runs of one build', () => {
     expect(status.exitCode).toBe(1);
   });
 
+  it('calls a failure on one device and a pass on another a failure, not flaky', () => {
+    const a = run({ cases: two('pass', 'fail'), target: 'http://10.0.0.1:5555' });
+    const b = run({ cases: two('pass', 'pass'), target: 'http://10.0.0.2:5555' });
+    const status = mergeBuild('6.2.4', [a, b]);
+    expect(status.cases.find((c) => c.id === 'mq.b')).toMatchObject({ verdict: 'fail', decidedBy: a.run.id });
+    expect(status.exitCode).toBe(1);
+    expect(diffBuilds(status, status).flaky).toEqual([]);
+  });
+
   it('fails (exit 1) when every run of a case failed', () => {
     const status = mergeBuild('6.2.4', [run({ cases: two('fail', 'pass') }), run({ cases: two('fail', 'pass') })]);
     expect(status.cases[0]).toMatchObject({ id: 'http.a', verdict: 'fail' });
