@@ -1,4 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { FleetSummary } from '../src/results/fleet-types.ts';
 import type { Report } from '../src/results/types.ts';
 
 /** Where the ledger is when nothing says: beside reports/out. */
@@ -47,4 +49,22 @@ export async function recordIntoLedger(report: Report, source: string, location:
     const why = typeof e.describe === 'function' ? e.describe() : (e.message ?? String(error));
     return `ledger: run NOT recorded (${why.split('\n')[0]}); record it later: sophon-conformance ledger import ${source}`;
   }
+}
+
+/** Records each device report of a merged fleet (its `json` links are relative to the fleet's folder). */
+export async function recordFleetIntoLedger(fleet: FleetSummary, folder: string, location: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const device of fleet.devices) {
+    if (!device.json) continue;
+    const path = join(folder, ...device.json.split('/').map(decodeURIComponent));
+    let report: Report;
+    try {
+      report = JSON.parse(readFileSync(path, 'utf8')) as Report;
+    } catch (error) {
+      lines.push(`ledger: ${device.name} NOT recorded (${path}: ${(error as Error).message})`);
+      continue;
+    }
+    lines.push(`${device.name}: ${await recordIntoLedger(report, path, location)}`);
+  }
+  return lines;
 }

@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mergeCommand } from '../../cli/commands/merge-command.ts';
 import { startDevice } from '../../reference-device/start-device.ts';
+import { sampleLab, writeShardFolders } from '../fixtures/reports/fleet-shards.ts';
 import { runCli } from '../helpers/cli-process.ts';
 import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
 import { MINIMAL_CASE, MINIMAL_CLAUSES, tempSpecRoot } from '../helpers/temp-specs.ts';
@@ -185,5 +187,36 @@ describe('a ledger that cannot be written, and bad input', () => {
     expect(down.stderr.trim()).toMatch(
       /^sophon-conformance: LEDGER_UNAVAILABLE: PostgreSQL ledger postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x unreachable: ECONNREFUSED/,
     );
+  });
+});
+
+describe('merge records the devices of a lab’s shards', () => {
+  it('every device report the fleet links to, once', async () => {
+    const dir = mkdtempSync(join(work, 'merge-'));
+    const shards = writeShardFolders(dir, sampleLab(), 3);
+    const ledger = join(dir, 'fleet.sqlite');
+    const merge = async (into: string) => {
+      let text = '';
+      const out = {
+        isTTY: false,
+        write: (chunk: string) => {
+          text += chunk;
+          return true;
+        },
+      } as unknown as NodeJS.WriteStream;
+      await mergeCommand([join(dir, into), ...shards, '--ledger', ledger], out);
+      return text;
+    };
+    const first = await merge('fleet');
+    const linked = JSON.parse(readFileSync(join(dir, 'fleet', 'fleet-summary.json'), 'utf8')).devices.filter(
+      (d: { json?: string }) => d.json,
+    ).length;
+    expect(first.match(/: ledger: (recorded|already had) run /g)).toHaveLength(linked);
+    const recorded = first.match(/: ledger: recorded run /g)?.length ?? 0;
+    // The fixture's two passing devices hold the same report: one run.
+    expect(recorded).toBe(linked - 1);
+    const second = await merge('again');
+    expect(second).not.toMatch(/: ledger: recorded run /);
+    expect(JSON.parse((await ledgerCli(ledger, 'runs', '--json')).stdout).runs).toHaveLength(recorded);
   });
 });
