@@ -233,7 +233,7 @@ class Store implements LedgerStore {
   }
 
   async builds(device?: string): Promise<BuildSummary[]> {
-    const all = await this.evidence(null, device ?? null);
+    const all = await this.evidence(null, device ?? null, true);
     const byBuild = new Map<string, RunEvidence[]>();
     for (const e of all) byBuild.set(e.run.firmware, [...(byBuild.get(e.run.firmware) ?? []), e]);
     return [...byBuild.entries()]
@@ -312,7 +312,8 @@ class Store implements LedgerStore {
   }
 
   // Every run of a build (null = all) with its verdicts and clauses, in three queries whatever the count.
-  private evidence(firmware: string | null, device: string | null): Promise<RunEvidence[]> {
+  // `light` (the gates of every build): no messages, and each build's clause catalogue read once per spec hash.
+  private evidence(firmware: string | null, device: string | null, light = false): Promise<RunEvidence[]> {
     return this.driver.read(async (query) => {
       const params = [firmware, device];
       const runs = (
@@ -323,12 +324,30 @@ class Store implements LedgerStore {
       ).map(toRun);
       const inRuns = `run_id in (select r.id from runs r where ${RUN_FILTER})`;
       const caseRows = await query(
-        `select run_id, case_id, level, clauses, verdict, message, waived from case_verdicts where ${inRuns}`,
+        `select run_id, case_id, level, clauses, verdict, ${light ? "'' as message" : 'message'}, waived
+         from case_verdicts where ${inRuns}`,
         params,
       );
-      const clauseRows = await query(`select run_id, clause_id, level from run_clauses where ${inRuns}`, params);
       const byRun = new Map<string, RunEvidence>(runs.map((run) => [run.id, { run, cases: [], clauses: [] }]));
       for (const row of caseRows) byRun.get(String(row.run_id))?.cases.push(toCase(row));
+      if (light) {
+        // The catalogue is the spec's: every run of a build on one spec hash lists the same clauses.
+        const rows = await query(
+          `select distinct r.firmware, r.spec_hash, c.clause_id, c.level from run_clauses c
+           join runs r on r.id = c.run_id where ${RUN_FILTER}`,
+          params,
+        );
+        const catalogues = new Map<string, LedgerClause[]>();
+        for (const row of rows) {
+          const key = `${row.firmware}\u0000${row.spec_hash}`;
+          const list = catalogues.get(key) ?? [];
+          list.push({ id: String(row.clause_id), level: row.level as Level });
+          catalogues.set(key, list);
+        }
+        for (const e of byRun.values()) e.clauses = catalogues.get(`${e.run.firmware}\u0000${e.run.specHash}`) ?? [];
+        return [...byRun.values()];
+      }
+      const clauseRows = await query(`select run_id, clause_id, level from run_clauses where ${inRuns}`, params);
       for (const row of clauseRows) {
         const clause: LedgerClause = { id: String(row.clause_id), level: row.level as Level };
         byRun.get(String(row.run_id))?.clauses.push(clause);
