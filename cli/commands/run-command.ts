@@ -19,6 +19,7 @@ import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
+import { ledgerLocation, recordIntoLedger } from '../record-into-ledger.ts';
 import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
 import { intFlag, listFlag, RUN_FLAGS } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
@@ -39,6 +40,7 @@ ${settingsUsage()}
                           the rest run, one complete report is written into DIR
   --rerun-failed REPORT   run only the fail and could-not-test cases of an earlier run (its folder,
                           report.json or bundle); target, suite and profile default to that run's
+  --no-ledger             do not record the run (SOPHON_LEDGER=off does the same)
 ${POLICY_USAGE}
 
 ${EXIT_CODES_USAGE}`;
@@ -119,7 +121,12 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
   }
-  const { report } = await runAndReport(settings, outDir, reporters, out, { quiet: values.quiet === true, status });
+  const ledger = ledgerLocation(values.ledger, values['no-ledger'] === true);
+  const { report } = await runAndReport(settings, outDir, reporters, out, {
+    quiet: values.quiet === true,
+    status,
+    ledger,
+  });
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
 }
@@ -143,6 +150,8 @@ export interface ConsoleOptions {
   status?: StatusLine | undefined;
   /** What an interrupted run's last line advises (default: `run --resume <out>`, which needs the same device). */
   incompleteAdvice?: string;
+  /** The results ledger the run records into once its reports are written (none: not recorded). */
+  ledger?: string | undefined;
 }
 
 /**
@@ -205,8 +214,14 @@ export async function runAndReport(
         },
       },
     );
+    // Before the summary, whose last line stays the counts; a ledger that fails changes no verdict.
+    const ledgerLine = options.ledger
+      ? await recordIntoLedger(report, written.json ?? outDir, options.ledger)
+      : undefined;
+    if (ledgerLine && !shown) process.stderr.write(`${ledgerLine}\n`);
     if (shown) {
       live.finish([
+        ...(ledgerLine ? [ledgerLine] : []),
         ...renderSummary(report, style),
         ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
         ...(report.complete
