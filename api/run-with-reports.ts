@@ -14,6 +14,8 @@ export type RunEvent =
   | { type: 'login-endpoint'; url: string }
   /** A device called the login endpoint (already redacted: no broker password). */
   | { type: 'login'; login: PlatformLoginRecord }
+  /** A line about the whole run, said once when the run learns it (nothing consumes the command queue, say). */
+  | { type: 'notice'; line: string }
   | { type: 'end'; report: Report; written: Record<string, string> };
 
 /** Where a run writes, and who listens. */
@@ -59,6 +61,7 @@ export async function runWithReports(settings: RunSettings, options: RecordOptio
       },
       onLoginEndpoint: (url) => emit({ type: 'login-endpoint', url }),
       onLogin: (login) => emit({ type: 'login', login }),
+      onNotice: (line) => emit({ type: 'notice', line }),
     });
     const written = out === undefined ? {} : writeReports(report, out, options.reporters ?? ['json', 'junit', 'html']);
     // A complete run's record is report.json; an interrupted one keeps its journal for a resume.

@@ -21,7 +21,7 @@ export interface LabOutput {
  */
 export async function openLabOutput(
   out: NodeJS.WriteStream,
-  options: { quiet: boolean; outDir: string; sharded: boolean },
+  options: { quiet: boolean; outDir: string; sharded: boolean; ledger?: string | undefined },
 ): Promise<LabOutput> {
   const board = out.isTTY && !options.quiet ? await statusBoard(out) : undefined;
   const sink = board ? ({ write: (text: string) => board.print(text) } as unknown as NodeJS.WriteStream) : out;
@@ -58,10 +58,14 @@ export async function openLabOutput(
         slot.console = await openRunConsole(event.settings, join(options.outDir, name), event.reporters, slot.stream, {
           quiet: options.quiet,
           status: board?.slot(prefixOf(name)),
+          ledger: options.ledger,
         });
       });
     } else if (event.type === 'device-event') {
-      later(name, () => slot.console?.onEvent(event.event));
+      const run = event.event;
+      later(name, () =>
+        run.type === 'end' ? slot.console?.finish(run.report, run.written) : slot.console?.onEvent(run),
+      );
     } else {
       later(name, async () => {
         slot.console?.stop();

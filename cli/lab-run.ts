@@ -18,6 +18,7 @@ import { RUN_SETTINGS } from '../src/settings/run-settings-registry.ts';
 import { resolveRunValues } from './config/resolve-run-values.ts';
 import { openLabOutput } from './lab-output.ts';
 import { bundleFromFlags, policyFromFlags } from './policy-options.ts';
+import { ledgerLocation } from './record-into-ledger.ts';
 import { listCases } from './run-console.ts';
 import { RUN_FLAGS } from './run-options.ts';
 import { PROJECT_ROOT, TOOL } from './tool-info.ts';
@@ -102,7 +103,13 @@ export async function runLabCommand(
     return 0;
   }
   const { repeat } = policyFromFlags(values.repeat === undefined ? {} : { repeat: values.repeat });
-  const output = await openLabOutput(out, { quiet: values.quiet === true, outDir: parsed.outDir, sharded: !!shard });
+  const output = await openLabOutput(out, {
+    quiet: values.quiet === true,
+    outDir: parsed.outDir,
+    sharded: !!shard,
+    // Each device's run is recorded into the ledger, as a run of one device is.
+    ledger: ledgerLocation(values.ledger, values['no-ledger'] === true),
+  });
   const controller = new AbortController();
   const stop = (signal: string) => {
     output.note(`${signal}: stopping after the current step; writing a partial report`);

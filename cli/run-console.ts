@@ -4,10 +4,12 @@ import { colorWanted, renderSummary } from '../reports/render-console.ts';
 import { loadSuite } from '../src/plan/load-suite.ts';
 import { planCases, type Selection } from '../src/plan/plan-cases.ts';
 import { redactUrl } from '../src/results/redact.ts';
+import type { Report } from '../src/results/types.ts';
 import type { RunSettings } from '../src/run/execute-run.ts';
 import { intFlag } from '../src/settings/parse-setting.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
 import { describeLogin } from '../src/transports/platform-login.ts';
+import { recordIntoLedger } from './record-into-ledger.ts';
 import { TOOL } from './tool-info.ts';
 
 /** How the console of a run behaves (run-command's flags; lab mode hands each device a status line). */
@@ -18,12 +20,16 @@ export interface ConsoleOptions {
   status?: StatusLine | undefined;
   /** What an interrupted run's last line advises (default: `run --resume <out>`, which needs the same device). */
   incompleteAdvice?: string;
+  /** The results ledger the run records into once its reports are written (none: not recorded). */
+  ledger?: string | undefined;
 }
 
 /** One run's console: it is told the run's events and prints them; `stop` when the run is over, however. */
 export interface RunConsole {
   onEvent: (event: RunEvent) => void;
   note: (text: string) => void;
+  /** Records the finished run into the ledger (when one is set), then prints the summary and the reports. */
+  finish: (report: Report, written: Record<string, string>) => Promise<void>;
   stop: () => void;
 }
 
@@ -61,21 +67,25 @@ export async function openRunConsole(
         `platform login endpoint: set MQ_LOGIN_URL on the device to ${event.url} (waiting up to ${settings.upWithinMs} ms, --up-within, for it to log in there and consume its command queue ${settings.amqp?.commandQueue})`,
       );
     else if (event.type === 'login') live.note(redactUrl(describeLogin(event.login)));
-    else if (event.type === 'end' && shown) {
-      const { report, written } = event;
-      live.finish([
-        ...renderSummary(report, style),
-        ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
-        ...(report.complete
-          ? []
-          : [
-              options.incompleteAdvice ??
-                `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`,
-            ]),
-      ]);
-    }
+    else if (event.type === 'notice') live.note(event.line);
   };
-  return { onEvent, note: (text) => live.note(text), stop: () => live.stop() };
+  const finish = async (report: Report, written: Record<string, string>): Promise<void> => {
+    // Before the summary, whose last line stays the counts; a ledger that fails changes no verdict.
+    const ledgerLine = options.ledger
+      ? await recordIntoLedger(report, written.json ?? outDir, options.ledger)
+      : undefined;
+    if (ledgerLine && !shown) process.stderr.write(`${ledgerLine}\n`);
+    if (!shown) return;
+    live.finish([
+      ...(ledgerLine ? [ledgerLine] : []),
+      ...renderSummary(report, style),
+      ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
+      ...(report.complete
+        ? []
+        : [options.incompleteAdvice ?? `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`]),
+    ]);
+  };
+  return { onEvent, note: (text) => live.note(text), finish, stop: () => live.stop() };
 }
 
 /** `run --list`: one line per selected case, then how many. */

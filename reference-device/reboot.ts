@@ -28,6 +28,8 @@ export interface LifecycleOptions {
   systemPort: number;
   dataDir: string;
   licenseKey: string | undefined;
+  /** What getsoftwareversion reports (default SOFTWARE_VERSION). */
+  firmware?: string | undefined;
   bootMs: number;
   initMs: number;
   rebootDelayMs: number;
@@ -186,7 +188,7 @@ export class DeviceLifecycle {
     const api = createVendorServer(faults, limits, variants);
     registerFaceApi(api, ctx);
     const system = variants.has('no-system-port') ? undefined : createVendorServer(faults, limits, variants);
-    if (system) registerSystemApi(system, ctx);
+    if (system) registerSystemApi(system, ctx, this.options.firmware);
     const boot: Boot = { store, api, system, mq: undefined };
     try {
       await api.listen({ host: this.options.host, port: this.port });

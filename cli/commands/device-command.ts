@@ -24,6 +24,7 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
                        logs in there as the vendor's login page documents (GET ?mq_license_key=&device_sn=),
                        tries again every second until the answer is one it can use, then consumes the
                        handed mq_down_queue (e.g. the URL a run --platform-login prints)
+  --firmware VERSION   what getsoftwareversion reports (default: reference-device 0.1.0), to simulate builds
   --fault NAME         inject a defect (repeatable); --list-faults lists them
   --variant NAME       behave another way the documents allow (repeatable, combinable across dimensions);
                        --list-variants lists them
@@ -45,6 +46,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
       'up-queue': { type: 'string' },
       license: { type: 'string' },
       'login-url': { type: 'string' },
+      firmware: { type: 'string' },
       data: { type: 'string' },
       fault: { type: 'string', multiple: true },
       variant: { type: 'string', multiple: true },
@@ -105,6 +107,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     dataDir,
     ...(bootMs !== undefined ? { bootMs } : {}),
     ...(values.license ? { licenseKey: values.license } : {}),
+    ...(values.firmware ? { firmware: values.firmware } : {}),
     faults: values.fault ?? [],
     variants: values.variant ?? [],
     ...(amqp ? { amqp } : {}),

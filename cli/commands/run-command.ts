@@ -14,6 +14,7 @@ import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLabCommand } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
+import { ledgerLocation } from '../record-into-ledger.ts';
 import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
 import { type ConsoleOptions, listCases, openRunConsole } from '../run-console.ts';
 import { listFlag, RUN_FLAGS } from '../run-options.ts';
@@ -35,6 +36,7 @@ ${settingsUsage()}
                           the rest run, one complete report is written into DIR
   --rerun-failed REPORT   run only the fail and could-not-test cases of an earlier run (its folder,
                           report.json or bundle); target, suite and profile default to that run's
+  --no-ledger             do not record the run (SOPHON_LEDGER=off does the same)
 ${POLICY_USAGE}
 
 ${EXIT_CODES_USAGE}`;
@@ -115,7 +117,12 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
   }
-  const { report } = await runAndReport(settings, outDir, reporters, out, { quiet: values.quiet === true, status });
+  const ledger = ledgerLocation(values.ledger, values['no-ledger'] === true);
+  const { report } = await runAndReport(settings, outDir, reporters, out, {
+    quiet: values.quiet === true,
+    status,
+    ledger,
+  });
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
 }
@@ -148,6 +155,7 @@ export async function runAndReport(
       { ...settings, signal: AbortSignal.any([settings.signal, controller.signal]) },
       { out: outDir, reporters, onEvent: live.onEvent },
     );
+    await live.finish(report, written);
     return { report, written };
   } finally {
     live.stop();
