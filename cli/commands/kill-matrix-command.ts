@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type FaultRow,
@@ -9,6 +7,7 @@ import {
   SLOW_OVER_HEALTHY,
   slowFaults,
 } from '../../matrix/kill-matrix.ts';
+import { writeMatrixFiles } from '../../matrix/write-matrix.ts';
 import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
 import { intFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
@@ -64,11 +63,8 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
         `${row.exact ? 'exact  ' : row.caughtBy.length ? 'INEXACT' : 'MISSED '} ${row.fault}: caught by ${row.caughtBy.length} (declared ${row.expectedCases.length})${row.firstAttempt ? ', on a second run' : ''}, ${row.durationMs} ms${overHealthy(row)}\n`,
       ),
   });
-  const dir = values.out ?? defaultReportsDir();
-  mkdirSync(dir, { recursive: true });
   const name = matrix.variants.length ? 'kill-matrix-variants' : 'kill-matrix';
-  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(matrix, null, 2)}\n`);
-  writeFileSync(join(dir, `${name}.md`), renderKillMatrixMarkdown(matrix));
+  const markdown = writeMatrixFiles(values.out ?? defaultReportsDir(), name, matrix, renderKillMatrixMarkdown(matrix));
   out.write(
     `${matrix.faults.filter((f) => f.exact).length}/${matrix.faults.length} faults caught exactly; clean device: ${matrix.clean.fails} failures, ${matrix.clean.warns} warnings in ${matrix.clean.runs} runs; gaps: ${matrix.gaps.join(', ') || 'none'}; ${(matrix.durationMs / 1000).toFixed(1)} s\n`,
   );
@@ -78,7 +74,7 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
       `healthy device: ${matrix.healthyRunMs} ms a run; ${slow.length ? `SLOW (over ${SLOW_OVER_HEALTHY} × healthy): ${slow.map((f) => `${f.fault} ${f.runMs} ms (× ${f.overHealthy})`).join(', ')}` : `no fault run took over ${SLOW_OVER_HEALTHY} × that`}\n`,
     );
   }
-  out.write(`kill matrix: ${join(dir, `${name}.md`)}\n`);
+  out.write(`kill matrix: ${markdown}\n`);
   return killMatrixHolds(matrix) ? 0 : 1;
 }
 

@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderVariantMatrixMarkdown, runVariantMatrix, variantMatrixHolds } from '../../matrix/variant-matrix.ts';
+import { writeMatrixFiles } from '../../matrix/write-matrix.ts';
 import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
 import { intFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
@@ -55,14 +54,16 @@ export async function variantMatrixCommand(argv: string[], out: NodeJS.WriteStre
       }
     },
   });
-  const dir = values.out ?? defaultReportsDir();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'variant-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
-  writeFileSync(join(dir, 'variant-matrix.md'), renderVariantMatrixMarkdown(matrix));
+  const markdown = writeMatrixFiles(
+    values.out ?? defaultReportsDir(),
+    'variant-matrix',
+    matrix,
+    renderVariantMatrixMarkdown(matrix),
+  );
   const falseFailures = matrix.rows.reduce((n, r) => n + r.failed.length, 0);
   out.write(
     `${matrix.rows.filter((r) => r.exact).length}/${matrix.rows.length} correct devices passed with exactly their declared warnings; ${falseFailures} false failures; ${(matrix.durationMs / 1000).toFixed(1)} s\n`,
   );
-  out.write(`variant matrix: ${join(dir, 'variant-matrix.md')}\n`);
+  out.write(`variant matrix: ${markdown}\n`);
   return variantMatrixHolds(matrix) ? 0 : 1;
 }
