@@ -27,6 +27,7 @@ export async function openLabOutput(
   const sink = board ? ({ write: (text: string) => board.print(text) } as unknown as NodeJS.WriteStream) : out;
   const devices = new Map<string, { stream: NodeJS.WriteStream & Writable; console?: RunConsole }>();
   let width = 0;
+  let closed = false;
   const prefixOf = (name: string) => `[${name.padEnd(width)}] `;
   // Opening a console may load the status line; each device's events wait for its own console, in order.
   const pending = new Map<string, Promise<unknown>>();
@@ -81,6 +82,8 @@ export async function openLabOutput(
     },
     close: async () => {
       await Promise.allSettled(pending.values());
+      if (closed) return;
+      closed = true;
       board?.done();
     },
   };
