@@ -13,7 +13,7 @@ import { PACKAGE_ROOT } from '../../src/package-root.ts';
 /** What the package may hold: what a user runs, reads and is licensed under. */
 const SHIPPED = [
   /^bin\/sophon-conformance\.mjs$/,
-  /^dist\/(api|cli|src|reports|reference-device)\/[\w./-]+\.(js|d\.ts)$/,
+  /^dist\/(api|cli|matrix|src|reports|reference-device)\/[\w./-]+\.(js|d\.ts)$/,
   /^specs\/[\w./-]+\.(yaml|json)$/,
   /^suites\/[\w-]+\.yaml$/,
   /^contracts\/[\w-]+\.yaml$/,
