@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ConsoleMode, LiveConsole, type StatusLine } from '../../reports/live-console.ts';
 import { colorWanted, renderSummary } from '../../reports/render-console.ts';
-import { type JournalHeader, RunJournal } from '../../reports/run-journal.ts';
+import { type JournalHeader, type RecordedSettings, RunJournal } from '../../reports/run-journal.ts';
 import { writeReports } from '../../reports/write-reports.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { loadSuite } from '../../src/plan/load-suite.ts';
@@ -20,7 +20,7 @@ import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
-import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
+import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../resume-run.ts';
 import {
   amqpFlags,
   intFlag,
@@ -102,16 +102,18 @@ export async function runCommand(
 async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: StatusLine): Promise<number> {
   const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
   // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
-  const { values } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
+  const { values, origins } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
   if (values.help) {
     out.write(`${RUN_USAGE}\n`);
     return 0;
   }
-  const root = resolve(values.specs ?? PROJECT_ROOT);
   if (values.resume !== undefined && values['rerun-failed'] !== undefined) {
     throw new ConformanceError('CONFIG_INVALID', '--resume and --rerun-failed do not go together: pick one');
   }
   const resume = values.resume !== undefined ? loadResumePoint(values.resume) : undefined;
+  // Every setting of the interrupted run comes back from its journal; one given again must agree.
+  if (resume) restoreResumedSettings(resume, values, origins);
+  const root = resolve(values.specs ?? PROJECT_ROOT);
   const rerun =
     values['rerun-failed'] !== undefined ? await loadReport(values['rerun-failed'], '--rerun-failed') : undefined;
   const earlier = resume ?? (rerun ? { suite: rerun.report.suite, profile: rerun.report.profile } : undefined);
@@ -121,8 +123,6 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     tags: listFlag(values.tag),
     ...(rerun ? { ids: failedCases(rerun) } : {}),
   };
-  if (resume) checkResume(resume, values, selection);
-  if (resume?.selection && !values.only && !values.tag) Object.assign(selection, resume.selection);
   if (rerun && selection.ids?.length === 0) {
     out.write(`nothing to rerun: ${rerun.source} has no fail or could-not-test case\n`);
     return 0;
@@ -177,7 +177,11 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
   }
-  const { report } = await runAndReport(settings, outDir, reporters, out, { quiet: values.quiet === true, status });
+  const { report } = await runAndReport(settings, outDir, reporters, out, {
+    quiet: values.quiet === true,
+    status,
+    recorded: recordSettings(values),
+  });
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
 }
@@ -201,6 +205,8 @@ export interface ConsoleOptions {
   status?: StatusLine | undefined;
   /** What an interrupted run's last line advises (default: `run --resume <out>`, which needs the same device). */
   incompleteAdvice?: string;
+  /** The run's settings, kept in its journal for `run --resume` (cli/resume-run.ts). */
+  recorded?: RecordedSettings;
 }
 
 /**
@@ -258,6 +264,7 @@ export async function runAndReport(
           specHash: plan.specHash,
           startedAt: plan.startedAt,
           total: plan.total,
+          ...(options.recorded ? { settings: options.recorded } : {}),
         };
         const kept = new Set(plan.kept);
         journal = RunJournal.start(
@@ -289,10 +296,7 @@ export async function runAndReport(
         ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
         ...(report.complete
           ? []
-          : [
-              options.incompleteAdvice ??
-                `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`,
-            ]),
+          : [options.incompleteAdvice ?? `continue it: sophon-conformance run --resume ${outDir}`]),
       ]);
     }
     return { report, written };
@@ -308,26 +312,6 @@ export async function runAndReport(
 function heartbeatFromEnv(): number | undefined {
   const value = process.env.SOPHON_HEARTBEAT_MS;
   return value === undefined ? undefined : intFlag('SOPHON_HEARTBEAT_MS', value, 100);
-}
-
-// A resumed run plans the interrupted run's cases again: its suite, profile and selection, given again or not.
-function checkResume(
-  point: ResumePoint,
-  values: { out?: string | undefined; suite?: string | undefined; profile?: string | undefined },
-  selection: Selection,
-): void {
-  if (values.out !== undefined && resolve(values.out) !== point.dir) {
-    throw new ConformanceError(
-      'CONFIG_INVALID',
-      `--resume ${point.dir} writes its report there: leave out --out ${values.out}`,
-    );
-  }
-  checkResumeFlag(point, 'suite', values.suite, point.suite);
-  checkResumeFlag(point, 'profile', values.profile, point.profile);
-  if (point.selection && (selection.only?.length || selection.tags?.length)) {
-    checkResumeFlag(point, 'only', (selection.only ?? []).join(','), point.selection.only.join(','));
-    checkResumeFlag(point, 'tag', (selection.tags ?? []).join(','), point.selection.tags.join(','));
-  }
 }
 
 /** A folder name that sorts by time and never collides within a second. */
