@@ -19,6 +19,7 @@ import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
+import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
 import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../resume-run.ts';
 import {
@@ -173,6 +174,7 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     listCases(root, suiteName, selection, out);
     return 0;
   }
+  if (!settings.amqp) refuseMqOnlyWithoutBroker(root, suiteName, selection);
   const outDir = resume?.dir ?? values.out ?? defaultReportsDir(runFolderName());
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
