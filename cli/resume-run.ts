@@ -158,14 +158,14 @@ const show = (value: string | string[]): string => (Array.isArray(value) ? value
  * A resumed run is the interrupted one continued: every setting it had comes back from the journal (system
  * port, windows, profile, queues, callback port, selection…), and a setting given again that differs from it
  * is exit 2 naming the flag and both values. A URL whose password the journal kept as `***` must be given
- * again (the same URL, password and all).
+ * again (the same URL, password and all). Returns the settings it took from the journal, as flags.
  */
 export function restoreResumedSettings(
   point: ResumePoint,
   values: FlagValues,
   origins: Record<string, SettingOrigin | undefined>,
   cwd = process.cwd(),
-): void {
+): string[] {
   if (values.out !== undefined && resolve(cwd, String(values.out)) !== point.dir) {
     throw new ConformanceError(
       'CONFIG_INVALID',
@@ -187,8 +187,9 @@ export function restoreResumedSettings(
       values.only = point.selection.only;
       values.tag = point.selection.tags;
     }
-    return;
+    return [];
   }
+  const restored: string[] = [];
   for (const flag of Object.keys(RUN_FLAGS)) {
     if (NOT_SETTINGS.has(flag)) continue;
     const before = had[flag];
@@ -202,6 +203,7 @@ export function restoreResumedSettings(
         );
       }
       values[flag] = before;
+      restored.push(`--${flag} ${show(before)}`);
       continue;
     }
     if (before !== undefined && show(before) === show(now)) {
@@ -215,4 +217,5 @@ export function restoreResumedSettings(
       `--resume ${point.dir}: the interrupted run had --${flag} ${before === undefined ? '(not given)' : show(before)}, not ${show(now)}${where}; resume it with its own settings (leave --${flag} out), or start a new run`,
     );
   }
+  return restored;
 }

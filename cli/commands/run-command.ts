@@ -113,7 +113,7 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   }
   const resume = values.resume !== undefined ? loadResumePoint(values.resume) : undefined;
   // Every setting of the interrupted run comes back from its journal; one given again must agree.
-  if (resume) restoreResumedSettings(resume, values, origins);
+  const restored = resume ? restoreResumedSettings(resume, values, origins) : [];
   const root = resolve(values.specs ?? PROJECT_ROOT);
   const rerun =
     values['rerun-failed'] !== undefined ? await loadReport(values['rerun-failed'], '--rerun-failed') : undefined;
@@ -176,6 +176,7 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   }
   if (!settings.amqp) refuseMqOnlyWithoutBroker(root, suiteName, selection);
   const outDir = resume?.dir ?? values.out ?? defaultReportsDir(runFolderName());
+  if (restored.length) out.write(`settings of the interrupted run: ${restored.join(' ')}\n`);
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
   }

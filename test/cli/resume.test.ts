@@ -202,6 +202,13 @@ describe('run --resume restores every setting of the interrupted run', () => {
 
       const resumed = await runCli(['run', '--resume', out], { killAfterMs: 90_000 });
       expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+      // Said before anything runs: what came back from the journal.
+      expect(resumed.stdout).toMatch(
+        new RegExp(
+          `^settings of the interrupted run: .*--system-port ${mqDevice.systemPort} .*--profile lenient .*--down-within 1700 `,
+          'm',
+        ),
+      );
       const report = readReport(join(out, 'report.json'));
       expect(report.profile).toBe('lenient');
       expect(report.results.map((r) => r.id).sort()).toEqual([...ids].sort());
