@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type RecordedSettings, readJournal } from '../reports/run-journal.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { readReport } from '../src/results/read-report.ts';
 import { REDACTED, redactUrl } from '../src/results/redact.ts';
 import type { Profile, Report } from '../src/results/types.ts';
 import type { EarlierRun } from '../src/run/execute-run.ts';
+import { RUN_SETTINGS, type SettingKind } from '../src/settings/run-settings-registry.ts';
 import type { SettingOrigin } from './config/resolve-run-values.ts';
 import type { LoadedReport } from './load-report.ts';
 import { RUN_FLAGS } from './run-options.ts';
@@ -58,12 +60,9 @@ export function loadResumePoint(dir: string): ResumePoint {
   if (!existsSync(file)) fail('neither journal.ndjson nor report.json: is it the --out folder of a run?');
   let report: Report;
   try {
-    report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    report = readReport(file);
   } catch (error) {
-    return fail(`report.json is not JSON (${(error as Error).message})`);
-  }
-  if (!Array.isArray(report.results) || typeof report.specHash !== 'string') {
-    fail('report.json is not a sophon-conformance report');
+    return fail(`report.json ${(error as Error).message}`);
   }
   if (report.complete) {
     fail(
@@ -104,23 +103,13 @@ export function checkResumeFlag(point: ResumePoint, flag: string, given: string 
 
 // What a run is not: where it writes, how it prints, and the flags that say what to do with another run.
 const NOT_SETTINGS = new Set(['target', 'out', 'list', 'help', 'config', 'quiet', 'resume', 'rerun-failed']);
-// Files and folders: kept absolute, so a run resumed from another folder reads the same ones.
-const PATH_FLAGS = new Set(['specs', 'waivers', 'capabilities', 'bundle', 'sign-key']);
-// A suite or state adapter is a name or a file.
-const NAME_OR_PATH_FLAGS = new Set(['suite', 'state-adapter']);
-const INT_FLAGS = new Set([
-  'system-port',
-  'callback-port',
-  'down-within',
-  'up-within',
-  'quiet-ms',
-  'probe-ms',
-  'timeout',
-  'wipe-within',
-  'concurrency',
-  'reply-within',
-  'repeat',
-]);
+// The policy flags outside the registry: --repeat is a number, the bundle and its key are files.
+const KINDS: Record<string, SettingKind> = {
+  ...Object.fromEntries(RUN_SETTINGS.map((s) => [s.flag, s.kind])),
+  repeat: 'int',
+  bundle: 'path',
+  'sign-key': 'path',
+};
 
 type FlagValues = Record<string, string | boolean | string[] | undefined>;
 
@@ -145,10 +134,12 @@ function normalise(flag: string, value: FlagValues[string], cwd: string): string
       .flatMap((v) => v.split(','))
       .map((v) => v.trim())
       .filter(Boolean);
-  if (PATH_FLAGS.has(flag) || (NAME_OR_PATH_FLAGS.has(flag) && /[\\/]|\.(ya?ml|[cm]?[jt]s)$/.test(value))) {
+  const kind = KINDS[flag];
+  // Files and folders absolute, so a run resumed from another folder reads the same ones.
+  if (kind === 'path' || (kind === 'name-or-path' && /[\\/]|\.(ya?ml|[cm]?[jt]s)$/.test(value))) {
     return resolve(cwd, value);
   }
-  if (INT_FLAGS.has(flag) && /^\d+$/.test(value.trim())) return String(Number(value));
+  if ((kind === 'int' || kind === 'port') && /^\d+$/.test(value.trim())) return String(Number(value));
   return redactUrl(value);
 }
 

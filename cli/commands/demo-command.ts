@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import type { AmqpSettings, RunSettings } from '../../src/run/execute-run.ts';
+import { buildRunSettings } from '../../src/settings/build-run-settings.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../broker.ts';
 import { checkDeviceSwitches } from '../device-switches.ts';
@@ -83,30 +83,26 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
       `no RabbitMQ broker answers at ${redactUrl(brokerUrl)}: the MQ half needs one (start it: rabbitmq-server -detached, or point at one: --amqp URL); checking the HTTP half only (${http.length} cases)\n`,
     );
   }
-  const amqpSettings: AmqpSettings | undefined = broker
-    ? { url: broker, ...queues, replyWithinMs: 3_000, licenseKey: undefined }
-    : undefined;
   try {
     const outDir = values.out ?? defaultReportsDir(runFolderName());
-    const settings: RunSettings = {
-      root: PROJECT_ROOT,
-      target: device.url,
-      systemPort: device.systemPort,
-      suite,
-      selection: broker ? {} : { ids: http },
-      profile: 'strict',
-      stateAdapter: 'sophon-http',
-      downWithinMs: 2_000,
-      upWithinMs: 10_000,
-      quietMs: 300,
-      probeIntervalMs: 10,
-      requestTimeoutMs: 5_000,
-      wipeWithinMs: 30_000,
-      preflightMs: 5_000,
-      amqp: amqpSettings,
-      tool: TOOL,
-      signal: new AbortController().signal,
-    };
+    // The reference device boots in a fraction of a second: the demo's windows are short accordingly.
+    const settings = buildRunSettings(
+      {
+        target: device.url,
+        'system-port': device.systemPort,
+        suite,
+        'down-within': 2_000,
+        'up-within': 10_000,
+        'quiet-ms': 300,
+        'probe-ms': 10,
+        timeout: 5_000,
+        'wipe-within': 30_000,
+        ...(broker ? { amqp: broker, 'command-queue': queues.commandQueue, 'up-queue': queues.upQueue } : {}),
+        'reply-within': broker ? 3_000 : undefined,
+      },
+      // Without a broker, the HTTP half only (said above).
+      { root: PROJECT_ROOT, tool: TOOL, ...(broker ? {} : { selection: { ids: http } }) },
+    );
     // The demo's device goes with the demo: an interrupted demo is run again, not resumed.
     const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out, {
       incompleteAdvice: `run it again: sophon-conformance demo${argv.length ? ` ${argv.join(' ')}` : ''}`,
