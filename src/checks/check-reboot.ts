@@ -74,6 +74,14 @@ export function checkReboot(expect: RebootExpectSpec, seen: RebootObservation, l
   }
 }
 
+/**
+ * What a case message says when a reboot was seen but uptime could not confirm it (minute resolution and a boot
+ * moments before, or no reading after): the reboot was accepted on down and up alone, never proven.
+ */
+export function unprovenReboot(t: RebootTimeline | undefined): string | undefined {
+  return t?.outcome === 'rebooted' && t.identity?.verdict === 'indeterminate' ? t.identity.reason : undefined;
+}
+
 function describeWant(expect: RebootExpectSpec): string {
   switch (expect) {
     case 'required':
