@@ -125,3 +125,66 @@ describe('the reboot watcher with a slow boot identity', () => {
     expect(await watch()).toBe('rebooted-unseen');
   });
 });
+
+// A device whose system API answers before the wipe but not once it is back (a service that starts late, or
+// never): the reboot rests on down and up, and the timeline says uptime could not confirm it.
+describe('a boot identity that does not answer after the reboot', () => {
+  let face: Server;
+  let silentSystem: Server;
+  let faceUrl: string;
+  let silentUrl: string;
+
+  beforeAll(async () => {
+    face = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{}');
+      });
+    });
+    silentSystem = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(503, { 'content-type': 'application/json' });
+        response.end('{"error":{"code":"INTERNAL_ERROR","message":"starting"}}');
+      });
+    });
+    faceUrl = `http://127.0.0.1:${await listening(face)}`;
+    silentUrl = `http://127.0.0.1:${await listening(silentSystem)}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => face.close(resolve));
+    await new Promise((resolve) => silentSystem.close(resolve));
+  });
+
+  it('is said, not failed, and asked again only within the up window', async () => {
+    const { probe } = scripted(['accepted', 'refused', 'refused'], 'accepted');
+    const since = performance.now();
+    const timeline = await watchReboot({
+      target: faceUrl,
+      systemUrl: silentUrl,
+      downWithinMs: 500,
+      upWithinMs: 600,
+      watchMs: 500,
+      probeIntervalMs: 10,
+      since,
+      uptimeBefore: {
+        text: '3 hours, 57 minutes',
+        ms: 14_220_000,
+        resolutionMs: 60_000,
+        sentAt: since - 5,
+        answeredAt: since - 3,
+      },
+      probe,
+    });
+    expect(timeline.outcome).toBe('rebooted');
+    expect(timeline.uptimeAfter).toBeUndefined();
+    expect(timeline.identity).toEqual({
+      verdict: 'indeterminate',
+      reason:
+        'getuptime answered "3 hours, 57 minutes" before the request but not after it: the reboot rests on down and up alone',
+    });
+    expect(performance.now() - since).toBeLessThan(1_500);
+  });
+});
