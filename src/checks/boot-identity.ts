@@ -23,6 +23,8 @@ export interface BootWindow {
 }
 
 const UNITS: Record<string, number> = {
+  year: 365 * 86_400_000,
+  week: 7 * 86_400_000,
   d: 86_400_000,
   day: 86_400_000,
   h: 3_600_000,
@@ -34,11 +36,19 @@ const UNITS: Record<string, number> = {
   s: 1_000,
   sec: 1_000,
   second: 1_000,
+  天: 86_400_000,
+  小时: 3_600_000,
+  时: 3_600_000,
+  分钟: 60_000,
+  分: 60_000,
+  秒: 1_000,
 };
 
 /**
- * Reads `getuptime`'s answer: the vendor's "3 hours, 57 minutes", `uptime`'s "up 2 days, 3:57", a number of
- * seconds (as /proc/uptime has it, in a number or a string), and a precise `uptime_ms` where a device adds one.
+ * Reads `getuptime`'s answer, the host's uptime as Linux `uptime` formats it (V6R2C01 查询系统运行时间: "SE主机系统运行时间,
+ * 直接返回linux uptime命令格式化后的字符串"): the example's "3 hours, 57 minutes", `uptime -p`'s "up 1 week, 2 days, 3
+ * hours, 57 minutes", plain `uptime`'s "10:15:32 up 2 days, 3:57, 2 users, …"; also a number of seconds (as
+ * /proc/uptime has it, in a number or a string) and a precise `uptime_ms` where a device adds one.
  */
 export function parseUptime(data: Record<string, unknown>): Uptime | undefined {
   const { uptime, uptime_ms: precise } = data;
@@ -65,9 +75,17 @@ function parseSpoken(text: string): Uptime | undefined {
   const span = (up ? text.slice(up.index + up[0].length) : text).split(/\d+\s+users?\b|load average/i)[0] ?? '';
   let ms = 0;
   let finest = Number.POSITIVE_INFINITY;
-  for (const m of span.matchAll(/(\d+)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b/gi)) {
+  for (const m of span.matchAll(
+    /(\d+)\s*(years?|weeks?|days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b/gi,
+  )) {
     const word = (m[2] ?? '').toLowerCase();
     const unit = UNITS[word] ?? UNITS[word.replace(/s$/, '')] ?? 0;
+    ms += Number(m[1]) * unit;
+    finest = Math.min(finest, unit);
+  }
+  // The vendor's documents are Chinese: "3小时57分钟" is as likely an answer as the English example.
+  for (const m of span.matchAll(/(\d+)\s*(天|小时|时|分钟|分|秒)/g)) {
+    const unit = UNITS[m[2] ?? ''] ?? 0;
     ms += Number(m[1]) * unit;
     finest = Math.min(finest, unit);
   }

@@ -15,6 +15,9 @@ describe('reading getuptime', () => {
     // uptime(1)'s whole line: the wall clock before "up" and the users and load after it are not uptime.
     [{ uptime: ' 10:15:32 up 3 days,  2:03,  2 users,  load average: 0.00, 0.01, 0.05' }, 74 * HOUR + 3 * MIN, MIN],
     [{ uptime: 'up 57 min' }, 57 * MIN, MIN],
+    [{ uptime: 'up 1 year, 2 weeks, 1 day, 3 hours, 57 minutes' }, (365 + 15) * 24 * HOUR + 3 * HOUR + 57 * MIN, MIN],
+    [{ uptime: '3小时57分钟' }, 3 * HOUR + 57 * MIN, MIN],
+    [{ uptime: '1天2小时3分钟4秒' }, 26 * HOUR + 3 * MIN + 4_000, 1_000],
     [{ uptime: 14_220.53 }, 14_220_530, 10],
     [{ uptime: 86_400 }, 86_400_000, 1_000],
     [{ uptime: '350735.47 234388.90' }, 350_735_470, 10],
