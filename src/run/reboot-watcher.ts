@@ -89,7 +89,7 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
     if (after) timeline.uptimeAfter = after.text;
     // Unseen, a reboot could have started the clock at any time between the two readings.
     const unseen = before && { notBeforeMs: before.sentAt - since, notAfterMs: Number.POSITIVE_INFINITY };
-    const identity = before && unseen && identityOf(before, after, since, unseen);
+    const identity = before && after && unseen && identityOf(before, after, since, unseen);
     if (identity) timeline.identity = identity;
     if (identity?.verdict === 'reset') timeline.outcome = 'rebooted-unseen';
     return timeline;
