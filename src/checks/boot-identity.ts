@@ -99,11 +99,13 @@ function parseSpoken(text: string): Uptime | undefined {
 
 /**
  * What two uptime readings, one before a request and one after the device was back, say about the host (design
- * §5, HTTP-13): it rebooted (the clock started again inside the boot window), it kept counting (only the API
- * restarted), or the readings fit both, or neither. Each reading's true value lies within its resolution, and
- * the device read its clock somewhere between question and answer, so nothing is taken for more precise than it is:
- * a minute-counting device that booted seconds before the wipe and reboots in seconds reads "0 minutes" both times,
- * and that is said, never judged.
+ * §5, HTTP-13). A host that rebooted inside the boot window (after the device was last seen up, before it accepted
+ * connections again) reads no longer than the time since then: reading longer, it did not reboot (its clock kept
+ * counting, or what answers now is another host that has been up all along). Reading short enough, it rebooted,
+ * unless a clock that kept counting would read the same. Each reading's true value lies within its resolution and
+ * the device read its clock somewhere between question and answer, so nothing is taken for more precise than it
+ * is: a minute-counting device that booted seconds before the wipe and reboots in seconds reads "0 minutes" both
+ * times, and that is said, never judged.
  */
 export function judgeBootIdentity(before: UptimeReading, after: UptimeReading, boot: BootWindow): BootIdentity {
   const apartMin = after.sentAtMs - before.answeredAtMs;
@@ -116,24 +118,27 @@ export function judgeBootIdentity(before: UptimeReading, after: UptimeReading, b
   const sinceBootMin = after.sentAtMs - boot.notAfterMs;
   const sinceBootMax = after.answeredAtMs - boot.notBeforeMs;
   const afterTolerance = after.resolutionMs + slack;
-  const reset = after.ms + afterTolerance >= sinceBootMin && after.ms - afterTolerance <= sinceBootMax;
+  const upTooLong = after.ms - afterTolerance > sinceBootMax;
+  const upTooShort = after.ms + afterTolerance < sinceBootMin;
   const readings = `${spoken(before)} before, ${spoken(after)} after, ${seconds(apartMin, apartMax)} apart`;
-  if (reset && !keptCounting) return { verdict: 'reset', reason: `uptime started again (${readings})` };
-  if (keptCounting && !reset) {
+  if (upTooLong) {
     return {
       verdict: 'kept-counting',
-      reason: `the API restarted, the host did not: uptime kept counting (${readings})`,
+      reason: keptCounting
+        ? `the API restarted, the host did not: uptime kept counting (${readings})`
+        : `the host did not reboot: what answers getuptime has been up ${spoken(after)}, longer than the ${seconds(sinceBootMax, sinceBootMax)} since the device was last seen up (${readings})`,
     };
   }
-  if (reset) {
+  if (upTooShort) {
     return {
       verdict: 'indeterminate',
-      reason: `uptime cannot tell a reboot from an API restart here (${readings}, counted in ${unit(Math.max(before.resolutionMs, after.resolutionMs))}): the reboot rests on down and up alone, not on uptime`,
+      reason: `uptime started after the device was back (${readings}): it is not read as a boot identity`,
     };
   }
+  if (!keptCounting) return { verdict: 'reset', reason: `uptime started again (${readings})` };
   return {
     verdict: 'indeterminate',
-    reason: `uptime fits neither a reboot nor a running clock (${readings}): it is not read as a boot identity`,
+    reason: `uptime cannot tell a reboot from an API restart here (${readings}, counted in ${unit(Math.max(before.resolutionMs, after.resolutionMs))}): the reboot rests on down and up alone, not on uptime`,
   };
 }
 

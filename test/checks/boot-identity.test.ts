@@ -65,8 +65,12 @@ describe('judging the host by two uptimes (HTTP-13: the host reboots)', () => {
     expect(judgeBootIdentity(before, reading('{"uptime_ms":7015}', 2_000), boot).verdict).toBe('kept-counting');
     // The same device rebooted: 520 ms since it booted, at 1.5 s at the latest.
     expect(judgeBootIdentity(before, reading('{"uptime_ms":520}', 2_000), boot).verdict).toBe('reset');
-    // A clock that started after the device was already accepting again is neither.
-    expect(judgeBootIdentity(before, reading('{"uptime_ms":400}', 2_000), boot).verdict).toBe('indeterminate');
+    // A clock that started after the device was already accepting again is no boot identity.
+    expect(judgeBootIdentity(before, reading('{"uptime_ms":400}', 2_000), boot)).toMatchObject({
+      verdict: 'indeterminate',
+      reason:
+        'uptime started after the device was back (5.000 s before, 0.400 s after, 2.0 s apart): it is not read as a boot identity',
+    });
   });
 
   it('indeterminate at minute resolution: booted moments before the wipe, rebooted in seconds', () => {
@@ -82,10 +86,15 @@ describe('judging the host by two uptimes (HTTP-13: the host reboots)', () => {
     expect(judged.verdict).toBe('kept-counting');
   });
 
-  it('a clock that jumped far ahead fits neither and is not read as a boot identity', () => {
-    const judged = judgeBootIdentity(reading('0 hours, 0 minutes', -20), reading('9 hours, 0 minutes', 2_000), boot);
-    expect(judged.verdict).toBe('indeterminate');
-    expect(judged.reason).toMatch(/fits neither a reboot nor a running clock/);
+  // Another program took the ports while the device was down: what answers has been up longer than the device
+  // has been gone, so no host rebooted between down and up, whatever the clock read before.
+  it('a clock far ahead of the time since the device went down did not reboot', () => {
+    const judged = judgeBootIdentity(reading('0 hours, 0 minutes', -20), reading('0 hours, 9 minutes', 2_000), boot);
+    expect(judged).toEqual({
+      verdict: 'kept-counting',
+      reason:
+        'the host did not reboot: what answers getuptime has been up 9 min, longer than the 2.0 s since the device was last seen up (0 min before, 9 min after, 2.0 s apart)',
+    });
   });
 
   it('a slow device that stays minutes down reads the minutes since it came back, and that is a reboot', () => {
