@@ -61,8 +61,9 @@ export function checkReboot(expect: RebootExpectSpec, seen: RebootObservation, l
       }
       if (!rebooted)
         return outcome('reboot', level, false, describeWant(expect), `never went down within ${t.watchedMs} ms`);
-      // "本API在返回后会自动重启主机": the host reboots. Down and up with a host clock that kept counting is only
-      // the API restarting; readings that cannot tell (minute resolution, a fresh boot) are said, never failed.
+      // "本API在返回后会自动重启主机": the host reboots. Down and up while the host's uptime reads longer than the
+      // time since the device was last seen up is no host reboot (its API restarted, or another host answers now);
+      // readings that cannot tell (minute resolution, a fresh boot) are said, never failed.
       if (t.identity?.verdict === 'kept-counting') {
         return outcome('reboot', level, false, describeWant(expect), `${t.identity.reason}; ${describeSteps(t)}`);
       }
