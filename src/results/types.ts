@@ -90,7 +90,10 @@ export interface RebootTimeline {
   outcome: 'stayed-up' | 'rebooted' | 'not-back' | 'not-ready' | 'rebooted-unseen';
 }
 
-/** The boot identity's reading: the host's clock started again, kept counting, or the readings cannot tell. */
+/**
+ * The boot identity's reading: the host's clock started again; it kept counting (it reads longer than the time
+ * since the device was last seen up, so no host rebooted); or the readings cannot tell.
+ */
 export interface BootIdentity {
   verdict: 'reset' | 'kept-counting' | 'indeterminate';
   /** Both readings, how far apart they were taken, and what they show, in one line. */
