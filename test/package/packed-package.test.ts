@@ -10,7 +10,7 @@ import { PACKAGE_ROOT } from '../../src/package-root.ts';
 // there. Nothing is fetched: the install is `npm ci --offline`, from the npm cache that the repository's own
 // `npm ci` filled. Needs the build (npm test runs it first) and, for the MQ cases, the broker.
 
-/** What the package may hold: what a user runs, reads and is licensed under. */
+/** What the package may hold: what a user runs, reads (README.md and docs/) and is licensed under. */
 const SHIPPED = [
   /^bin\/sophon-conformance\.mjs$/,
   /^dist\/(api|cli|src|reports|reference-device)\/[\w./-]+\.(js|d\.ts)$/,
@@ -19,6 +19,7 @@ const SHIPPED = [
   /^contracts\/[\w-]+\.yaml$/,
   /^reports\/html\/[\w-]+\.(js|css)$/,
   /^(package\.json|npm-shrinkwrap\.json|README\.md|LICENSE)$/,
+  /^docs\/[\w-]+\.md$/,
 ];
 
 const work = realpathSync(mkdtempSync(join(tmpdir(), 'sophon-packed-')));
@@ -166,6 +167,8 @@ describe('the packed package', () => {
       'reports/html/report.js',
       'reports/html/report.css',
       'README.md',
+      'docs/cli.md',
+      'docs/writing-cases.md',
       'LICENSE',
       'npm-shrinkwrap.json',
     ])
