@@ -83,6 +83,21 @@ describe('the manual (README.md and docs/)', () => {
       expect(names).toContain(page);
   });
 
+  it('README opens with the two commands a newcomer runs, and sends a reader to every page of docs/', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme.split('\n').slice(2, 6)).toEqual([
+      '```sh',
+      'npm ci && npx sophon-conformance demo     # reference device + certification suite + reports',
+      'npm ci && npm test                        # typecheck, lint, spec validation, unit and end-to-end tests',
+      '```',
+    ]);
+    const linked = new Set(relativeLinks(join(ROOT, 'README.md')).map((link) => link.target.split('#')[0]));
+    const unlinked = manual
+      .map((page) => relative(ROOT, page))
+      .filter((page) => page.startsWith('docs/') && !linked.has(page));
+    expect(unlinked, 'docs pages the README does not link').toEqual([]);
+  });
+
   it('links only to files the repository has, and to headings those pages have (every page of the repository)', () => {
     expect(pages).toEqual(expect.arrayContaining(manual));
     const links = pages.flatMap(relativeLinks);
