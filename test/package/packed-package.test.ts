@@ -12,7 +12,7 @@ import { PACKAGE_ROOT } from '../../src/package-root.ts';
 // dependency's own ranges from resolving to newer versions than CI tested. Nothing is fetched (--offline).
 // Needs the build (npm test runs it first) and, for the MQ cases, the broker.
 
-/** What the package may hold: what a user runs, reads and is licensed under, and its bundled dependencies. */
+/** What the package may hold: what a user runs, reads (README.md and docs/) and is licensed under, and its bundled dependencies. */
 const SHIPPED = [
   /^bin\/sophon-conformance\.mjs$/,
   /^dist\/(api|cli|src|reports|reference-device)\/[\w./-]+\.(js|d\.ts)$/,
@@ -21,6 +21,7 @@ const SHIPPED = [
   /^contracts\/[\w-]+\.yaml$/,
   /^reports\/html\/[\w-]+\.(js|css)$/,
   /^(package\.json|README\.md|LICENSE)$/,
+  /^docs\/[\w-]+\.md$/,
   /^node_modules\//,
 ];
 
@@ -156,6 +157,8 @@ describe('the packed package', () => {
       'reports/html/report.js',
       'reports/html/report.css',
       'README.md',
+      'docs/cli.md',
+      'docs/writing-cases.md',
       'LICENSE',
       'node_modules/fastify/package.json',
     ])
