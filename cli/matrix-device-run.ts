@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import amqp from 'amqplib';
 import { startDevice, type VariantTiming } from '../reference-device/start-device.ts';
 import { KNOWN_VARIANTS } from '../reference-device/variants.ts';
 import { matchesId } from '../src/plan/match-id.ts';
@@ -39,6 +40,11 @@ export interface MatrixWindows {
 export async function runAgainstReferenceDevice(device: MatrixDevice, windows: MatrixWindows): Promise<Report> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-matrix-'));
   const queues = privateQueues('sc-matrix');
+  // Variant platform-login-strict learns its broker and queues at the login the run plays (--platform-login),
+  // so the device is told the login URL before the run listens there: a port chosen free now, given to both.
+  // Without a broker it tries that URL in vain, which leaves the HTTP suite as it is.
+  const loginPort = device.variants?.includes('platform-login-strict') ? await closedPort() : undefined;
+  const loginUrl = loginPort === undefined ? undefined : `http://127.0.0.1:${loginPort}${MATRIX_LOGIN_PATH}`;
   const running = await startDevice({
     port: 0,
     systemPort: 0,
@@ -47,7 +53,11 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
     faults: [...(device.faults ?? [])],
     variants: [...(device.variants ?? [])],
     ...(device.variantTiming ? { variantTiming: device.variantTiming } : {}),
-    ...(windows.broker ? { amqp: { url: windows.broker, ...queues, log: () => {} } } : {}),
+    ...(loginUrl
+      ? { login: { url: loginUrl, log: () => {} } }
+      : windows.broker
+        ? { amqp: { url: windows.broker, ...queues, log: () => {} } }
+        : {}),
   });
   // Short windows: the reference device boots in 40 ms, and a matrix runs the suite dozens of times.
   const settings = buildRunSettings(
@@ -68,6 +78,7 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
             'command-queue': queues.commandQueue,
             'up-queue': queues.upQueue,
             'reply-within': windows.replyWithinMs,
+            ...(loginPort === undefined ? {} : { 'platform-login': MATRIX_LOGIN_PATH, 'callback-port': loginPort }),
           }
         : {}),
     },
@@ -79,6 +90,24 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
     await running.close();
     rmSync(dataDir, { recursive: true, force: true });
     if (windows.broker) await deletePrivateQueues(windows.broker, queues);
+    // The exchange the login handed (platform-login.ts: exchange-dev-<key>), which the device declared.
+    if (windows.broker && loginUrl) await deleteExchange(windows.broker, `exchange-dev-${running.licenseKey}`);
+  }
+}
+
+/** The path the matrices play the platform's login at. */
+export const MATRIX_LOGIN_PATH = '/api/device/login';
+
+/** Removes an exchange a device declared when it logged in, so that a run leaves nothing behind. */
+export async function deleteExchange(url: string, name: string): Promise<void> {
+  const model = await amqp.connect(url).catch(() => undefined);
+  if (!model) return;
+  try {
+    const channel = await model.createChannel();
+    channel.on('error', () => {});
+    await channel.deleteExchange(name).catch(() => {});
+  } finally {
+    await model.close().catch(() => {});
   }
 }
 

@@ -197,7 +197,9 @@ export async function runAndReport(
           } else if (event.type === 'phase') live.phase(event.phase);
           else if (event.type === 'result') live.result(event.result);
           else if (event.type === 'login-endpoint')
-            live.note(`platform login endpoint: set MQ_LOGIN_URL on the device to ${event.url}`);
+            live.note(
+              `platform login endpoint: set MQ_LOGIN_URL on the device to ${event.url} (waiting up to ${settings.upWithinMs} ms, --up-within, for it to log in there and consume its command queue ${settings.amqp?.commandQueue})`,
+            );
           else if (event.type === 'login') live.note(redactUrl(describeLogin(event.login)));
         },
       },

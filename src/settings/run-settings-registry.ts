@@ -311,8 +311,10 @@ export const RUN_SETTINGS = [
     group: 'mq',
     help: [
       "the receiver also plays the management platform's login endpoint at PATH",
-      '(e.g. /api/device/login): a device whose MQ_LOGIN_URL points there is handed',
-      "the run's broker, queues and exchange-dev-<license>; every login is in report.json",
+      "(e.g. /api/device/login) as the vendor's login page documents it: a device whose",
+      "MQ_LOGIN_URL points there is handed the run's broker, queues and exchange-dev-<license>;",
+      'the run waits up to --up-within for it to log in and consume its command queue;',
+      'every login is in report.json',
     ],
   },
   {
