@@ -10,6 +10,9 @@ import { type RunningDevice, startDevice } from '../../reference-device/start-de
 // The lab console's REST API against a reference device: the token, a start, a busy device, the live stream,
 // a stop with its partial report, a resume, the report, and the guards against cross-site calls.
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the API, asserted field by field below
+type Json = any;
+
 const work = mkdtempSync(join(tmpdir(), 'sc-console-'));
 const TOKEN = 'console-test-token-0123456789';
 let device: RunningDevice;
@@ -28,17 +31,17 @@ async function startConsole(): Promise<ReportServer> {
   return startReportServer({ dir: join(work, 'runs'), host: '127.0.0.1', port: 0, extend: lab.extend });
 }
 
-async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
   const response = await fetch(new URL(path, server.url), init);
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** Reads the run's event stream until it ends; returns the events by type. */
-async function follow(id: string, onEvent?: (type: string) => void): Promise<{ type: string; data: any }[]> {
+async function follow(id: string, onEvent?: (type: string) => void): Promise<{ type: string; data: Json }[]> {
   const response = await fetch(new URL(`/api/runs/${id}/events`, server.url), { headers: auth });
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const events: { type: string; data: any }[] = [];
+  const events: { type: string; data: Json }[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
