@@ -60,16 +60,18 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
     return reply.redirect('/login');
   });
 
-  app.get('/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(loginPage()));
+  const page = (reply: FastifyReply, html: string) =>
+    reply.header('referrer-policy', 'same-origin').type('text/html; charset=utf-8').send(html);
+  app.get('/login', async (_request, reply) => page(reply, loginPage()));
   app.post<{ Body: { token?: string } }>('/login', async (request, reply) => {
     if (!options.token || !session || !tokenMatches(request.body?.token ?? '', options.token)) {
-      return reply.code(401).type('text/html; charset=utf-8').send(loginPage('That is not the token.'));
+      return page(reply.code(401), loginPage('That is not the token.'));
     }
     reply.header('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
     return reply.redirect('/console', 303);
   });
 
-  app.get('/console', async (_request, reply) => reply.type('text/html; charset=utf-8').send(consolePage()));
+  app.get('/console', async (_request, reply) => page(reply, consolePage()));
   app.get('/api/openapi.json', async () => openApiDocument());
 
   app.get('/api/devices', async () => {

@@ -127,7 +127,9 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    // The console's pages say same-origin: a browser then sends their own Origin with a form or a fetch (with
+    // no-referrer it sends "null"), which is how the console tells its own calls from another site's.
+    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
     reply.header('cache-control', 'no-store');
   });
 
