@@ -17,8 +17,10 @@ import { buildRunSettings, type SettingValues } from '../src/settings/build-run-
 import { RUN_SETTINGS } from '../src/settings/run-settings-registry.ts';
 import { resolveRunValues } from './config/resolve-run-values.ts';
 import { openLabOutput } from './lab-output.ts';
+import { refuseMqOnlyWithoutBroker } from './planned-transports.ts';
 import { bundleFromFlags, policyFromFlags } from './policy-options.ts';
 import { ledgerLocation } from './record-into-ledger.ts';
+import { recordSettings } from './resume-run.ts';
 import { listCases } from './run-console.ts';
 import { RUN_FLAGS } from './run-options.ts';
 import { PROJECT_ROOT, TOOL } from './tool-info.ts';
@@ -121,7 +123,23 @@ export async function runLabCommand(
   process.once('SIGTERM', onTerm);
   try {
     const request = { devices: parsed.lab.devices, shared, out: parsed.outDir, shard, bundle: parsed.bundle, repeat };
-    const outcome = await runLab({ ...request, signal: controller.signal }, output.onEvent);
+    const outcome = await runLab(
+      {
+        ...request,
+        signal: controller.signal,
+        // Each device's journal keeps its settings, so `run --resume <out>/<name>` continues that device alone.
+        record: (values) =>
+          recordSettings(
+            Object.fromEntries(
+              Object.entries(values).map(([flag, v]) => [flag, typeof v === 'number' ? String(v) : v]),
+            ) as Parameters<typeof recordSettings>[0],
+          ),
+        refuse: (settings) => {
+          if (!settings.amqp) refuseMqOnlyWithoutBroker(settings.root, settings.suite, settings.selection);
+        },
+      },
+      output.onEvent,
+    );
     await output.close();
     const { summary, summaryPath, bundlePath, exitCode } = outcome;
     out.write(`${renderLabSummary(summary.devices, exitCode).join('\n')}\nlab summary: ${summaryPath}\n`);

@@ -82,7 +82,7 @@ export async function openRunConsole(
       ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
       ...(report.complete
         ? []
-        : [options.incompleteAdvice ?? `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`]),
+        : [options.incompleteAdvice ?? `continue it: sophon-conformance run --resume ${outDir}`]),
     ]);
   };
   return { onEvent, note: (text) => live.note(text), finish, stop: () => live.stop() };

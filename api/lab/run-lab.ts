@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RecordedSettings } from '../../reports/run-journal.ts';
 import { type LabBundleRequest, writeLabBundle } from '../../src/bundle/write-lab-bundle.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { describeLab, type LabPlan } from '../../src/lab/describe-lab.ts';
@@ -37,6 +38,10 @@ export interface LabRunRequest {
   repeat?: number | undefined;
   /** Stops every device's run after its current step: each writes a partial report. */
   signal?: AbortSignal | undefined;
+  /** What each device's journal keeps of its settings, for a resume of that device alone (`run --resume`). */
+  record?: ((values: SettingValues) => RecordedSettings) | undefined;
+  /** A check of a device's built settings before its run; what it throws makes that device exit 2, with the reason. */
+  refuse?: ((settings: RunSettings) => void) | undefined;
 }
 
 /** What a lab run tells while it goes: the plan, then each device's start, run events and end, then the end. */
@@ -94,10 +99,12 @@ export async function runLab(
           signal: request.signal,
           policy: policyOf(values, request.repeat),
         });
+        request.refuse?.(settings);
         onEvent({ type: 'device-start', device, settings, reporters });
         const outcome = await runWithReports(settings, {
           out: dir,
           reporters: reporters.filter((r) => r !== 'console'),
+          recorded: request.record?.(values),
           onEvent: (event) => onEvent({ type: 'device-event', device, event }),
         });
         exitCode = outcome.exitCode;

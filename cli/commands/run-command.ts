@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runWithReports } from '../../api/run-with-reports.ts';
 import type { StatusLine } from '../../reports/live-console.ts';
+import type { RecordedSettings } from '../../reports/run-journal.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import type { Selection } from '../../src/plan/plan-cases.ts';
 import type { Report } from '../../src/results/types.ts';
@@ -13,9 +13,10 @@ import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLabCommand } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
+import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
 import { ledgerLocation } from '../record-into-ledger.ts';
-import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
+import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../resume-run.ts';
 import { type ConsoleOptions, listCases, openRunConsole } from '../run-console.ts';
 import { listFlag, RUN_FLAGS } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
@@ -59,7 +60,7 @@ export async function runCommand(
 async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: StatusLine): Promise<number> {
   const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
   // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
-  const { values } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
+  const { values, origins } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
   if (values.help) {
     out.write(`${RUN_USAGE}\n`);
     return 0;
@@ -68,6 +69,8 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     throw new ConformanceError('CONFIG_INVALID', '--resume and --rerun-failed do not go together: pick one');
   }
   const resume = values.resume !== undefined ? loadResumePoint(values.resume) : undefined;
+  // Every setting of the interrupted run comes back from its journal; one given again must agree.
+  const restored = resume ? restoreResumedSettings(resume, values, origins) : [];
   const rerun =
     values['rerun-failed'] !== undefined ? await loadReport(values['rerun-failed'], '--rerun-failed') : undefined;
   const earlier = resume ?? (rerun ? { suite: rerun.report.suite, profile: rerun.report.profile } : undefined);
@@ -76,8 +79,6 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     tags: listFlag(values.tag),
     ...(rerun ? { ids: failedCases(rerun) } : {}),
   };
-  if (resume) checkResume(resume, values, selection);
-  if (resume?.selection && !values.only && !values.tag) Object.assign(selection, resume.selection);
   if (rerun && selection.ids?.length === 0) {
     out.write(`nothing to rerun: ${rerun.source} has no fail or could-not-test case\n`);
     return 0;
@@ -113,7 +114,9 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     listCases(settings.root, settings.suite, selection, out);
     return 0;
   }
+  if (!settings.amqp) refuseMqOnlyWithoutBroker(settings.root, settings.suite, selection);
   const outDir = resume?.dir ?? values.out ?? defaultReportsDir(runFolderName());
+  if (restored.length) out.write(`settings of the interrupted run: ${restored.join(' ')}\n`);
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
   }
@@ -122,6 +125,7 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     quiet: values.quiet === true,
     status,
     ledger,
+    recorded: recordSettings(values),
   });
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
@@ -136,7 +140,10 @@ export async function runAndReport(
   outDir: string,
   reporters: readonly string[],
   out: NodeJS.WriteStream,
-  options: ConsoleOptions = {},
+  options: ConsoleOptions & {
+    /** The run's settings, kept in its journal for `run --resume` (cli/resume-run.ts). */
+    recorded?: RecordedSettings | undefined;
+  } = {},
 ): Promise<{ report: Report; written: Record<string, string> }> {
   // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
   mkdirSync(outDir, { recursive: true });
@@ -153,7 +160,7 @@ export async function runAndReport(
   try {
     const { report, written } = await runWithReports(
       { ...settings, signal: AbortSignal.any([settings.signal, controller.signal]) },
-      { out: outDir, reporters, onEvent: live.onEvent },
+      { out: outDir, reporters, recorded: options.recorded, onEvent: live.onEvent },
     );
     await live.finish(report, written);
     return { report, written };
@@ -161,26 +168,6 @@ export async function runAndReport(
     live.stop();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
-  }
-}
-
-// A resumed run plans the interrupted run's cases again: its suite, profile and selection, given again or not.
-function checkResume(
-  point: ResumePoint,
-  values: { out?: string | undefined; suite?: string | undefined; profile?: string | undefined },
-  selection: Selection,
-): void {
-  if (values.out !== undefined && resolve(values.out) !== point.dir) {
-    throw new ConformanceError(
-      'CONFIG_INVALID',
-      `--resume ${point.dir} writes its report there: leave out --out ${values.out}`,
-    );
-  }
-  checkResumeFlag(point, 'suite', values.suite, point.suite);
-  checkResumeFlag(point, 'profile', values.profile, point.profile);
-  if (point.selection && (selection.only?.length || selection.tags?.length)) {
-    checkResumeFlag(point, 'only', (selection.only ?? []).join(','), point.selection.only.join(','));
-    checkResumeFlag(point, 'tag', (selection.tags ?? []).join(','), point.selection.tags.join(','));
   }
 }
 

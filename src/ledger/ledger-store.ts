@@ -236,21 +236,24 @@ class Store implements LedgerStore {
     const all = await this.evidence(null, device ?? null, true);
     const byBuild = new Map<string, RunEvidence[]>();
     for (const e of all) byBuild.set(e.run.firmware, [...(byBuild.get(e.run.firmware) ?? []), e]);
-    return [...byBuild.entries()]
-      .map(([firmware, evidence]) => {
-        const status = mergeBuild(firmware, evidence, device ? { device } : {});
-        const times = evidence.map((e) => e.run.startedAt).sort();
-        return {
-          firmware,
-          devices: [...new Set(evidence.map((e) => e.run.device.key))].sort(),
-          runs: evidence.length,
-          setAside: evidence.filter((e) => e.run.setAside).length,
-          firstRun: times[0] ?? '',
-          lastRun: times[times.length - 1] ?? '',
-          gate: status.gate,
-        };
-      })
-      .sort((a, b) => (a.firstRun < b.firstRun ? -1 : a.firstRun > b.firstRun ? 1 : 0));
+    return (
+      [...byBuild.entries()]
+        .map(([firmware, evidence]) => {
+          const status = mergeBuild(firmware, evidence, device ? { device } : {});
+          const times = evidence.map((e) => e.run.startedAt).sort();
+          return {
+            firmware,
+            devices: [...new Set(evidence.map((e) => e.run.device.key))].sort(),
+            runs: evidence.length,
+            setAside: evidence.filter((e) => e.run.setAside).length,
+            firstRun: times[0] ?? '',
+            lastRun: times[times.length - 1] ?? '',
+            gate: status.gate,
+          };
+        })
+        // Ties (runs started in the same millisecond) keep one order on both backends: by firmware.
+        .sort((a, b) => a.firstRun.localeCompare(b.firstRun) || a.firmware.localeCompare(b.firmware))
+    );
   }
 
   async runs(firmware?: string, device?: string): Promise<LedgerRun[]> {
