@@ -339,29 +339,53 @@ class HttpContract {
       contentKey,
       'schema',
     ]);
-    const derived: Derived = validate(read.value)
+    const derived = this.judgeBody(validate, read.value);
+    return read.bom ? withBom(derived) : derived;
+  }
+
+  /**
+   * What the request schema says of a JSON body. HTTP-5 decision: a flag sent as null may also be read as not
+   * given (通用约定 "''不为空，None才为空"), so such a body allows both what the schema says of it and what it says
+   * of the body without the null flags.
+   */
+  private judgeBody(validate: ValidateFunction, body: unknown): Derived {
+    const asSent = this.judgeAsSent(validate, body);
+    const flags = asObject(body);
+    const nulls = WIPE_FLAGS.filter((flag) => flag in flags && flags[flag] === null);
+    if (!nulls.length) return asSent;
+    const absent = this.judgeAsSent(
+      validate,
+      Object.fromEntries(Object.entries(flags).filter(([key]) => !nulls.includes(key))),
+    );
+    return {
+      success: asSent.success === absent.success ? asSent.success : 'allowed',
+      codes: new Set([...asSent.codes, ...absent.codes]),
+      because: `${asSent.because}; with null read as not given: ${absent.because}`,
+    };
+  }
+
+  private judgeAsSent(validate: ValidateFunction, body: unknown): Derived {
+    return validate(body)
       ? {
           success: 'required',
           // HTTP-9 and HTTP-10: a device MAY refuse several true flags, or only false ones, with INVALID_ARGUMENTS;
           // only false ones also with MISSING_ARGUMENTS (a flag at its default read as not given).
-          codes: new Set(noFlagTrue(read.value) ? ['INVALID_ARGUMENTS', 'MISSING_ARGUMENTS'] : ['INVALID_ARGUMENTS']),
+          codes: new Set(noFlagTrue(body) ? ['INVALID_ARGUMENTS', 'MISSING_ARGUMENTS'] : ['INVALID_ARGUMENTS']),
           because: 'the request schema accepts the body',
         }
-      : (() => {
-          const code = refusalCode(validate.errors ?? []);
-          return {
-            success: 'forbidden' as const,
-            codes: new Set([code]),
-            because: `the request schema refuses the body: ${describeErrors(validate.errors)}`,
-          };
-        })();
-    return read.bom ? withBom(derived) : derived;
+      : {
+          success: 'forbidden',
+          codes: new Set([refusalCode(validate.errors ?? [])]),
+          because: `the request schema refuses the body: ${describeErrors(validate.errors)}`,
+        };
   }
 }
 
+const WIPE_FLAGS = ['users', 'events', 'all'];
+
 function noFlagTrue(body: unknown): boolean {
   const flags = asObject(body);
-  return !['users', 'events', 'all'].some((flag) => flags[flag] === true);
+  return !WIPE_FLAGS.some((flag) => flags[flag] === true);
 }
 
 // --- AsyncAPI -----------------------------------------------------------------------------------------
