@@ -39,6 +39,7 @@ const REFUSED_HTTP_CASES = [
 // (bom-accepted, duplicate-keys-last-wins: those requests wipe), and an MQ wipe does not reboot (mq-wipe-no-reboot).
 // A null flag counts as not given (null-flag-not-given): users:true beside events:null is the users wipe there.
 const NULL_BESIDE_TRUE = 'http.wipedata.arguments.null-beside-true';
+const MQ_NULL_BESIDE_TRUE = 'amqp.wipedata.arguments.null-beside-true';
 const WIPES_REFUSED_WITH_VARIANTS = ['http.wipedata.combination.*', 'http.wipedata.extra-fields.unknown-beside-users'];
 const MQ_SEVERAL_FLAGS = ['amqp.wipedata.flags.all-three', 'amqp.wipedata.flags.users-and-events'];
 const REFUSED_WITH_VARIANTS = ['http.wipedata.combination.*', 'http.wipedata.flags-false.*'];
@@ -48,7 +49,10 @@ const WIPE_PATH_WITH_VARIANTS = {
   add: ['http.wipedata.body.utf8-bom', NULL_BESIDE_TRUE],
 };
 const ERROR_PATH_WITH_VARIANTS = { drop: WIPING_WITH_VARIANTS, add: REFUSED_WITH_VARIANTS };
-const MQ_REFUSED_WITH_VARIANTS = { drop: [...MQ_SEVERAL_FLAGS, 'amqp.wipedata.flags.all-false'] };
+const MQ_REFUSED_WITH_VARIANTS = {
+  drop: [...MQ_SEVERAL_FLAGS, 'amqp.wipedata.flags.all-false'],
+  add: [MQ_NULL_BESIDE_TRUE],
+};
 // Nothing left to break: the fault needs a reboot after an MQ wipe, which the variants' device never does.
 const MASKED_WITHOUT_MQ_REBOOT = { drop: ['amqp.wipedata'] };
 
@@ -78,7 +82,7 @@ export const KNOWN_FAULTS = [
     name: 'users-keeps-permissions',
     withVariants: {
       drop: [...WIPES_REFUSED_WITH_VARIANTS, ...MQ_SEVERAL_FLAGS],
-      add: ['http.wipedata.body.utf8-bom', NULL_BESIDE_TRUE],
+      add: ['http.wipedata.body.utf8-bom', NULL_BESIDE_TRUE, MQ_NULL_BESIDE_TRUE],
     },
     catches: [
       'amqp.wipedata.flags.all',
@@ -254,7 +258,7 @@ export const KNOWN_FAULTS = [
     name: 'users-keeps-media-devices',
     withVariants: {
       drop: [...WIPES_REFUSED_WITH_VARIANTS, ...MQ_SEVERAL_FLAGS],
-      add: ['http.wipedata.body.utf8-bom', NULL_BESIDE_TRUE],
+      add: ['http.wipedata.body.utf8-bom', NULL_BESIDE_TRUE, MQ_NULL_BESIDE_TRUE],
     },
     catches: [
       'amqp.wipedata.flags.all',
@@ -376,6 +380,7 @@ export const KNOWN_FAULTS = [
       'amqp.wipedata.arguments.all-null',
       'amqp.wipedata.arguments.events-number-one',
       'amqp.wipedata.arguments.missing',
+      MQ_NULL_BESIDE_TRUE,
       'amqp.wipedata.arguments.users-string-true',
       'amqp.wipedata.flags.*',
       'amqp.wipedata.reply.license-key-stable',
@@ -391,6 +396,7 @@ export const KNOWN_FAULTS = [
       'amqp.wipedata.arguments.all-null',
       'amqp.wipedata.arguments.events-number-one',
       'amqp.wipedata.arguments.missing',
+      MQ_NULL_BESIDE_TRUE,
       'amqp.wipedata.arguments.users-string-true',
       'amqp.wipedata.flags.*',
       'amqp.wipedata.reply.license-key-stable',
@@ -407,6 +413,7 @@ export const KNOWN_FAULTS = [
       'amqp.wipedata.arguments.all-null',
       'amqp.wipedata.arguments.events-number-one',
       'amqp.wipedata.arguments.missing',
+      MQ_NULL_BESIDE_TRUE,
       'amqp.wipedata.arguments.users-string-true',
       'amqp.wipedata.flags.all',
       'amqp.wipedata.flags.all-false',
@@ -479,7 +486,9 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-bad-flag-partial-wipe',
-    catches: ['amqp.wipedata.arguments.valid-beside-invalid'],
+    // With the variants the null beside a true flag is no error: the users wipe is the allowed outcome.
+    withVariants: { drop: [MQ_NULL_BESIDE_TRUE] },
+    catches: ['amqp.wipedata.arguments.valid-beside-invalid', MQ_NULL_BESIDE_TRUE],
     description:
       "An MQ wipedata command with a true flag beside an invalid one deletes the valid flag's data, then replies INVALID_ARGUMENTS.",
   },

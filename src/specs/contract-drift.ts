@@ -343,25 +343,8 @@ class HttpContract {
     return read.bom ? withBom(derived) : derived;
   }
 
-  /**
-   * What the request schema says of a JSON body. HTTP-5 decision: a flag sent as null may also be read as not
-   * given (通用约定 "''不为空，None才为空"), so such a body allows both what the schema says of it and what it says
-   * of the body without the null flags.
-   */
   private judgeBody(validate: ValidateFunction, body: unknown): Derived {
-    const asSent = this.judgeAsSent(validate, body);
-    const flags = asObject(body);
-    const nulls = WIPE_FLAGS.filter((flag) => flag in flags && flags[flag] === null);
-    if (!nulls.length) return asSent;
-    const absent = this.judgeAsSent(
-      validate,
-      Object.fromEntries(Object.entries(flags).filter(([key]) => !nulls.includes(key))),
-    );
-    return {
-      success: asSent.success === absent.success ? asSent.success : 'allowed',
-      codes: new Set([...asSent.codes, ...absent.codes]),
-      because: `${asSent.because}; with null read as not given: ${absent.because}`,
-    };
+    return eitherNullReading(body, (read) => this.judgeAsSent(validate, read));
   }
 
   private judgeAsSent(validate: ValidateFunction, body: unknown): Derived {
@@ -382,6 +365,23 @@ class HttpContract {
 }
 
 const WIPE_FLAGS = ['users', 'events', 'all'];
+
+/**
+ * HTTP-5 decision, and MQ-3 after it: a flag sent as null may also be read as not given (通用约定 "''不为空，None才为空"),
+ * so such a body allows both what `judge` says of it as sent and what it says of it without its null flags.
+ */
+function eitherNullReading(body: unknown, judge: (body: unknown) => Derived): Derived {
+  const asSent = judge(body);
+  const fields = asObject(body);
+  const nulls = WIPE_FLAGS.filter((flag) => flag in fields && fields[flag] === null);
+  if (!nulls.length) return asSent;
+  const absent = judge(Object.fromEntries(Object.entries(fields).filter(([key]) => !nulls.includes(key))));
+  return {
+    success: asSent.success === absent.success ? asSent.success : 'allowed',
+    codes: new Set([...asSent.codes, ...absent.codes]),
+    because: `${asSent.because}; with null read as not given: ${absent.because}`,
+  };
+}
 
 function noFlagTrue(body: unknown): boolean {
   const flags = asObject(body);
@@ -567,18 +567,19 @@ class MqContract {
       value = read.value;
     } else return undefined;
     const validate = this.command;
-    if (validate(value)) {
-      return {
-        success: 'required',
-        codes: new Set(['INVALID_ARGUMENTS']),
-        because: 'the command schema accepts the message',
-      };
-    }
-    return {
-      success: 'forbidden',
-      codes: new Set([refusalCode(validate.errors ?? [])]),
-      because: `the command schema refuses the message: ${describeErrors(validate.errors)}`,
-    };
+    return eitherNullReading(value, (message) =>
+      validate(message)
+        ? {
+            success: 'required',
+            codes: new Set(['INVALID_ARGUMENTS']),
+            because: 'the command schema accepts the message',
+          }
+        : {
+            success: 'forbidden',
+            codes: new Set([refusalCode(validate.errors ?? [])]),
+            because: `the command schema refuses the message: ${describeErrors(validate.errors)}`,
+          },
+    );
   }
 }
 
