@@ -233,14 +233,26 @@ export async function runAndReport(
     heartbeatMs: heartbeatFromEnv(),
   });
   const controller = new AbortController();
-  const stop = (signal: string) => {
-    live.note(`${signal}: stopping after the current step; writing a partial report`);
+  // `on`, not `once`, and kept until the reports are written: signal-exit (log-update's cursor restore on a
+  // terminal) re-raises a signal that finds no other listener, which would kill the run before its partial
+  // report. A second signal is the person insisting: our listeners go and the signal is raised again.
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      removeListeners();
+      process.kill(process.pid, signal);
+      return;
+    }
+    live.note(`${signal}: stopping after the current step; writing a partial report (${signal} again: stop now)`);
     controller.abort();
   };
   const onInt = () => stop('SIGINT');
   const onTerm = () => stop('SIGTERM');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  const removeListeners = () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   let journal: RunJournal | undefined;
   try {
     const report = await executeRun({
@@ -299,8 +311,7 @@ export async function runAndReport(
   } finally {
     live.stop();
     journal?.close();
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    removeListeners();
   }
 }
 
