@@ -1,46 +1,80 @@
 import type { PhaseEvent, PlannedCase, RunPlan } from '../src/results/progress.ts';
 import type { CaseResult } from '../src/results/types.ts';
 
+/** The kinds of case whose times are learnt apart: they cost very different times. */
+type Kind = `${'http' | 'amqp'}/${'shared' | 'alone'}/${'reboot' | 'may' | 'other'}`;
+
+function kindOf(c: PlannedCase): Kind {
+  // Case ids are hierarchical and permanent: the first segment is the transport.
+  const reboot = c.reboots ? 'reboot' : c.mayReboot ? 'may' : 'other';
+  return `${c.id.startsWith('amqp.') ? 'amqp' : 'http'}/${c.shares ? 'shared' : 'alone'}/${reboot}`;
+}
+
 /**
- * The time a run has left, learnt from the run itself: how long the cases that reboot the device took
- * (their boots, seen from when the device went down until its API was back, are most of it) and how long
- * the others took. Cases that share the device count for their share of it. Before a case of a kind has
- * finished, a rebooting case is estimated from the boots seen so far plus what the other cases take;
- * until something is known, there is no estimate.
+ * The time a run has left, learnt from the run itself: how long each kind of case took (by transport, whether
+ * it shares the device, whether it must reboot it), learnt as each case ends (not when its result is printed:
+ * results come in plan order, and cases sharing the device end long before their turn), and the boots seen.
+ * A kind not seen yet is guessed from its nearest seen kind; a rebooting one from the boots seen plus what a
+ * case takes besides. Cases sharing the device run in lanes (MQ one at a time, HTTP the rest of the
+ * concurrency beside it: src/run/concurrent-cases.ts): their wall time is the longer lane's. A resumed run's
+ * kept results count as done and are learnt from. Until something is known, there is no estimate.
  */
 export class ProgressEstimate {
   private readonly planned = new Map<string, PlannedCase>();
   private readonly finished = new Set<string>();
-  private readonly took = { reboots: [] as number[], others: [] as number[] };
+  private readonly took = new Map<Kind, number[]>();
   /** Boot times seen: device down → API ready, in ms. */
   private readonly boots: number[] = [];
+  /** What a case that rebooted the device took besides its boot, in ms. */
+  private readonly besidesBoot: number[] = [];
+  /** The boot time each case under way has seen. */
+  private readonly bootOf = new Map<string, number>();
   /** When each case that is booting went down (ms, on `now`'s clock). */
   private readonly downSince = new Map<string, number>();
+  /** When each case under way started (its first phase). */
+  private readonly startedAt = new Map<string, number>();
   private readonly concurrency: number;
+  private readonly httpWidth: number;
+  private readonly windows: RunPlan['windows'];
 
-  constructor(plan: RunPlan) {
+  constructor(plan: RunPlan, kept: readonly CaseResult[] = []) {
     for (const c of plan.cases) this.planned.set(c.id, c);
     for (const id of plan.kept) this.finished.add(id);
+    for (const r of kept) this.learn(r.id, r.durationMs, r.verdict);
     this.concurrency = Math.max(1, plan.concurrency);
+    this.windows = plan.windows;
+    const mqShares = plan.cases.some((c) => c.shares && c.id.startsWith('amqp.'));
+    this.httpWidth = Math.max(1, this.concurrency - (mqShares && this.concurrency > 1 ? 1 : 0));
   }
 
   /** Learns from a phase change (at `now`, in ms). */
   phase(event: PhaseEvent, now: number): void {
     if (event.phase === 'waiting-up') this.downSince.set(event.id, now);
     else if (this.downSince.has(event.id) && event.phase !== 'waiting-api') {
-      this.boots.push(now - (this.downSince.get(event.id) as number));
+      const boot = now - (this.downSince.get(event.id) as number);
+      this.boots.push(boot);
+      this.bootOf.set(event.id, (this.bootOf.get(event.id) ?? 0) + boot);
       this.downSince.delete(event.id);
+    }
+    if (event.phase === 'done') {
+      const started = this.startedAt.get(event.id);
+      this.startedAt.delete(event.id);
+      // A case that ended without a phase (not applicable) cost nothing worth learning.
+      if (started === undefined) this.finished.add(event.id);
+      else this.learn(event.id, now - started);
+      const boot = this.bootOf.get(event.id);
+      this.bootOf.delete(event.id);
+      if (started !== undefined && boot !== undefined) this.besidesBoot.push(Math.max(0, now - started - boot));
+    } else if (!this.startedAt.has(event.id)) {
+      this.startedAt.set(event.id, now);
+      // A case run again (alone, after a neighbour disturbed it) is under way again.
+      this.finished.delete(event.id);
     }
   }
 
-  /** Learns from a finished case. */
+  /** A finished case's result: counts it, and learns from it when its end was not seen as a phase. */
   result(result: CaseResult): void {
-    if (this.finished.has(result.id)) return;
-    this.finished.add(result.id);
-    const planned = this.planned.get(result.id);
-    if (!planned || result.verdict === 'not-applicable') return;
-    if (planned.reboots) this.took.reboots.push(result.durationMs);
-    else this.took.others.push(planned.shares ? result.durationMs / this.concurrency : result.durationMs);
+    if (!this.finished.has(result.id)) this.learn(result.id, result.durationMs, result.verdict);
   }
 
   /** Cases finished (or kept), of all planned. */
@@ -58,22 +92,49 @@ export class ProgressEstimate {
    * long each has run; what they have already spent is not counted again.
    */
   leftMs(inFlight: ReadonlyMap<string, number> = new Map()): number | undefined {
-    // A kind not seen yet is guessed from what was: a rebooting case from the boots seen plus what the other
-    // cases take, any case from the mean of all so far (a sharing case for its share of it).
-    const any = mean([...this.took.reboots, ...this.took.others]);
-    const others = mean(this.took.others);
-    const boot = this.meanBootMs;
-    const reboots = mean(this.took.reboots) ?? (boot !== undefined ? boot + (others ?? 0) : any);
-    let left = 0;
+    let alone = 0;
+    const lanes = { amqp: 0, http: 0 };
     for (const c of this.planned.values()) {
       if (this.finished.has(c.id)) continue;
-      const guess = any === undefined ? undefined : c.shares ? any / this.concurrency : any;
-      const expected = c.reboots ? reboots : (others ?? guess);
+      const expected = this.expectedMs(kindOf(c));
       if (expected === undefined) return undefined;
-      const spent = inFlight.get(c.id) ?? 0;
-      left += Math.max(0, expected - (c.shares && !c.reboots ? spent / this.concurrency : spent));
+      const left = Math.max(0, expected - (inFlight.get(c.id) ?? 0));
+      if (!c.shares || this.concurrency === 1) alone += left;
+      else lanes[c.id.startsWith('amqp.') ? 'amqp' : 'http'] += left;
     }
-    return left;
+    return alone + Math.max(lanes.amqp, lanes.http / this.httpWidth);
+  }
+
+  private learn(id: string, durationMs: number, verdict?: CaseResult['verdict']): void {
+    this.finished.add(id);
+    const planned = this.planned.get(id);
+    if (!planned || verdict === 'not-applicable') return;
+    const kind = kindOf(planned);
+    this.took.set(kind, [...(this.took.get(kind) ?? []), durationMs]);
+  }
+
+  // What a case of `kind` takes: its own mean, else the nearest kind seen (the other transport, then the other
+  // sharing), a case that must reboot from the boots seen plus the least a rebooting case took besides its boot
+  // (a plain wipe; the others publish twice or wait out windows), else the mean of every case so far.
+  private expectedMs(kind: Kind): number | undefined {
+    const [transport, shares, reboot] = kind.split('/') as [string, string, string];
+    const otherTransport = transport === 'http' ? 'amqp' : 'http';
+    const otherShares = shares === 'shared' ? 'alone' : 'shared';
+    const of = (...kinds: string[]) => mean(kinds.flatMap((k) => this.took.get(k as Kind) ?? []));
+    const seen =
+      of(kind) ??
+      of(`${otherTransport}/${shares}/${reboot}`) ??
+      of(`${transport}/${otherShares}/${reboot}`, `${otherTransport}/${otherShares}/${reboot}`);
+    if (seen !== undefined) return seen;
+    // Before a case that shares the device has ended, its watch is most of it: the quiet window, or for one that
+    // may reboot the device, the whole down window a device that stays up is watched (concurrent-cases.ts).
+    if (shares === 'shared' && this.windows && reboot !== 'reboot') {
+      return reboot === 'may' ? this.windows.downWithinMs : this.windows.quietMs;
+    }
+    const boot = this.meanBootMs;
+    if (reboot === 'reboot' && boot !== undefined)
+      return boot + (this.besidesBoot.length ? Math.min(...this.besidesBoot) : 0);
+    return mean([...this.took.values()].flat());
   }
 }
 
