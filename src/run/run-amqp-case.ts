@@ -147,6 +147,8 @@ async function observeAmqpCase(
     const owed = send.before.filter((m) => repliesPromised(m, mq.callbacks.unreachableUrl)).length;
     const deadline = firstAt + wipeWindow + ctx.downWithinMs;
     const unclaimed = (a: Arrival) => !beforeReplies.has(a) && !answersEarlierCase(a, mq.earlierMessageIds);
+    // These waits are phases of their own on the live line, not more of "publishing".
+    if (owed > 0) report('waiting-reply', { windowMs: Math.max(0, Math.round(deadline - performance.now())) });
     while (beforeReplies.size < owed) {
       const arrival = await inbox.waitFor(firstAt, unclaimed, deadline, ctx.signal);
       if (!arrival) break;
@@ -159,11 +161,13 @@ async function observeAmqpCase(
         `${beforeRepliesMissing} reply to the commands sent before did not come within ${Math.round(deadline - firstAt)} ms: only a reply that names the command (message_id, correlation_id) is taken for its reply`,
       );
     }
+    report('watching-quiet', { windowMs: quietWindow(ctx) });
     await inbox.waitFor(performance.now(), () => false, performance.now() + quietWindow(ctx), ctx.signal);
   }
 
   if (send.duplicate) {
     const first = await publish(send, 'first-of-duplicate');
+    report('waiting-reply', { windowMs: wipeWindow });
     await inbox.waitFor(first.at, () => true, first.at + wipeWindow, ctx.signal);
     await watchReboot({
       target: ctx.target,
@@ -173,7 +177,9 @@ async function observeAmqpCase(
       probeIntervalMs: ctx.probeIntervalMs,
       since: performance.now(),
       signal: ctx.signal,
+      onStep: reportWatch(report, { watchMs: ctx.downWithinMs, upWithinMs: ctx.upWithinMs, quiet: false }),
     });
+    report('waiting-ready', { windowMs: ctx.upWithinMs });
     await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal);
     const again = await establishGiven(spec.given, ctx, evidence, false, report);
     if ('stop' in again) return again.stop;
