@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ConsoleMode, LiveConsole, type StatusLine } from '../../reports/live-console.ts';
 import { colorWanted, renderSummary } from '../../reports/render-console.ts';
@@ -217,7 +217,8 @@ export async function runAndReport(
   // The engine (undici, the checks, the transports) is loaded by a run itself, never by `run --list`.
   const { executeRun } = await import('../../src/run/execute-run.ts');
   // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
-  mkdirSync(outDir, { recursive: true });
+  // The folders made here go again if the run stops before writing anything (exit 2): no empty run folders.
+  const created = mkdirSync(outDir, { recursive: true });
   const shown = reporters.includes('console');
   const style = { color: colorWanted(process.env, Boolean(out.isTTY)) };
   const mode: ConsoleMode = !shown || options.quiet ? 'quiet' : options.status || out.isTTY ? 'live' : 'plain';
@@ -272,15 +273,13 @@ export async function runAndReport(
           total: plan.total,
         };
         const kept = new Set(plan.kept);
-        journal = RunJournal.start(
-          outDir,
-          header,
-          (settings.earlier?.results ?? []).filter((r) => kept.has(r.id)),
-        );
+        const keptResults = (settings.earlier?.results ?? []).filter((r) => kept.has(r.id));
+        journal = RunJournal.start(outDir, header, keptResults);
         const what = settings.rerunOf ? 'cases to run again' : 'cases';
         live.start(
           plan,
           `sophon-conformance ${TOOL.version}: ${plan.total} ${what} of suite ${plan.suite} against ${redactUrl(settings.target)}`,
+          keptResults,
         );
       },
       onPhase: (event) => live.phase(event),
@@ -308,10 +307,22 @@ export async function runAndReport(
       ]);
     }
     return { report, written };
+  } catch (error) {
+    if (created !== undefined) removeEmptyFolders(resolve(outDir), resolve(created));
+    throw error;
   } finally {
     live.stop();
     journal?.close();
     removeListeners();
+  }
+}
+
+// From `dir` up to `top` (the first folder mkdir made), each folder that is empty; never one holding a file.
+function removeEmptyFolders(dir: string, top: string): void {
+  for (let at = dir; at.startsWith(top); at = dirname(at)) {
+    if (readdirSync(at).length > 0) return;
+    rmdirSync(at);
+    if (at === top) return;
   }
 }
 
