@@ -59,7 +59,8 @@ async function runInTerminal(out: string): Promise<{ screens: string[]; exit: st
   };
   const dead = () => tmux('display-message', '-p', '-t', 'run', '#{pane_dead}').trim() === '1';
   try {
-    const rebooting = await until(() => screen().includes('waiting for the device to come back'), 45_000);
+    // 80 columns: the live line's short wording of "waiting for the device to come back".
+    const rebooting = await until(() => / · rebooting /.test(screen()), 45_000);
     expect(rebooting, screens.join('\n=====\n')).toBe(true);
     tmux('send-keys', '-t', 'run', 'C-c');
     const ended = await until(dead, 45_000);
