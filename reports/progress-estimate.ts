@@ -2,12 +2,12 @@ import type { PhaseEvent, PlannedCase, RunPlan } from '../src/results/progress.t
 import type { CaseResult } from '../src/results/types.ts';
 
 /** The kinds of case whose times are learnt apart: they cost very different times. */
-type Kind = `${'http' | 'amqp'}/${'shared' | 'alone'}/${'reboot' | 'may' | 'other'}`;
+type Kind = `${'http' | 'amqp'}/${'shared' | 'alone'}/${'reboot' | 'may' | 'other'}${'' | '/before'}`;
 
 function kindOf(c: PlannedCase): Kind {
   // Case ids are hierarchical and permanent: the first segment is the transport.
   const reboot = c.reboots ? 'reboot' : c.mayReboot ? 'may' : 'other';
-  return `${c.id.startsWith('amqp.') ? 'amqp' : 'http'}/${c.shares ? 'shared' : 'alone'}/${reboot}`;
+  return `${c.id.startsWith('amqp.') ? 'amqp' : 'http'}/${c.shares ? 'shared' : 'alone'}/${reboot}${c.publishesBefore ? '/before' : ''}`;
 }
 
 /**
@@ -117,6 +117,13 @@ export class ProgressEstimate {
   // sharing), a case that must reboot from the boots seen plus the least a rebooting case took besides its boot
   // (a plain wipe; the others publish twice or wait out windows), else the mean of every case so far.
   private expectedMs(kind: Kind): number | undefined {
+    if (kind.endsWith('/before')) {
+      // Publishing first costs the replies owed and a quiet window (run-amqp-case.ts) on top of the command's own.
+      const own = this.took.get(kind);
+      if (own?.length) return mean(own);
+      const plain = this.expectedMs(kind.slice(0, -'/before'.length) as Kind);
+      return plain === undefined ? undefined : plain + (this.windows?.quietMs ?? 0);
+    }
     const [transport, shares, reboot] = kind.split('/') as [string, string, string];
     const otherTransport = transport === 'http' ? 'amqp' : 'http';
     const otherShares = shares === 'shared' ? 'alone' : 'shared';

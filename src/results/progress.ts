@@ -52,6 +52,8 @@ export interface PlannedCase {
   reboots: boolean;
   /** An outcome of the case allows a reboot (`reboot: any`): it rebooted, or it watched a whole down window. */
   mayReboot?: boolean;
+  /** MQ: commands are published before the case's own (their replies and a quiet window are waited for first). */
+  publishesBefore?: boolean;
   /** The case may share the device with others (several in flight). */
   shares: boolean;
 }

@@ -174,6 +174,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
       id: c.spec.id,
       reboots: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'required'),
       mayReboot: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'any'),
+      publishesBefore: c.transport === 'amqp' && (c.spec.send.before?.length ?? 0) > 0,
       shares: runsAlongside(c),
     })),
     kept: planned.filter((c) => kept.has(c.spec.id)).map((c) => c.spec.id),

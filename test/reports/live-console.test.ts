@@ -193,6 +193,37 @@ describe('the estimate of the time left', () => {
     expect(estimate.leftMs(new Map([['amqp.wipedata.flags.all-false', 10_000]]))).toBe(25_000);
   });
 
+  it('an MQ case that publishes commands before its own is guessed a quiet window longer until one is seen', () => {
+    const plan: RunPlan = {
+      ...PLAN,
+      windows: { quietMs: 5_000, downWithinMs: 30_000 },
+      cases: [
+        { id: 'amqp.wipedata.flags.users', reboots: false, mayReboot: true, shares: false },
+        {
+          id: 'amqp.wipedata.malformed.empty-then-valid',
+          reboots: false,
+          mayReboot: true,
+          shares: false,
+          publishesBefore: true,
+        },
+        {
+          id: 'amqp.wipedata.malformed.binary-then-valid',
+          reboots: false,
+          mayReboot: true,
+          shares: false,
+          publishesBefore: true,
+        },
+      ],
+    };
+    const estimate = new ProgressEstimate(plan);
+    estimate.phase({ id: 'amqp.wipedata.flags.users', phase: 'publishing' }, 0);
+    estimate.phase({ id: 'amqp.wipedata.flags.users', phase: 'done' }, 3_500);
+    expect(estimate.leftMs()).toBe(2 * (3_500 + 5_000));
+    estimate.phase({ id: 'amqp.wipedata.malformed.empty-then-valid', phase: 'publishing' }, 3_500);
+    estimate.phase({ id: 'amqp.wipedata.malformed.empty-then-valid', phase: 'done' }, 12_000);
+    expect(estimate.leftMs()).toBe(8_500);
+  });
+
   it('a resumed run counts its kept results as done and learns from them', () => {
     const kept = [result(users, 40_000)];
     const estimate = new ProgressEstimate({ ...PLAN, kept: [users] }, kept);
