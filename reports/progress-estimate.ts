@@ -22,7 +22,8 @@ function kindOf(c: PlannedCase): Kind {
 export class ProgressEstimate {
   private readonly planned = new Map<string, PlannedCase>();
   private readonly finished = new Set<string>();
-  private readonly took = new Map<Kind, number[]>();
+  /** What each finished case took, by kind and case id (a result that did not test anything is taken back). */
+  private readonly took = new Map<Kind, Map<string, number>>();
   /** Boot times seen: device down → API ready, in ms. */
   private readonly boots: number[] = [];
   /** What a case that rebooted the device took besides its boot, in ms. */
@@ -72,9 +73,13 @@ export class ProgressEstimate {
     }
   }
 
-  /** A finished case's result: counts it, and learns from it when its end was not seen as a phase. */
+  /**
+   * A finished case's result: counts it, and learns from it when its end was not seen as a phase. A case that
+   * could not test (no broker given, the device gone) or did not apply says nothing of what a case takes.
+   */
   result(result: CaseResult): void {
     if (!this.finished.has(result.id)) this.learn(result.id, result.durationMs, result.verdict);
+    else if (!teaches(result.verdict)) this.learn(result.id, 0, result.verdict);
   }
 
   /** Cases finished (or kept), of all planned. */
@@ -108,9 +113,16 @@ export class ProgressEstimate {
   private learn(id: string, durationMs: number, verdict?: CaseResult['verdict']): void {
     this.finished.add(id);
     const planned = this.planned.get(id);
-    if (!planned || verdict === 'not-applicable') return;
+    if (!planned) return;
     const kind = kindOf(planned);
-    this.took.set(kind, [...(this.took.get(kind) ?? []), durationMs]);
+    const samples = this.took.get(kind) ?? new Map<string, number>();
+    this.took.set(kind, samples);
+    if (verdict === undefined || teaches(verdict)) samples.set(id, durationMs);
+    else samples.delete(id);
+  }
+
+  private samples(kind: string): number[] {
+    return [...(this.took.get(kind as Kind)?.values() ?? [])];
   }
 
   // What a case of `kind` takes: its own mean, else the nearest kind seen (the other transport, then the other
@@ -119,15 +131,15 @@ export class ProgressEstimate {
   private expectedMs(kind: Kind): number | undefined {
     if (kind.endsWith('/before')) {
       // Publishing first costs the replies owed and a quiet window (run-amqp-case.ts) on top of the command's own.
-      const own = this.took.get(kind);
-      if (own?.length) return mean(own);
+      const own = mean(this.samples(kind));
+      if (own !== undefined) return own;
       const plain = this.expectedMs(kind.slice(0, -'/before'.length) as Kind);
       return plain === undefined ? undefined : plain + (this.windows?.quietMs ?? 0);
     }
     const [transport, shares, reboot] = kind.split('/') as [string, string, string];
     const otherTransport = transport === 'http' ? 'amqp' : 'http';
     const otherShares = shares === 'shared' ? 'alone' : 'shared';
-    const of = (...kinds: string[]) => mean(kinds.flatMap((k) => this.took.get(k as Kind) ?? []));
+    const of = (...kinds: string[]) => mean(kinds.flatMap((k) => this.samples(k)));
     const seen =
       of(kind) ??
       of(`${otherTransport}/${shares}/${reboot}`) ??
@@ -141,8 +153,12 @@ export class ProgressEstimate {
     const boot = this.meanBootMs;
     if (reboot === 'reboot' && boot !== undefined)
       return boot + (this.besidesBoot.length ? Math.min(...this.besidesBoot) : 0);
-    return mean([...this.took.values()].flat());
+    return mean([...this.took.keys()].flatMap((k) => this.samples(k)));
   }
+}
+
+function teaches(verdict: CaseResult['verdict']): boolean {
+  return verdict !== 'could-not-test' && verdict !== 'not-applicable';
 }
 
 function mean(values: readonly number[]): number | undefined {

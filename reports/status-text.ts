@@ -31,7 +31,7 @@ const PHASES: Record<CasePhase, [long: string, short: string]> = {
   publishing: ['publishing the command', 'publishing'],
   'waiting-reply': ['waiting for the reply', 'awaiting reply'],
   'watching-down': ['waiting for the device to go down', 'awaiting down'],
-  'watching-quiet': ['watching that the device stays up', 'watching it stays up'],
+  'watching-quiet': ['watching that the device stays up', 'must stay up'],
   'waiting-up': ['waiting for the device to come back', 'rebooting'],
   'waiting-api': ['waiting for its API to be ready', 'awaiting API'],
   'reading-state': ['reading the state', 'reading state'],
@@ -39,7 +39,7 @@ const PHASES: Record<CasePhase, [long: string, short: string]> = {
 };
 
 /** The shortest a case id is cut to (middle ellipsis) before the phase gives way instead. */
-const MIN_ID = 16;
+const MIN_ID = 12;
 
 /**
  * The status line in at most `width` characters. What a person needs first stays whole: the count, the case
@@ -77,13 +77,12 @@ export function fitStatus(parts: StatusParts, width = Number.POSITIVE_INFINITY):
     [detail(short, window?.short), true],
     [short, true],
   ];
-  const others = [
-    parts.others > 0 ? ` (+${parts.others} in flight)` : '',
-    parts.others > 0 ? ` (+${parts.others})` : '',
-  ];
+  // The count of cases in flight beside it goes first, then its short form.
+  const others = parts.others > 0 ? [` (+${parts.others} in flight)`, ` (+${parts.others})`, ''] : [''];
   for (const [phase, idMayShrink] of phases) {
-    for (const time of times) {
-      for (const more of others) {
+    // Once the id must be cut, everything around it is as short as it gets, so that as much of it stays.
+    for (const time of idMayShrink ? [times[1]] : times) {
+      for (const more of idMayShrink ? [''] : others) {
         const rest = `${parts.count}  ·  · ${time}`.length + more.length + phase.length;
         const id =
           rest + parts.id.length <= width ? parts.id : idMayShrink ? shrinkId(parts.id, width - rest) : undefined;
@@ -91,13 +90,13 @@ export function fitStatus(parts: StatusParts, width = Number.POSITIVE_INFINITY):
       }
     }
   }
-  return cut(`${parts.count} ${times[1]} · ${shrinkId(parts.id, MIN_ID) ?? parts.id}${others[1]} · ${short}`, width);
+  return cut(`${parts.count} ${times[1]} · ${shrinkId(parts.id, MIN_ID) ?? parts.id} · ${short}`, width);
 }
 
 /**
  * The id with its middle replaced by `…` to fit `room`: its transport and as many of its last segments as fit
- * (`http.…combination.all-three`), or, when not even the last fits, the characters at both ends. Undefined when
- * that would leave less than MIN_ID.
+ * (`http.…combination.all-three`), else its last segment (`…all-three`), else the characters at both ends.
+ * Undefined when that would leave less than MIN_ID.
  */
 export function shrinkId(id: string, room: number): string | undefined {
   if (id.length <= room) return id;
@@ -111,6 +110,8 @@ export function shrinkId(id: string, room: number): string | undefined {
     tail = longer;
   }
   if (tail) return `${head}${tail}`;
+  const last = segments.at(-1) ?? '';
+  if (segments.length > 1 && last.length + 1 <= room) return `…${last}`;
   const keep = room - 1;
   const end = Math.floor(keep / 2);
   return `${id.slice(0, keep - end)}…${id.slice(id.length - end)}`;

@@ -224,6 +224,16 @@ describe('the estimate of the time left', () => {
     expect(estimate.leftMs()).toBe(8_500);
   });
 
+  it('learns nothing from a case that could not test (no broker given): its end was quick for that reason', () => {
+    const estimate = new ProgressEstimate(PLAN);
+    estimate.phase({ id: users, phase: 'waiting-ready' }, 0);
+    estimate.phase({ id: users, phase: 'done' }, 10);
+    expect(estimate.leftMs()).toBe(10 + 10 / 2 + 10 / 2);
+    estimate.result(result(users, 10, 'could-not-test'));
+    expect(estimate.done).toBe(1);
+    expect(estimate.leftMs()).toBeUndefined();
+  });
+
   it('a resumed run counts its kept results as done and learns from them', () => {
     const kept = [result(users, 40_000)];
     const estimate = new ProgressEstimate({ ...PLAN, kept: [users] }, kept);
