@@ -10,6 +10,7 @@ import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { loadSuite } from '../src/plan/load-suite.ts';
 import { planCases } from '../src/plan/plan-cases.ts';
 import type { LabDeviceResult, LabShardInfo, LabSummary } from '../src/results/fleet-types.ts';
+import { readReport } from '../src/results/read-report.ts';
 import type { Report } from '../src/results/types.ts';
 import { worstExit } from '../src/results/worst-exit.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
@@ -429,7 +430,7 @@ function flagValues(argv: readonly string[], flag: string): string[] {
 function readSummary(path: string): Report['summary'] | undefined {
   if (!existsSync(path)) return undefined;
   try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as Report).summary;
+    return readReport(path).summary;
   } catch {
     return undefined;
   }

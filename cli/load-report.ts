@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBundle } from '../src/bundle/verify-bundle.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { asReport, readReport } from '../src/results/read-report.ts';
 import type { Report } from '../src/results/types.ts';
 
 /** A report read from disk, with where it came from (for messages and the report's origin). */
@@ -46,25 +47,17 @@ export async function loadReport(path: string, what: string): Promise<LoadedRepo
 }
 
 function parseReport(file: string, fail: (why: string) => never): Report {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return readReport(file);
   } catch (error) {
-    return fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return fail((error as Error).message);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return fail(`is not JSON (${(error as Error).message})`);
-  }
-  return shaped(data, fail);
 }
 
 function shaped(data: unknown, fail: (why: string) => never): Report {
-  const r = data as Partial<Report> | null;
-  if (!r || typeof r !== 'object' || !Array.isArray(r.results) || !r.summary || typeof r.exitCode !== 'number') {
-    return fail('is not a sophon-conformance report (no results, summary or exitCode)');
+  try {
+    return asReport(data);
+  } catch (error) {
+    return fail((error as Error).message);
   }
-  return r as Report;
 }

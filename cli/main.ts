@@ -26,7 +26,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   merge: async () => (await import('./commands/merge-command.ts')).mergeCommand,
 };
 
-const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
+/** The commands, in the order the overview lists them. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+export const USAGE = `sophon-conformance ${TOOL.version}: conformance checker for the Sophon device's wipedata command
 
   sophon-conformance run --target http://HOST:PORT [options]   check a device
   sophon-conformance doctor --target http://HOST:PORT [options] preflight: can a certification run be carried out?

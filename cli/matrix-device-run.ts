@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import amqp from 'amqplib';
 import { startDevice, type VariantTiming } from '../reference-device/start-device.ts';
 import { KNOWN_VARIANTS } from '../reference-device/variants.ts';
 import { matchesId } from '../src/plan/match-id.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
-import { executeRun, type RunSettings } from '../src/run/execute-run.ts';
+import { executeRun } from '../src/run/execute-run.ts';
+import { buildRunSettings } from '../src/settings/build-run-settings.ts';
 import { deletePrivateQueues, privateQueues } from './broker.ts';
 import { PROJECT_ROOT, TOOL } from './tool-info.ts';
 
@@ -38,6 +40,11 @@ export interface MatrixWindows {
 export async function runAgainstReferenceDevice(device: MatrixDevice, windows: MatrixWindows): Promise<Report> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-matrix-'));
   const queues = privateQueues('sc-matrix');
+  // Variant platform-login-strict learns its broker and queues at the login the run plays (--platform-login),
+  // so the device is told the login URL before the run listens there: a port chosen free now, given to both.
+  // Without a broker it tries that URL in vain, which leaves the HTTP suite as it is.
+  const loginPort = device.variants?.includes('platform-login-strict') ? await closedPort() : undefined;
+  const loginUrl = loginPort === undefined ? undefined : `http://127.0.0.1:${loginPort}${MATRIX_LOGIN_PATH}`;
   const running = await startDevice({
     port: 0,
     systemPort: 0,
@@ -46,35 +53,61 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
     faults: [...(device.faults ?? [])],
     variants: [...(device.variants ?? [])],
     ...(device.variantTiming ? { variantTiming: device.variantTiming } : {}),
-    ...(windows.broker ? { amqp: { url: windows.broker, ...queues, log: () => {} } } : {}),
+    ...(loginUrl
+      ? { login: { url: loginUrl, log: () => {} } }
+      : windows.broker
+        ? { amqp: { url: windows.broker, ...queues, log: () => {} } }
+        : {}),
   });
-  const settings: RunSettings = {
-    root: PROJECT_ROOT,
-    target: running.url,
-    systemPort: running.systemPort || (await closedPort()),
-    suite: windows.suite,
-    selection: {},
-    profile: 'strict',
-    stateAdapter: 'sophon-http',
-    downWithinMs: 1_500,
-    upWithinMs: 8_000,
-    quietMs: windows.quietMs ?? 150,
-    probeIntervalMs: 10,
-    requestTimeoutMs: windows.requestTimeoutMs,
-    wipeWithinMs: windows.wipeWithinMs,
-    preflightMs: 5_000,
-    amqp: windows.broker
-      ? { url: windows.broker, ...queues, replyWithinMs: windows.replyWithinMs, licenseKey: undefined }
-      : undefined,
-    tool: TOOL,
-    signal: new AbortController().signal,
-  };
+  // Short windows: the reference device boots in 40 ms, and a matrix runs the suite dozens of times.
+  const settings = buildRunSettings(
+    {
+      target: running.url,
+      'system-port': running.systemPort || (await closedPort()),
+      suite: windows.suite,
+      'down-within': 1_500,
+      'up-within': 8_000,
+      'quiet-ms': windows.quietMs ?? 150,
+      'probe-ms': 10,
+      timeout: windows.requestTimeoutMs,
+      // No wipe window of its own: a wipe then waits as any request or reply does (case-steps.ts takes the larger).
+      'wipe-within': windows.wipeWithinMs ?? Math.min(windows.requestTimeoutMs, windows.replyWithinMs),
+      ...(windows.broker
+        ? {
+            amqp: windows.broker,
+            'command-queue': queues.commandQueue,
+            'up-queue': queues.upQueue,
+            'reply-within': windows.replyWithinMs,
+            ...(loginPort === undefined ? {} : { 'platform-login': MATRIX_LOGIN_PATH, 'callback-port': loginPort }),
+          }
+        : {}),
+    },
+    { root: PROJECT_ROOT, tool: TOOL },
+  );
   try {
     return await executeRun(settings);
   } finally {
     await running.close();
     rmSync(dataDir, { recursive: true, force: true });
     if (windows.broker) await deletePrivateQueues(windows.broker, queues);
+    // The exchange the login handed (platform-login.ts: exchange-dev-<key>), which the device declared.
+    if (windows.broker && loginUrl) await deleteExchange(windows.broker, `exchange-dev-${running.licenseKey}`);
+  }
+}
+
+/** The path the matrices play the platform's login at. */
+export const MATRIX_LOGIN_PATH = '/api/device/login';
+
+/** Removes an exchange a device declared when it logged in, so that a run leaves nothing behind. */
+export async function deleteExchange(url: string, name: string): Promise<void> {
+  const model = await amqp.connect(url).catch(() => undefined);
+  if (!model) return;
+  try {
+    const channel = await model.createChannel();
+    channel.on('error', () => {});
+    await channel.deleteExchange(name).catch(() => {});
+  } finally {
+    await model.close().catch(() => {});
   }
 }
 

@@ -13,7 +13,7 @@ import {
   shardProblems,
 } from '../src/results/build-fleet.ts';
 import type { FleetShard, FleetSummary, LabSummary } from '../src/results/fleet-types.ts';
-import type { Report } from '../src/results/types.ts';
+import { readReport } from '../src/results/read-report.ts';
 import { TOOL } from './tool-info.ts';
 
 /** One shard's output as given: where its files are now, and where they will be once merge is done. */
@@ -67,7 +67,7 @@ export async function mergeShards(
         }
         let digest: ReportDigest;
         try {
-          digest = digestReport(JSON.parse(readFileSync(json, 'utf8')) as Report);
+          digest = digestReport(readReport(json));
         } catch (error) {
           problems.push(`${shard.source}: ${device.name}/report.json cannot be read: ${(error as Error).message}`);
           continue;

@@ -11,20 +11,14 @@ import type { RunSettings } from '../src/run/execute-run.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
 import { TOOL } from './tool-info.ts';
 
-/** The flags of capabilities, waivers, repeats and the certification bundle (run; bundle flags also on demo). */
+/** The flags of repeats and the certification bundle (run; bundle flags also on demo); capabilities and waivers are settings. */
 export const POLICY_FLAGS = {
-  capabilities: { type: 'string' },
-  waivers: { type: 'string' },
   repeat: { type: 'string' },
   bundle: { type: 'string' },
   'sign-key': { type: 'string' },
 } as const;
 
-export const POLICY_USAGE = `  --capabilities FILE     what the target supports (capabilities: [..] or name: true|false); cases needing an
-                          undeclared capability are not-applicable. Without it every capability is assumed
-  --waivers FILE          known failures: [{ case: ID-GLOB, reason, expires: YYYY-MM-DD }]; a waived failure
-                          stays visible but does not fail the gate until it expires
-  --repeat N              run each case N times (seeded again each time); differing verdicts mark it flaky
+export const POLICY_USAGE = `  --repeat N              run each case N times (seeded again each time); differing verdicts mark it flaky
   --bundle FILE           also write a certification bundle (.tar.gz): reports, specs and their hash,
                           tool version, config, MANIFEST.sha256 (check it with: sophon-conformance verify FILE)
   --sign-key FILE         sign the bundle's manifest with this Ed25519 private key (PEM)`;

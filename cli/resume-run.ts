@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJournal } from '../reports/run-journal.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { readReport } from '../src/results/read-report.ts';
 import type { Profile, Report } from '../src/results/types.ts';
 import type { EarlierRun } from '../src/run/execute-run.ts';
 import type { LoadedReport } from './load-report.ts';
@@ -52,12 +53,9 @@ export function loadResumePoint(dir: string): ResumePoint {
   if (!existsSync(file)) fail('neither journal.ndjson nor report.json: is it the --out folder of a run?');
   let report: Report;
   try {
-    report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    report = readReport(file);
   } catch (error) {
-    return fail(`report.json is not JSON (${(error as Error).message})`);
-  }
-  if (!Array.isArray(report.results) || typeof report.specHash !== 'string') {
-    fail('report.json is not a sophon-conformance report');
+    return fail(`report.json ${(error as Error).message}`);
   }
   if (report.complete) {
     fail(

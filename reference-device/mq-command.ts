@@ -270,15 +270,16 @@ export type ReplyTarget =
   | { kind: 'unresolvable'; notifyPath: string; reason: string };
 
 /**
- * No `notify_path`: the up queue. An absolute http(s) URL: POSTed there, and only there. Anything else
- * cannot be reached: a relative path would be resolved against the management platform's login URL,
- * which this device does not have (it is handed its broker directly), so it is treated as unreachable.
+ * No `notify_path`: the up queue. An absolute http(s) URL: POSTed there, and only there. A relative path is
+ * resolved against the root of the management platform's login URL: a device that logs in (variant
+ * platform-login-strict) has one; one handed its broker directly does not, and treats it as unreachable.
  */
-export function replyTarget(notifyPath: string | undefined): ReplyTarget {
+export function replyTarget(notifyPath: string | undefined, platformUrl?: string): ReplyTarget {
   if (notifyPath === undefined) return { kind: 'up-queue' };
   let url: URL;
   try {
-    url = new URL(notifyPath);
+    // A relative notify_path is relative to the platform's root (sophon-api.md): known to a device that logs in.
+    url = platformUrl === undefined ? new URL(notifyPath) : new URL(notifyPath, new URL('/', platformUrl));
   } catch {
     return { kind: 'unresolvable', notifyPath, reason: 'a relative notify_path and no platform URL to resolve it' };
   }

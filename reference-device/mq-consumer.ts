@@ -13,19 +13,31 @@ import {
   WIPEDATA,
   type WipeExecution,
 } from './mq-command.ts';
+import { type LoginExchange, logIn, serialNumberFor } from './platform-login-client.ts';
 import type { Store } from './store.ts';
 import type { Variants } from './variants.ts';
 import { VendorError } from './vendor-error.ts';
 import { applyWipe, changesAnything } from './wipe.ts';
 
-/** Where the device's MQ channel lives (sophon-api.md, MQ channel conventions). */
-export interface MqSettings {
+/** The broker and the device's queues (sophon-api.md, MQ channel conventions): given, or handed at the login. */
+export interface MqChannel {
   /** amqp:// or amqps:// URL of the broker, vhost included. */
   url: string;
   /** The device's command (down) queue; declared by the device. */
   commandQueue: string;
-  /** Where replies without notify_path go; declared durable, without arguments. */
-  upQueue: string;
+  /** Where replies without notify_path go (declared durable, without arguments); absent: none was handed. */
+  upQueue: string | undefined;
+  /** The platform's exchange (login only): declared, or checked when passive, and bound unless told not to. */
+  exchange?: LoginExchange;
+}
+
+/** Where the device's MQ channel lives: given, or learnt at the management platform's login at every boot. */
+export interface MqSettings {
+  /**
+   * The broker and queues; or the login URL (MQ_LOGIN_URL, variant platform-login-strict): each boot logs in
+   * there (retrying every LOGIN_RETRY_MS until a login succeeds), then connects with what it was handed.
+   */
+  channel: MqChannel | { loginUrl: string };
   /** Unacknowledged commands the broker hands the device at once. */
   prefetch: number;
   /** Where the consumer's diagnostics go (default stderr); the demo and tests keep them out of their output. */
@@ -77,6 +89,8 @@ const RECONNECT_FIRST_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
 // How long closing a connection may take before its socket is destroyed (see closeConnection).
 const CLOSE_TIMEOUT_MS = 2_000;
+// Variant platform-login-strict: a refused or failed login is tried again this often, as a device does.
+const LOGIN_RETRY_MS = 1_000;
 
 /** One connection to the broker and the one confirm channel the consumer uses on it. */
 interface Session {
@@ -113,31 +127,83 @@ export class MqConsumer {
   private work: Promise<void> = Promise.resolve();
   /** message_ids whose wipe ran on this boot without its reboot yet (its reply could not be sent). */
   private readonly rebootOwed = new Set<string>();
+  /** The broker and queues: given, or once this boot has logged in. */
+  private channel: MqChannel | undefined;
+  /** The login URL, when the broker settings come from the platform's login (variant platform-login-strict). */
+  private readonly loginUrl: string | undefined;
 
   constructor(options: MqConsumerOptions) {
     this.options = options;
     this.log = options.settings.log ?? logToStderr;
     this.replyContext = { licenseKey: options.licenseKey, faults: options.faults, variants: options.variants };
+    const { channel } = options.settings;
+    if ('loginUrl' in channel) this.loginUrl = channel.loginUrl;
+    else this.channel = channel;
   }
 
-  /** Connects, declares and starts consuming; rejects with a clear error if the broker cannot be used. */
+  /**
+   * Connects, declares and starts consuming; rejects with a clear error if the broker cannot be used. A device
+   * that logs in first only starts logging in: the platform may not be there yet, and it keeps trying.
+   */
   async start(): Promise<void> {
+    if (this.loginUrl !== undefined) return this.startInBackground();
     try {
       await this.connect();
     } catch (error) {
       throw new Error(
-        `cannot start the MQ consumer on ${redactUrl(this.options.settings.url)} (command queue "${this.options.settings.commandQueue}"): ${describe(error)}`,
+        `cannot start the MQ consumer on ${redactUrl(this.channel?.url ?? '')} (command queue "${this.channel?.commandQueue}"): ${describe(error)}`,
       );
     }
   }
 
   /** Like start, but a failure is logged and retried with backoff; resolves after the first attempt either way. */
   async startInBackground(): Promise<void> {
+    if (this.loginUrl !== undefined && this.channel === undefined) {
+      this.connecting = this.logInThenConnect(this.loginUrl);
+      return;
+    }
     try {
       await this.connect();
     } catch (error) {
       if (this.closed) return;
-      this.log(`MQ consumer cannot connect to ${redactUrl(this.options.settings.url)} (${describe(error)}); retrying`);
+      this.log(`MQ consumer cannot connect to ${redactUrl(this.channel?.url ?? '')} (${describe(error)}); retrying`);
+      this.scheduleReconnect();
+    }
+  }
+
+  /**
+   * Variant platform-login-strict: logs in as the page documents (platform-login-client.ts), once a second until
+   * the platform hands settings this device can use, then connects with them. Each boot logs in again.
+   */
+  private async logInThenConnect(loginUrl: string): Promise<void> {
+    const key = this.options.licenseKey;
+    const serial = serialNumberFor(this.options.store.state.licenseKey);
+    let lastWhy = '';
+    while (!this.closed) {
+      try {
+        this.channel = await logIn(loginUrl, key, serial, this.abort.signal);
+        this.log(`MQ logged in at ${loginUrl}: command queue ${this.channel.commandQueue}`);
+        break;
+      } catch (error) {
+        if (this.closed) return;
+        // Said once per reason: a device left waiting for its platform must not flood the log.
+        const why = describe(error);
+        if (why !== lastWhy)
+          this.log(`MQ login at ${loginUrl} failed (${why}); trying again every ${LOGIN_RETRY_MS} ms`);
+        lastWhy = why;
+      }
+      try {
+        await this.sleep(LOGIN_RETRY_MS);
+      } catch {
+        return;
+      }
+    }
+    if (this.closed) return;
+    try {
+      await this.openSession();
+    } catch (error) {
+      if (this.closed) return;
+      this.log(`MQ consumer cannot connect to ${redactUrl(this.channel?.url ?? '')} (${describe(error)}); retrying`);
       this.scheduleReconnect();
     }
   }
@@ -170,7 +236,9 @@ export class MqConsumer {
   }
 
   private async openSession(): Promise<void> {
-    const { url, commandQueue, upQueue, prefetch } = this.options.settings;
+    if (!this.channel) throw new Error('not logged in at the platform yet');
+    const { url, commandQueue, upQueue, exchange } = this.channel;
+    const { prefetch } = this.options.settings;
     const model = await amqp.connect(url, {
       timeout: CONNECT_TIMEOUT_MS,
       clientProperties: { connection_name: `sophon reference device (${commandQueue})` },
@@ -189,15 +257,28 @@ export class MqConsumer {
         if (!this.closed) this.log(`MQ channel error: ${describe(error)}`);
       });
       channel.on('close', () => this.lost(session, 'the channel closed'));
+      // The platform's exchange, as handed at the login: checked when passive (检查交换机是否存在), else declared.
+      if (exchange?.passive) await channel.checkExchange(exchange.name);
+      else if (exchange) {
+        await channel.assertExchange(exchange.name, exchange.type, {
+          durable: exchange.durable,
+          autoDelete: exchange.autoDelete,
+          ...(exchange.arguments ? { arguments: exchange.arguments } : {}),
+        });
+      }
       await channel.assertQueue(deadLetterQueue(commandQueue), { durable: true });
       await channel.assertQueue(commandQueue, {
         durable: true,
         arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': deadLetterQueue(commandQueue) },
       });
+      // No routing key is documented: the queue's own name, as the default exchange routes.
+      if (exchange?.bind) await channel.bindQueue(commandQueue, exchange.name, commandQueue);
       // Exactly as the checker declares it when it is missing: durable, no arguments. The variants expect the
       // platform's queue to exist, or give it a message TTL.
       const { variants } = this.options;
-      if (variants.has('mq-up-queue-with-ttl')) {
+      if (upQueue === undefined) {
+        // No mq_up_queue was handed: replies go only where a command's notify_path says.
+      } else if (variants.has('mq-up-queue-with-ttl')) {
         await channel.assertQueue(upQueue, { durable: true, arguments: { 'x-message-ttl': UP_QUEUE_TTL_MS } });
       } else if (!variants.has('mq-up-queue-not-declared')) {
         await channel.assertQueue(upQueue, { durable: true });
@@ -388,7 +469,7 @@ export class MqConsumer {
     // Fault mq-reply-on-up-queue-despite-notify-path: the firmware reads the older pages' precedence.
     const target = this.options.faults.has('mq-reply-on-up-queue-despite-notify-path')
       ? { kind: 'up-queue' as const }
-      : replyTarget(notifyPath);
+      : replyTarget(notifyPath, this.loginUrl);
     switch (target.kind) {
       case 'up-queue':
         try {
@@ -417,7 +498,11 @@ export class MqConsumer {
   private publish(session: Session, reply: MqReply, correlationId: string | undefined): Promise<void> {
     const channel = session.channel;
     if (!channel || !session.alive) return Promise.reject(new Error('no channel'));
-    const { upQueue } = this.options.settings;
+    const upQueue = this.channel?.upQueue;
+    if (upQueue === undefined) {
+      this.log('MQ reply dropped: the platform handed no mq_up_queue and the command has no notify_path');
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve, reject) => {
       // RabbitMQ sends basic.return before the confirm of the same message.
       let returned = false;

@@ -49,6 +49,23 @@ export interface DeviceOptions {
    * `commandQueue` with manual acks, `prefetch` (default 1) at a time.
    */
   amqp?: AmqpOptions;
+  /**
+   * The management platform's login URL (MQ_LOGIN_URL; variant platform-login-strict, which it switches on):
+   * instead of `amqp`, each boot logs in there with a GET as the vendor's login page documents, reads the answer
+   * as strictly as the page demands (trying again every second until it can use one), then connects to the
+   * broker it was handed, declares its command queue (mq_down_queue) and replies on mq_up_queue.
+   */
+  login?: LoginOptions;
+}
+
+/** Where the device logs in for its MQ settings. */
+export interface LoginOptions {
+  /** http(s):// URL of the platform's login endpoint. */
+  url: string;
+  /** Unacknowledged commands the broker hands the device at once (default 1). */
+  prefetch?: number;
+  /** Where the MQ consumer's diagnostics go (default stderr, prefixed "reference device:"). */
+  log?: (message: string) => void;
 }
 
 /** Where the device's MQ channel lives. */
@@ -85,7 +102,19 @@ export interface RunningDevice {
  */
 export async function startDevice(options: DeviceOptions): Promise<RunningDevice> {
   const faults = Faults.parse(options.faults ?? []);
-  const variants = Variants.parse(options.variants ?? []);
+  // A login URL is the platform-login-strict device; the variant without one has nowhere to log in.
+  const variantNames = options.variants ?? [];
+  if (variantNames.includes('platform-login-strict') && options.login === undefined) {
+    throw new Error('variant platform-login-strict needs login.url (device --login-url URL): where to log in');
+  }
+  if (options.login !== undefined && options.amqp !== undefined) {
+    throw new Error('give amqp or login, not both: a device that logs in is handed its broker and queues there');
+  }
+  const variants = Variants.parse(
+    options.login && !variantNames.includes('platform-login-strict')
+      ? [...variantNames, 'platform-login-strict']
+      : variantNames,
+  );
   const timing = { ...DEFAULT_VARIANT_TIMING, ...options.variantTiming };
   const host = options.host ?? '127.0.0.1';
   const lifecycle = new DeviceLifecycle({
@@ -110,7 +139,7 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
     faults,
     variants,
     onLifecycle: options.onLifecycle,
-    amqp: options.amqp === undefined ? undefined : amqpSettings(options.amqp),
+    amqp: options.login ? loginSettings(options.login) : options.amqp ? amqpSettings(options.amqp) : undefined,
   });
   await lifecycle.start();
   const { port, systemPort } = lifecycle.ports;
@@ -181,9 +210,34 @@ function amqpSettings(options: AmqpOptions): MqSettings {
   if (upQueue === deadLetterQueue(commandQueue)) {
     throw new Error(`amqp.upQueue "${upQueue}" is the command queue's dead-letter queue`);
   }
-  const prefetch = options.prefetch ?? 1;
-  if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535) {
-    throw new Error(`amqp.prefetch must be an integer from 1 to 65535, got ${prefetch}`);
+  return {
+    channel: { url, commandQueue, upQueue },
+    prefetch: prefetchOf('amqp', options.prefetch),
+    ...(options.log ? { log: options.log } : {}),
+  };
+}
+
+function loginSettings(options: LoginOptions): MqSettings {
+  let protocol: string;
+  try {
+    protocol = new URL(options.url).protocol;
+  } catch {
+    throw new Error('login.url must be an http:// or https:// URL');
   }
-  return { url, commandQueue, upQueue, prefetch, ...(options.log ? { log: options.log } : {}) };
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error(`login.url must be an http:// or https:// URL, got ${protocol}`);
+  }
+  return {
+    channel: { loginUrl: options.url },
+    prefetch: prefetchOf('login', options.prefetch),
+    ...(options.log ? { log: options.log } : {}),
+  };
+}
+
+function prefetchOf(where: string, given: number | undefined): number {
+  const prefetch = given ?? 1;
+  if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535) {
+    throw new Error(`${where}.prefetch must be an integer from 1 to 65535, got ${prefetch}`);
+  }
+  return prefetch;
 }

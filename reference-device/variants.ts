@@ -421,6 +421,18 @@ export const KNOWN_VARIANTS = [
     allows: 'MQ-11 asks that an unreachable notify_path does not stop the consumer; retrying a while does not.',
     description: 'An unreachable notify_path is tried three times, 300 ms apart, before the reply is dropped.',
   },
+  // --- MQ-1: where the channel comes from ----------------------------------------------------------------
+  {
+    // An alternative to mq-consumer-late (each boot's consumer starts once the login is through), and so not in
+    // COMBINED_VARIANTS: the matrices run it alone, with the run playing the login endpoint (--platform-login).
+    name: 'platform-login-strict',
+    dimension: 'mq-consumer-start',
+    clause: 'MQ-1',
+    allows:
+      'V6R2C01 MQ section 4 (管理平台系统登录接口): the device gets its broker, queues and exchange from the platform login, every 必选 field of the answer required.',
+    description:
+      'At every boot the device logs in at its login URL (GET ?mq_license_key=&device_sn=), refuses an answer missing or mistyping a 必选 field or with mq_login_status not 0 (trying again every second), then consumes the handed mq_down_queue and replies on mq_up_queue.',
+  },
 ] as const satisfies readonly VariantInfo[];
 
 /** The name of a known variant; code asks `variants.has(name)` with this type so a typo does not compile. */

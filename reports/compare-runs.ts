@@ -65,12 +65,21 @@ export interface EvidenceChange {
   differences: EvidenceDifference[];
 }
 
+/** One of what makes two runs' verdicts directly comparable, where the runs differ in it, with both values. */
+export interface BasisDifference {
+  field: 'suite' | 'target' | 'specHash';
+  a: string;
+  b: string;
+}
+
 /** How run B (usually the newer) differs from run A (the baseline). */
 export interface RunComparison {
   a: RunSide;
   b: RunSide;
   /** Same suite, target and spec hash: the verdicts are directly comparable. */
   sameBasis: boolean;
+  /** Which of suite, target and spec hash differ (empty when sameBasis). */
+  basisDifferences: BasisDifference[];
   /** In both runs; failing in B and not in A. */
   newlyFailing: VerdictChange[];
   /** In both runs; passing in B (pass or warn: the gate lets it through) and not in A. */
@@ -124,7 +133,8 @@ export function compareRuns(a: Report, b: Report): RunComparison {
   const comparison: RunComparison = {
     a: side(a),
     b: side(b),
-    sameBasis: a.suite === b.suite && a.target === b.target && a.specHash === b.specHash,
+    sameBasis: basisDifferences(a, b).length === 0,
+    basisDifferences: basisDifferences(a, b),
     newlyFailing: [],
     newlyPassing: [],
     stillFailing: [],
@@ -162,6 +172,13 @@ export function compareRuns(a: Report, b: Report): RunComparison {
     }
   }
   return comparison;
+}
+
+/** Which of suite, target and spec hash differ between the runs, with both values, in that order. */
+export function basisDifferences(a: Report, b: Report): BasisDifference[] {
+  return (['suite', 'target', 'specHash'] as const)
+    .filter((field) => a[field] !== b[field])
+    .map((field) => ({ field, a: a[field], b: b[field] }));
 }
 
 /** What the device did differently in case `b` than in case `a`. */

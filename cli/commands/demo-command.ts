@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
-import type { AmqpSettings, RunSettings } from '../../src/run/execute-run.ts';
+import { buildRunSettings } from '../../src/settings/build-run-settings.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../broker.ts';
 import { checkDeviceSwitches } from '../device-switches.ts';
@@ -69,30 +69,25 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
   if (!broker) {
     out.write(`no broker answers at ${redactUrl(brokerUrl)}: the MQ cases will be could-not-test (pass --amqp URL)\n`);
   }
-  const amqpSettings: AmqpSettings | undefined = broker
-    ? { url: broker, ...queues, replyWithinMs: 3_000, licenseKey: undefined }
-    : undefined;
   try {
     const outDir = values.out ?? defaultReportsDir(runFolderName());
-    const settings: RunSettings = {
-      root: PROJECT_ROOT,
-      target: device.url,
-      systemPort: device.systemPort,
-      suite: values.suite ?? 'certification',
-      selection: {},
-      profile: 'strict',
-      stateAdapter: 'sophon-http',
-      downWithinMs: 2_000,
-      upWithinMs: 10_000,
-      quietMs: 300,
-      probeIntervalMs: 10,
-      requestTimeoutMs: 5_000,
-      wipeWithinMs: 30_000,
-      preflightMs: 5_000,
-      amqp: amqpSettings,
-      tool: TOOL,
-      signal: new AbortController().signal,
-    };
+    // The reference device boots in a fraction of a second: the demo's windows are short accordingly.
+    const settings = buildRunSettings(
+      {
+        target: device.url,
+        'system-port': device.systemPort,
+        suite: values.suite,
+        'down-within': 2_000,
+        'up-within': 10_000,
+        'quiet-ms': 300,
+        'probe-ms': 10,
+        timeout: 5_000,
+        'wipe-within': 30_000,
+        ...(broker ? { amqp: broker, 'command-queue': queues.commandQueue, 'up-queue': queues.upQueue } : {}),
+        'reply-within': broker ? 3_000 : undefined,
+      },
+      { root: PROJECT_ROOT, tool: TOOL },
+    );
     // The demo's device goes with the demo: an interrupted demo is run again, not resumed.
     // runAndReport names each report written ("html report: …"), as a run does.
     const { report } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out, {

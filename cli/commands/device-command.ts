@@ -20,6 +20,10 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
   --command-queue Q    queue it consumes (default queue-dev-<license>)
   --up-queue Q         queue it replies on (default upload-queue)
   --license KEY        its mq_license_key
+  --login-url URL      its MQ_LOGIN_URL, instead of --amqp (variant platform-login-strict): at every boot it
+                       logs in there as the vendor's login page documents (GET ?mq_license_key=&device_sn=),
+                       tries again every second until the answer is one it can use, then consumes the
+                       handed mq_down_queue (e.g. the URL a run --platform-login prints)
   --fault NAME         inject a defect (repeatable); --list-faults lists them
   --variant NAME       behave another way the documents allow (repeatable, combinable across dimensions);
                        --list-variants lists them
@@ -40,6 +44,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
       'command-queue': { type: 'string' },
       'up-queue': { type: 'string' },
       license: { type: 'string' },
+      'login-url': { type: 'string' },
       data: { type: 'string' },
       fault: { type: 'string', multiple: true },
       variant: { type: 'string', multiple: true },
@@ -63,6 +68,24 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
   const port = portFlag('port', values.port) ?? 5555;
   const systemPort = portFlag('system-port', values['system-port']) ?? 8888;
   // Queue names follow sophon-api.md's conventions unless given.
+  const loginUrl = values['login-url'];
+  if (loginUrl === undefined && values.variant?.includes('platform-login-strict')) {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      '--variant platform-login-strict needs --login-url URL: where to log in',
+    );
+  }
+  if (loginUrl !== undefined) {
+    if (values.amqp !== undefined || values['command-queue'] !== undefined || values['up-queue'] !== undefined) {
+      throw new ConformanceError(
+        'CONFIG_INVALID',
+        '--login-url: the device is handed its broker and queues at the login; leave out --amqp, --command-queue and --up-queue',
+      );
+    }
+    if (!/^https?:\/\/[^/\s]+/.test(loginUrl)) {
+      throw new ConformanceError('CONFIG_INVALID', `--login-url ${loginUrl}: want http://HOST:PORT/PATH`);
+    }
+  }
   const amqp = values.amqp
     ? {
         url: values.amqp,
@@ -85,6 +108,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     faults: values.fault ?? [],
     variants: values.variant ?? [],
     ...(amqp ? { amqp } : {}),
+    ...(loginUrl ? { login: { url: loginUrl } } : {}),
   }).catch((error: unknown) => {
     removeStore();
     // A port in use or a folder that cannot be written is put in one line by main (cli/describe-error.ts).
@@ -97,9 +121,14 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     }
     throw error;
   });
-  const mq = amqp ? ` mq ${redactUrl(amqp.url)} commands ${amqp.commandQueue} replies ${amqp.upQueue}` : '';
+  const mq = amqp
+    ? ` mq ${redactUrl(amqp.url)} commands ${amqp.commandQueue} replies ${amqp.upQueue}`
+    : loginUrl
+      ? ` mq from the login at ${loginUrl}`
+      : '';
   const faults = (values.fault ?? []).join(',') || 'none';
-  const variants = (values.variant ?? []).join(',') || 'none';
+  const variants =
+    [...new Set([...(values.variant ?? []), ...(loginUrl ? ['platform-login-strict'] : [])])].join(',') || 'none';
   const system = device.systemPort ? device.systemUrl : 'none';
   // Listening for the stop before saying ready: whoever reads the line may stop the device at once.
   const stopped = new Promise<void>((resolve) => {

@@ -1,18 +1,17 @@
 import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runWithReports } from '../../api/run-with-reports.ts';
 import { type ConsoleMode, LiveConsole, type StatusLine } from '../../reports/live-console.ts';
 import { colorWanted, renderSummary } from '../../reports/render-console.ts';
-import { type JournalHeader, RunJournal } from '../../reports/run-journal.ts';
-import { writeReports } from '../../reports/write-reports.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { loadSuite } from '../../src/plan/load-suite.ts';
 import { planCases, type Selection } from '../../src/plan/plan-cases.ts';
 import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
-import { DEFAULT_CASE_CONCURRENCY } from '../../src/run/concurrent-cases.ts';
 import type { RunSettings } from '../../src/run/execute-run.ts';
-import { DEFAULT_WIPE_WITHIN_MS } from '../../src/run/wipe-window.ts';
+import { buildRunSettings, reportersOf } from '../../src/settings/build-run-settings.ts';
+import { settingsUsage } from '../../src/settings/settings-docs.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
 import { describeLogin } from '../../src/transports/platform-login.ts';
 import { resolveRunValues } from '../config/resolve-run-values.ts';
@@ -21,60 +20,20 @@ import { isLabRun, runLab } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
 import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
-import {
-  amqpFlags,
-  intFlag,
-  KNOWN_REPORTERS,
-  listFlag,
-  portFlag,
-  profileFlag,
-  RUN_FLAGS,
-  reportersFlag,
-  targetFlag,
-} from '../run-options.ts';
+import { intFlag, listFlag, RUN_FLAGS } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
 export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:PORT [options]
 
-  --target URL            the device's API (port 5555 by default on a device)
-                          repeat it (URL[,system=N][,name=NAME][,FLAG=VALUE]) or use --lab FILE to check
-                          several devices at once: <out>/<name>/ each, <out>/lab-summary.json, worst exit
   --lab FILE              the lab's devices: devices: [{ name, target, system-port, expected-minutes, … }]
   --shard K/N             only the K-th of N slices of the lab (or SOPHON_SHARD=K/N; --shards N takes K from
                           a Kubernetes Indexed Job's JOB_COMPLETION_INDEX); join them with: merge OUT SHARD…
                           (in a lab, --bundle FILE packs the lab's folder and specs into one .tar.gz)
-  --system-port N         the device's system API port (getuptime, getsoftwareversion); default 8888, 0 = none
-  --suite NAME|FILE       suite to run (default certification)
-  --only ID-GLOB          only these cases (glob over dotted ids, or an id prefix); repeatable
-  --tag T                 only cases with this tag; repeatable
-  --profile strict|lenient
-  --state-adapter NAME|PATH  sophon-http (default), none, or a module exporting createStateAdapter
-  --down-within MS        a wiped device must go down within this (default 30000)
-  --up-within MS          ... and be ready again within this after going down (default 180000)
-  --quiet-ms MS           how long a device that must stay up is watched (default 5000, at most --down-within)
-  --probe-ms MS           reboot probe interval (default 20)
-  --timeout MS            per-request timeout (default 10000)
-  --wipe-within MS        how long a wipe may take to be answered (HTTP) or replied to (MQ): the answer waits
-                          for the data to be deleted, tens of seconds on a full device (default 180000)
-  --concurrency N         cases that leave the device alone in flight together (default 4; 1 = every case alone)
-  --amqp URL              the broker of the device's MQ channel (amqp://user:pass@host:5672/vhost)
-  --command-queue Q       the device's command queue (default queue-dev-<license>)
-  --up-queue Q            where the device publishes replies (default upload-queue; use one no one else reads)
-  --license KEY           the device's mq_license_key, when known (replies must carry it)
-  --reply-within MS       how long an MQ reply may take (default 10000)
-  --callback-host HOST    the address a device on another machine reaches our notify_path receiver at
-  --callback-listen HOST  interface the receiver listens on (default 127.0.0.1)
-  --callback-port N       its port (default: a free one)
-  --platform-login PATH   the receiver also plays the management platform's login endpoint at PATH
-                          (e.g. /api/device/login): a device whose MQ_LOGIN_URL points there is handed
-                          the run's broker, queues and exchange-dev-<license>; every login is in report.json
-  --record-source URL     face video/photo the device can play to produce recognition records
-  --out DIR               where reports go (default reports/out/<run>)
-  --reporter LIST         console,json,junit,html (default all)
-  --specs DIR             folder holding specs/ and suites/ (default: the tool's own)
+
+${settingsUsage()}
   --list                  list the selected cases and exit
   --config FILE           settings file (default ./sophon-conformance.config.yaml; write one with init);
-                          a flag beats its SOPHON_* variable, which beats the file (README: Config file)
+                          a flag beats its SOPHON_* variable, which beats the file (docs/configuration.md)
   --quiet                 print only the summary (no case lines, no status line)
   --resume DIR            continue the run cut short in DIR (its --out): finished cases keep their results,
                           the rest run, one complete report is written into DIR
@@ -107,7 +66,6 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     out.write(`${RUN_USAGE}\n`);
     return 0;
   }
-  const root = resolve(values.specs ?? PROJECT_ROOT);
   if (values.resume !== undefined && values['rerun-failed'] !== undefined) {
     throw new ConformanceError('CONFIG_INVALID', '--resume and --rerun-failed do not go together: pick one');
   }
@@ -115,7 +73,6 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   const rerun =
     values['rerun-failed'] !== undefined ? await loadReport(values['rerun-failed'], '--rerun-failed') : undefined;
   const earlier = resume ?? (rerun ? { suite: rerun.report.suite, profile: rerun.report.profile } : undefined);
-  const suiteName = values.suite ?? earlier?.suite ?? 'certification';
   const selection: Selection = {
     only: listFlag(values.only),
     tags: listFlag(values.tag),
@@ -131,46 +88,31 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   const given = values.target ?? resume?.earlier.target ?? rerun?.report.target;
   if (!given && !values.list)
     throw new ConformanceError('CONFIG_INVALID', '--target is required (e.g. --target http://192.168.1.20:5555)');
-  const target = given === undefined ? '' : targetFlag(given);
-  const reporters = reportersFlag(values.reporter, KNOWN_REPORTERS);
-  const downWithinMs = intFlag('down-within', values['down-within'], 1) ?? 30_000;
-  const systemPort = portFlag('system-port', values['system-port']) ?? 8888;
-  const settings: RunSettings = {
-    root,
-    target,
-    systemPort: systemPort === 0 ? undefined : systemPort,
-    suite: suiteName,
-    selection,
-    profile: profileFlag(values.profile ?? earlier?.profile),
-    stateAdapter: values['state-adapter'] ?? 'sophon-http',
-    downWithinMs,
-    upWithinMs: intFlag('up-within', values['up-within'], 1) ?? 180_000,
-    quietMs: Math.min(intFlag('quiet-ms', values['quiet-ms']) ?? 5_000, downWithinMs),
-    probeIntervalMs: intFlag('probe-ms', values['probe-ms'], 1) ?? 20,
-    requestTimeoutMs: intFlag('timeout', values.timeout, 100) ?? 10_000,
-    wipeWithinMs: intFlag('wipe-within', values['wipe-within'], 100) ?? DEFAULT_WIPE_WITHIN_MS,
-    caseConcurrency: intFlag('concurrency', values.concurrency, 1) ?? DEFAULT_CASE_CONCURRENCY,
-    preflightMs: 5_000,
-    recordSource: values['record-source'],
-    amqp: amqpFlags(values),
-    tool: TOOL,
-    policy: policyFromFlags(values),
-    signal: new AbortController().signal,
-    ...(resume ? { earlier: resume.earlier } : {}),
-    ...(rerun
-      ? {
-          rerunOf: {
-            report: rerun.source,
-            startedAt: rerun.report.startedAt,
-            target: rerun.report.target,
-            cases: selection.ids?.length ?? 0,
-          },
-        }
-      : {}),
-  };
+  const settings = buildRunSettings(
+    { ...values, target: given, suite: values.suite ?? earlier?.suite, profile: values.profile ?? earlier?.profile },
+    {
+      root: PROJECT_ROOT,
+      tool: TOOL,
+      policy: policyFromFlags(values),
+      selection,
+      targetOptional: true,
+      ...(resume ? { earlier: resume.earlier } : {}),
+      ...(rerun
+        ? {
+            rerunOf: {
+              report: rerun.source,
+              startedAt: rerun.report.startedAt,
+              target: rerun.report.target,
+              cases: selection.ids?.length ?? 0,
+            },
+          }
+        : {}),
+    },
+  );
+  const reporters = reportersOf(values);
   const bundle = bundleFromFlags(values);
   if (values.list) {
-    listCases(root, suiteName, selection, out);
+    listCases(settings.root, settings.suite, selection, out);
     return 0;
   }
   const outDir = resume?.dir ?? values.out ?? defaultReportsDir(runFolderName());
@@ -214,8 +156,6 @@ export async function runAndReport(
   out: NodeJS.WriteStream,
   options: ConsoleOptions = {},
 ): Promise<{ report: Report; written: Record<string, string> }> {
-  // The engine (undici, the checks, the transports) is loaded by a run itself, never by `run --list`.
-  const { executeRun } = await import('../../src/run/execute-run.ts');
   // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
   // The folders made here go again if the run stops before writing anything (exit 2): no empty run folders.
   const created = mkdirSync(outDir, { recursive: true });
@@ -254,46 +194,31 @@ export async function runAndReport(
   };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  let journal: RunJournal | undefined;
   try {
-    const report = await executeRun({
-      ...settings,
-      signal: AbortSignal.any([settings.signal, controller.signal]),
-      onStart: (plan) => {
-        const header: JournalHeader = {
-          journal: 'sophon-conformance',
-          tool: TOOL.name,
-          version: TOOL.version,
-          target: plan.target,
-          suite: plan.suite,
-          profile: settings.profile,
-          selection: { only: settings.selection.only ?? [], tags: settings.selection.tags ?? [] },
-          specHash: plan.specHash,
-          startedAt: plan.startedAt,
-          total: plan.total,
-        };
-        const kept = new Set(plan.kept);
-        const keptResults = (settings.earlier?.results ?? []).filter((r) => kept.has(r.id));
-        journal = RunJournal.start(outDir, header, keptResults);
-        const what = settings.rerunOf ? 'cases to run again' : 'cases';
-        live.start(
-          plan,
-          `sophon-conformance ${TOOL.version}: ${plan.total} ${what} of suite ${plan.suite} against ${redactUrl(settings.target)}`,
-          keptResults,
-        );
+    const { report, written } = await runWithReports(
+      { ...settings, signal: AbortSignal.any([settings.signal, controller.signal]) },
+      {
+        out: outDir,
+        reporters,
+        onEvent: (event) => {
+          if (event.type === 'start') {
+            const what = settings.rerunOf ? 'cases to run again' : 'cases';
+            const kept = new Set(event.plan.kept);
+            live.start(
+              event.plan,
+              `sophon-conformance ${TOOL.version}: ${event.plan.total} ${what} of suite ${event.plan.suite} against ${redactUrl(settings.target)}`,
+              (settings.earlier?.results ?? []).filter((r) => kept.has(r.id)),
+            );
+          } else if (event.type === 'phase') live.phase(event.phase);
+          else if (event.type === 'result') live.result(event.result);
+          else if (event.type === 'login-endpoint')
+            live.note(
+              `platform login endpoint: set MQ_LOGIN_URL on the device to ${event.url} (waiting up to ${settings.upWithinMs} ms, --up-within, for it to log in there and consume its command queue ${settings.amqp?.commandQueue})`,
+            );
+          else if (event.type === 'login') live.note(redactUrl(describeLogin(event.login)));
+        },
       },
-      onPhase: (event) => live.phase(event),
-      onResult: (result) => {
-        journal?.append(result);
-        live.result(result);
-      },
-      onLoginEndpoint: (loginUrl) =>
-        live.note(`platform login endpoint: set MQ_LOGIN_URL on the device to ${loginUrl}`),
-      onLogin: (login) => live.note(redactUrl(describeLogin(login))),
-    });
-    const written = writeReports(report, outDir, reporters);
-    // A complete run's record is report.json; an interrupted one keeps its journal for --resume.
-    journal?.close(report.complete && written.json !== undefined);
+    );
     if (shown) {
       live.finish([
         ...renderSummary(report, style),
@@ -312,7 +237,6 @@ export async function runAndReport(
     throw error;
   } finally {
     live.stop();
-    journal?.close();
     removeListeners();
   }
 }

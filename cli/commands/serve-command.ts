@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { existsSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import fastifyStatic from '@fastify/static';
@@ -8,6 +8,7 @@ import { renderNoticePage } from '../../reports/html/page-shell.ts';
 import { type RunListing, renderRunIndexHtml } from '../../reports/html/render-run-index.ts';
 import { renderHtml } from '../../reports/render-html.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { readReport } from '../../src/results/read-report.ts';
 import type { Report } from '../../src/results/types.ts';
 import { portFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
@@ -217,17 +218,11 @@ function isFile(path: string): boolean {
 
 /** Reads a report.json far enough to list and render it; anything else is a readable error, not a crash. */
 function parseReport(file: string): Loaded {
-  let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    return { report: readReport(file) };
   } catch (error) {
-    return { error: `report.json is not JSON: ${(error as Error).message}` };
+    return { error: `report.json ${(error as Error).message}` };
   }
-  const r = data as Partial<Report> | null;
-  if (!r || typeof r !== 'object' || !Array.isArray(r.results) || !r.summary || typeof r.exitCode !== 'number') {
-    return { error: 'report.json is not a sophon-conformance report (no results, summary or exitCode)' };
-  }
-  return { report: r as Report };
 }
 
 /**

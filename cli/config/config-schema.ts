@@ -1,119 +1,62 @@
-import { type Static, Type } from '@sinclair/typebox';
-import { KNOWN_REPORTERS } from '../run-options.ts';
+import { type TSchema, Type } from '@sinclair/typebox';
+import { KNOWN_REPORTERS, RUN_SETTINGS, type SettingDeclaration } from '../../src/settings/run-settings-registry.ts';
+import { describeSetting, SECTIONS } from '../../src/settings/settings-docs.ts';
 
-// The one source of the config file's vocabulary: specs/schema/config.schema.json is generated from it
-// (npm run schema), editors complete keys through that file, and load-config.ts validates with it.
+// The config file's vocabulary, generated from the settings registry (src/settings/run-settings-registry.ts):
+// specs/schema/config.schema.json is written from it (npm run schema), editors complete keys through that
+// file, and load-config.ts validates with it.
 
-const closed = { additionalProperties: false } as const;
-const ms = (description: string, minimum = 1) => Type.Integer({ minimum, description });
-const port = (description: string) => Type.Integer({ minimum: 0, maximum: 65535, description });
+const SETTINGS: readonly SettingDeclaration[] = RUN_SETTINGS;
 
-/** `sophon-conformance.config.yaml`: the settings of `run`; a flag or a SOPHON_* variable overrides each. */
-export const ConfigSchema = Type.Object(
-  {
-    $schema: Type.Optional(Type.String()),
-    target: Type.Optional(
-      Type.String({
-        pattern: '^https?://',
-        description: "The device's API, e.g. http://192.168.1.20:5555 (--target).",
-      }),
-    ),
-    systemPort: Type.Optional(port('System API port (getuptime, getsoftwareversion); 0 = none (--system-port).')),
-    amqp: Type.Optional(
-      Type.Object(
-        {
-          url: Type.Optional(
-            Type.String({
-              pattern: '^amqps?://',
-              description: 'Broker of the MQ channel, amqp://user:pass@host:5672/vhost (--amqp).',
-            }),
-          ),
-          commandQueue: Type.Optional(
-            Type.String({ minLength: 1, description: "The device's command queue; default queue-dev-<license>." }),
-          ),
-          upQueue: Type.Optional(
-            Type.String({ minLength: 1, description: 'Where replies arrive; default upload-queue.' }),
-          ),
-          license: Type.Optional(
-            Type.String({ minLength: 1, description: "The device's mq_license_key (--license)." }),
-          ),
-        },
-        { ...closed, description: 'The MQ command channel; without url only HTTP cases run.' },
-      ),
-    ),
-    callback: Type.Optional(
-      Type.Object(
-        {
-          host: Type.Optional(
-            Type.String({ minLength: 1, description: 'Address a device on another machine reaches the receiver at.' }),
-          ),
-          listen: Type.Optional(
-            Type.String({ minLength: 1, description: 'Interface it listens on; default 127.0.0.1.' }),
-          ),
-          port: Type.Optional(port('Its port; default a free one.')),
-          platformLogin: Type.Optional(
-            Type.String({
-              pattern: '^/',
-              description:
-                "Also serve the management platform's login endpoint at this path, e.g. /api/device/login: a device whose MQ_LOGIN_URL points there is handed the run's broker settings (--platform-login).",
-            }),
-          ),
-        },
-        { ...closed, description: 'The notify_path receiver (MQ-6), and the login endpoint it can also serve.' },
-      ),
-    ),
-    windows: Type.Optional(
-      Type.Object(
-        {
-          downWithin: Type.Optional(ms('A wiped device must go down within this many ms (default 30000).')),
-          upWithin: Type.Optional(ms('... and be ready again within this many ms (default 180000).')),
-          quiet: Type.Optional(ms('How long a device that must stay up is watched, ms (default 5000).', 0)),
-          probe: Type.Optional(ms('Reboot probe interval, ms (default 20).')),
-          timeout: Type.Optional(ms('Per-request timeout, ms (default 10000).', 100)),
-          wipeWithin: Type.Optional(
-            ms('How long a wipe may take to be answered (HTTP) or replied to (MQ), ms (default 180000).', 100),
-          ),
-          replyWithin: Type.Optional(ms('How long an MQ reply may take, ms (default 10000).')),
-        },
-        { ...closed, description: 'Time windows (design §5), in milliseconds.' },
-      ),
-    ),
-    concurrency: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        description:
-          'Cases that leave the device alone in flight together (default 4); 1 runs every case alone, for a device that cannot take more.',
-      }),
-    ),
-    stateAdapter: Type.Optional(
-      Type.String({ minLength: 1, description: 'sophon-http (default), none, or a module path.' }),
-    ),
-    profile: Type.Optional(Type.Union([Type.Literal('strict'), Type.Literal('lenient')], { default: 'strict' })),
-    suite: Type.Optional(
-      Type.String({ minLength: 1, description: 'A suite name or a suite file (default certification).' }),
-    ),
-    reporters: Type.Optional(
-      Type.Array(Type.Union(KNOWN_REPORTERS.map((r) => Type.Literal(r))), {
+function schemaOf(setting: SettingDeclaration): TSchema {
+  const description = describeSetting(setting);
+  switch (setting.kind) {
+    case 'http-url':
+      return Type.String({ pattern: '^https?://', description });
+    case 'amqp-url':
+      return Type.String({ pattern: '^amqps?://', description });
+    case 'port':
+      return Type.Integer({ minimum: 0, maximum: 65535, description });
+    case 'int':
+      return Type.Integer({ minimum: setting.min ?? 0, description });
+    case 'login-path':
+      return Type.String({ pattern: '^/', description });
+    case 'profile':
+      return Type.Union([Type.Literal('strict'), Type.Literal('lenient')], { default: 'strict', description });
+    case 'reporters':
+      return Type.Array(Type.Union(KNOWN_REPORTERS.map((r) => Type.Literal(r))), {
         minItems: 1,
         uniqueItems: true,
-        description: 'Which reports to write (default all).',
-      }),
-    ),
-    out: Type.Optional(Type.String({ minLength: 1, description: 'Where reports go (default reports/out/<run>).' })),
-    recordSource: Type.Optional(
-      Type.String({ minLength: 1, description: 'A face video/photo URL the device can play to make records.' }),
-    ),
-    specs: Type.Optional(Type.String({ minLength: 1, description: 'Folder holding specs/ and suites/.' })),
-    waivers: Type.Optional(Type.String({ minLength: 1, description: 'Known-failures file (--waivers).' })),
-    capabilities: Type.Optional(
-      Type.String({ minLength: 1, description: 'What the target supports (--capabilities).' }),
-    ),
-  },
-  { ...closed, title: 'sophon-conformance config file' },
-);
+        description,
+      });
+    default:
+      return Type.String({ minLength: 1, description });
+  }
+}
 
-/** A parsed, valid config file. */
-export type SophonConfig = Static<typeof ConfigSchema>;
+/** `sophon-conformance.config.yaml`'s schema: every setting that has a config key, in its section. */
+export function configSchema(): TSchema {
+  const top: Record<string, TSchema> = { $schema: Type.Optional(Type.String()) };
+  const sections: Record<string, Record<string, TSchema>> = {};
+  for (const setting of SETTINGS) {
+    if (!setting.key) continue;
+    const [first, second] = setting.key;
+    if (second === undefined) top[first] = Type.Optional(schemaOf(setting));
+    else sections[first] = { ...sections[first], [second]: Type.Optional(schemaOf(setting)) };
+  }
+  for (const [name, properties] of Object.entries(sections)) {
+    top[name] = Type.Optional(
+      Type.Object(properties, { additionalProperties: false, description: SECTIONS[name] ?? name }),
+    );
+  }
+  return Type.Object(top, { additionalProperties: false, title: 'sophon-conformance config file' });
+}
+
+/** `sophon-conformance.config.yaml`: the settings of `run`; a flag or a SOPHON_* variable overrides each. */
+export const ConfigSchema = configSchema();
+
+/** A parsed, valid config file: sections of settings, each in its own type. */
+export type SophonConfig = Record<string, unknown>;
 
 /** The schema file's name under specs/schema/. */
 export const CONFIG_SCHEMA_FILE = 'config.schema.json';

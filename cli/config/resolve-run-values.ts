@@ -1,53 +1,23 @@
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { RUN_SETTINGS, type SettingDeclaration } from '../../src/settings/run-settings-registry.ts';
 import { RUN_FLAGS } from '../run-options.ts';
 import type { SophonConfig } from './config-schema.ts';
 import { validateConfig as validateEnv } from './config-validator.compiled.ts';
 import { configPath, findConfigFile, type LoadedConfig, loadConfig } from './load-config.ts';
 
-/** How a setting is written: a string, a whole number, a list, or a path (relative to the config file). */
-type Kind = 'string' | 'int' | 'list' | 'path' | 'name-or-path';
-
-/** One setting of `run`: its flag, its environment variable and its place in the config file. */
-export interface SettingSource {
-  flag: string;
+/** One setting a config file or the environment can give (the registry's entries with both). */
+export interface SettingSource extends SettingDeclaration {
   env: string;
   key: readonly [string] | readonly [string, string];
-  kind: Kind;
 }
 
 /**
- * Every setting a config file or the environment can give, in one table. Precedence: flag >
- * environment variable > config file > the flag's default (applied later by run-command.ts).
+ * Every setting a config file or the environment can give: the registry's (src/settings). Precedence: flag >
+ * environment variable > config file > the registry's default (applied by buildRunSettings).
  */
-export const SETTINGS: readonly SettingSource[] = [
-  { flag: 'target', env: 'SOPHON_TARGET', key: ['target'], kind: 'string' },
-  { flag: 'system-port', env: 'SOPHON_SYSTEM_PORT', key: ['systemPort'], kind: 'int' },
-  { flag: 'amqp', env: 'SOPHON_AMQP_URL', key: ['amqp', 'url'], kind: 'string' },
-  { flag: 'command-queue', env: 'SOPHON_COMMAND_QUEUE', key: ['amqp', 'commandQueue'], kind: 'string' },
-  { flag: 'up-queue', env: 'SOPHON_UP_QUEUE', key: ['amqp', 'upQueue'], kind: 'string' },
-  { flag: 'license', env: 'SOPHON_LICENSE', key: ['amqp', 'license'], kind: 'string' },
-  { flag: 'callback-host', env: 'SOPHON_CALLBACK_HOST', key: ['callback', 'host'], kind: 'string' },
-  { flag: 'callback-listen', env: 'SOPHON_CALLBACK_LISTEN', key: ['callback', 'listen'], kind: 'string' },
-  { flag: 'callback-port', env: 'SOPHON_CALLBACK_PORT', key: ['callback', 'port'], kind: 'int' },
-  { flag: 'platform-login', env: 'SOPHON_PLATFORM_LOGIN', key: ['callback', 'platformLogin'], kind: 'string' },
-  { flag: 'down-within', env: 'SOPHON_DOWN_WITHIN', key: ['windows', 'downWithin'], kind: 'int' },
-  { flag: 'up-within', env: 'SOPHON_UP_WITHIN', key: ['windows', 'upWithin'], kind: 'int' },
-  { flag: 'quiet-ms', env: 'SOPHON_QUIET_MS', key: ['windows', 'quiet'], kind: 'int' },
-  { flag: 'probe-ms', env: 'SOPHON_PROBE_MS', key: ['windows', 'probe'], kind: 'int' },
-  { flag: 'timeout', env: 'SOPHON_TIMEOUT', key: ['windows', 'timeout'], kind: 'int' },
-  { flag: 'wipe-within', env: 'SOPHON_WIPE_WITHIN', key: ['windows', 'wipeWithin'], kind: 'int' },
-  { flag: 'concurrency', env: 'SOPHON_CONCURRENCY', key: ['concurrency'], kind: 'int' },
-  { flag: 'reply-within', env: 'SOPHON_REPLY_WITHIN', key: ['windows', 'replyWithin'], kind: 'int' },
-  { flag: 'state-adapter', env: 'SOPHON_STATE_ADAPTER', key: ['stateAdapter'], kind: 'name-or-path' },
-  { flag: 'profile', env: 'SOPHON_PROFILE', key: ['profile'], kind: 'string' },
-  { flag: 'suite', env: 'SOPHON_SUITE', key: ['suite'], kind: 'name-or-path' },
-  { flag: 'reporter', env: 'SOPHON_REPORTERS', key: ['reporters'], kind: 'list' },
-  { flag: 'out', env: 'SOPHON_OUT', key: ['out'], kind: 'path' },
-  { flag: 'record-source', env: 'SOPHON_RECORD_SOURCE', key: ['recordSource'], kind: 'string' },
-  { flag: 'specs', env: 'SOPHON_SPECS', key: ['specs'], kind: 'path' },
-  { flag: 'waivers', env: 'SOPHON_WAIVERS', key: ['waivers'], kind: 'path' },
-  { flag: 'capabilities', env: 'SOPHON_CAPABILITIES', key: ['capabilities'], kind: 'path' },
-];
+export const SETTINGS: readonly SettingSource[] = (RUN_SETTINGS as readonly SettingDeclaration[]).filter(
+  (s): s is SettingSource => s.env !== undefined && s.key !== undefined,
+);
 
 /** Where each setting that was not left at its default came from. */
 export type SettingOrigin = 'flag' | 'env' | 'config';
@@ -121,16 +91,7 @@ export function resolveRunValues<T extends { config?: string | undefined }>(
   return { values: values as T, config, origins };
 }
 
-const MQ_ONLY = [
-  'command-queue',
-  'up-queue',
-  'license',
-  'reply-within',
-  'callback-host',
-  'callback-listen',
-  'callback-port',
-  'platform-login',
-];
+const MQ_ONLY = SETTINGS.filter((s) => s.mqOnly).map((s) => s.flag);
 
 function lookup(config: SophonConfig, key: SettingSource['key']): unknown {
   let node: unknown = config;
@@ -157,9 +118,9 @@ function readEnv(env: NodeJS.ProcessEnv): Map<string, string> {
     if (text === undefined || text === '') continue;
     found.set(setting.flag, text);
     const value =
-      setting.kind === 'int' && /^-?\d+$/.test(text.trim())
+      (setting.kind === 'int' || setting.kind === 'port') && /^-?\d+$/.test(text.trim())
         ? Number(text)
-        : setting.kind === 'list'
+        : setting.kind === 'reporters'
           ? text
               .split(',')
               .map((v) => v.trim())

@@ -1,3 +1,4 @@
+// @ts-check: tsconfig.browser.json checks this file against the report's TypeScript types (npm run typecheck).
 // Shared by every HTML page sophon-conformance writes (report, comparison, run index): the label
 // dictionary, the language switch, DOM builders and formatting. Plain browser JavaScript, inlined
 // into each page by reports/html/page-shell.ts; it never fetches anything.
@@ -90,7 +91,31 @@
       zh: '已运行的用例均通过，但运行被中断。',
     },
 
+    'groups.title': { en: 'What failed, grouped', zh: '问题归类' },
+    'groups.lead': {
+      en: '{cases} cases did not pass, for {reasons} distinct reasons and under {clauses} clauses.',
+      zh: '{cases} 个用例未通过：共 {reasons} 种不同原因，涉及 {clauses} 个条款。',
+    },
+    'groups.view': { en: 'Group the cases that did not pass', zh: '未通过用例的归类方式' },
+    'groups.byCause': { en: 'By cause ({n})', zh: '按原因（{n}）' },
+    'groups.byClause': { en: 'By clause ({n})', zh: '按条款（{n}）' },
+    'groups.count': { en: '{n} cases', zh: '{n} 个用例' },
+    'groups.count1': { en: '1 case', zh: '1 个用例' },
+    'groups.ofTotal': { en: '{n} of {total} cases', zh: '{total} 个用例中 {n} 个' },
+    'groups.expected': { en: 'expected', zh: '期望' },
+    'groups.received': { en: 'received', zh: '实际' },
+    'groups.waived': { en: 'waived', zh: '已豁免' },
+    'groups.more': { en: '+{n} more checks', zh: '另有 {n} 项检查' },
+    'groups.casesOf': { en: 'The cases', zh: '相关用例' },
+    'groups.none': { en: 'Nothing to group: every case passed.', zh: '无需归类：所有用例均通过。' },
+
     'coverage.title': { en: 'Clause coverage', zh: '条款覆盖' },
+    'coverage.legend': {
+      en: 'One square per case citing the clause, coloured by its verdict. Select a clause for its requirement, source and cases.',
+      zh: '每个方块代表引用该条款的一个用例，颜色表示其结论。点击条款可查看条款内容、来源和用例。',
+    },
+    'coverage.caseCount': { en: '{n} cases', zh: '{n} 个用例' },
+    'coverage.caseCount1': { en: '1 case', zh: '1 个用例' },
     'coverage.clause': { en: 'Clause', zh: '条款' },
     'coverage.text': { en: 'Requirement', zh: '条款内容' },
     'coverage.source': { en: 'Source', zh: '来源' },
@@ -247,6 +272,10 @@
     'compare.differentSuite': {
       en: 'The two runs used different suites, targets or spec hashes; compare with care.',
       zh: '两次运行的测试套件、被测设备或规范哈希不同，请谨慎对比。',
+    },
+    'compare.differentBasis': {
+      en: 'The two runs differ in what they ran; cases are compared by id, so compare with care:',
+      zh: '两次运行的测试基础不同；用例按 ID 对比，请谨慎解读：',
     },
 
     'index.title': { en: 'Conformance runs', zh: '测试运行记录' },

@@ -1,8 +1,18 @@
+// @ts-check: tsconfig.browser.json checks this file against the report's TypeScript types (npm run typecheck).
 // The comparison page: draws the RunComparison embedded as <script type="application/json" id="comparison-data">.
 (() => {
   const { t, h, verdictBadge, gateBadge, formatTime, durationBetween, topbar, readData } = globalThis.SophonPage;
 
-  const root = document.getElementById('app');
+  // page-shell.ts always writes <div id="app">.
+  const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+  /**
+   * @type {{
+   *   comparison: import('../compare-runs.ts').RunComparison;
+   *   a: import('../compare-runs.ts').RunLink;
+   *   b: import('../compare-runs.ts').RunLink;
+   *   indexHref: string | null;
+   * }}
+   */
   const data = readData('comparison-data');
 
   const SECTIONS = [
@@ -43,7 +53,7 @@
         'main',
         { class: 'page' },
         h('section', { class: 'sides' }, sideCard('compare.a', data.a, c.a), sideCard('compare.b', data.b, c.b)),
-        c.sameBasis ? null : h('p', { class: 'compare-warning', role: 'note', text: t('compare.differentSuite') }),
+        c.sameBasis ? null : basisWarning(c),
         h(
           'section',
           { class: 'card' },
@@ -112,6 +122,35 @@
     );
   }
 
+  const BASIS_LABEL = { suite: 'meta.suite', target: 'meta.target', specHash: 'meta.specHash' };
+
+  /** Says which of suite, target and spec hash differ, with A's and B's value (older comparisons: the bare warning). */
+  function basisWarning(c) {
+    const differences = c.basisDifferences || [];
+    return h(
+      'div',
+      { class: 'compare-warning', role: 'note' },
+      h('p', { text: differences.length ? t('compare.differentBasis') : t('compare.differentSuite') }),
+      differences.length
+        ? h(
+            'ul',
+            { class: 'basis-differences' },
+            differences.map((d) =>
+              h(
+                'li',
+                { dataset: { field: d.field } },
+                h('strong', { text: t(BASIS_LABEL[d.field] || d.field) }),
+                ': A ',
+                h('code', { class: 'basis-a', text: d.a }),
+                ' · B ',
+                h('code', { class: 'basis-b', text: d.b }),
+              ),
+            ),
+          )
+        : null,
+    );
+  }
+
   function row(key, value) {
     return h('tr', {}, h('th', { scope: 'row', text: t(key) }), h('td', { text: value }));
   }
@@ -121,7 +160,7 @@
     return h(
       'section',
       { class: 'card', id: key, 'aria-labelledby': `${key}-title` },
-      h('h2', { id: `${key}-title` }, `${t(s.label)} `, h('span', { class: 'muted', text: `(${count})` })),
+      h('h2', { id: `${key}-title` }, `${t(s ? s.label : key)} `, h('span', { class: 'muted', text: `(${count})` })),
       count ? content : h('p', { class: 'muted', text: t('compare.none') }),
     );
   }

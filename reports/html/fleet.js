@@ -1,3 +1,4 @@
+// @ts-check: tsconfig.browser.json checks this file against the report's TypeScript types (npm run typecheck).
 // The fleet page: draws the FleetSummary embedded as <script type="application/json" id="fleet-data">
 // (`sophon-conformance merge`): the fleet's gate, the devices grouped by firmware, and a devices × clauses
 // matrix in which each cell opens the device's own report at the case behind it.
@@ -14,7 +15,9 @@
     3: { cls: 'gate-incomplete', icon: '?', label: 'gate.incomplete' },
   };
 
-  const root = document.getElementById('app');
+  // page-shell.ts always writes <div id="app">.
+  const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+  /** @type {import('../../src/results/fleet-types.ts').FleetSummary} */
   const fleet = readData('fleet-data');
   const view = { onlyProblemClauses: false, onlyProblemDevices: false };
 

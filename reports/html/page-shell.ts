@@ -65,6 +65,8 @@ export interface PageInput {
   fallback: string[];
   /** The page's own styles, after the shared ones. */
   style?: PageStyle;
+  /** Further JSON the page script reads beside its data (views of it computed here, so the script only draws). */
+  extraData?: { id: string; data: unknown }[];
 }
 
 /**
@@ -97,6 +99,9 @@ export function pageParts(input: Omit<PageInput, 'data'>): { head: string; tail:
     "base-uri 'none'",
   ].join('; ');
   const fallback = input.fallback.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n');
+  const extra = (input.extraData ?? [])
+    .map(({ id, data }) => `<script type="application/json" id="${escapeHtml(id)}">${embedJson(data)}</script>\n`)
+    .join('');
   const head = `<!doctype html>
 <html lang="en">
 <head>
@@ -112,7 +117,7 @@ export function pageParts(input: Omit<PageInput, 'data'>): { head: string; tail:
 <div id="app"><noscript><div class="page"><div class="card">
 ${fallback}
 </div></div></noscript></div>
-<script type="application/json" id="${input.dataId}">`;
+${extra}<script type="application/json" id="${input.dataId}">`;
   const tail = `</script>
 <script>${js}</script>
 </body>

@@ -1,3 +1,4 @@
+// @ts-check: tsconfig.browser.json checks this file against the report's TypeScript types (npm run typecheck).
 // The run report page: reads the report embedded as <script type="application/json" id="report-data">
 // and draws the gate, the clause coverage and every case with its evidence. State that a person may
 // want to share (filters, the open case) lives in the URL hash: #verdict=fail&case=http.wipedata.x
@@ -18,10 +19,17 @@
   const HASH_KEYS = [...FILTER_KEYS, 'case'];
   // Evidence keys drawn by a dedicated view; any other key is shown as JSON so nothing is hidden.
   const KNOWN_EVIDENCE = new Set(['http', 'amqp', 'reboot', 'state', 'outcome', 'reproduce', 'notes']);
+  /** @type {import('../../src/results/types.ts').StateCategory[]} */
   const STATE_COUNTED = ['identities', 'permissions', 'mediaDevices', 'events'];
 
-  const root = document.getElementById('app');
+  // page-shell.ts always writes <div id="app">.
+  const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+  /** @type {import('../../src/results/types.ts').Report} */
   const report = readData('report-data');
+  // The failure groups come computed with the report (src/results/group-failures.ts); a page without them shows none.
+  /** @type {import('../../src/results/group-failures.ts').FailureGroups} */
+  const groups = readData('report-groups') || { byCause: [], byClause: [] };
+  const resultsById = new Map(Array.isArray(report?.results) ? report.results.map((r) => [r.id, r]) : []);
 
   /** Filters and the open case; always equal to what the URL hash says. */
   let view = emptyView();
@@ -151,18 +159,36 @@
 
   function render() {
     const openIds = new Set([...caseNodes].filter(([, node]) => node.open).map(([id]) => id));
+    // Groups and clauses a person opened stay open when the page is drawn again (a language switch).
+    const openKeys = new Set(
+      [...root.querySelectorAll('details[data-key][open]')].map(
+        (node) => /** @type {HTMLElement} */ (node).dataset.key,
+      ),
+    );
     const scrollY = window.scrollY;
     caseNodes = new Map();
     controls = {};
     document.title = `${t('app.report')}: ${report.suite} · ${report.target}`;
     root.replaceChildren(
       pageHeader(),
-      h('main', { class: 'page' }, gateSection(), metaSection(), attentionSection(), coverageSection(), casesSection()),
+      h(
+        'main',
+        { class: 'page' },
+        gateSection(),
+        groupsSection(),
+        metaSection(),
+        attentionSection(),
+        coverageSection(),
+        casesSection(),
+      ),
       h('footer', { class: 'page-footer', text: t('app.footer', { tool: report.tool, version: report.version }) }),
     );
     for (const id of openIds) {
       const node = caseNodes.get(id);
       if (node) node.open = true;
+    }
+    for (const node of root.querySelectorAll('details[data-key]')) {
+      if (openKeys.has(/** @type {HTMLElement} */ (node).dataset.key)) node.setAttribute('open', '');
     }
     applyFilters();
     window.scrollTo(0, scrollY);
@@ -172,6 +198,7 @@
     const nav = h(
       'nav',
       { class: 'topbar-nav controls', 'aria-label': t('app.report') },
+      groups.byCause.length ? jumpButton('groups.title', 'groups') : null,
       jumpButton('attention.title', 'attention'),
       jumpButton('coverage.title', 'coverage'),
       jumpButton('cases.title', 'cases'),
@@ -337,7 +364,7 @@
       ['meta.startedAt', formatTime(report.startedAt)],
       ['meta.finishedAt', formatTime(report.finishedAt)],
       ['meta.duration', durationBetween(report.startedAt, report.finishedAt)],
-    ].filter(Boolean);
+    ].filter((row) => row !== null);
     return h(
       'section',
       { class: 'card meta', 'aria-label': t('app.report') },
@@ -368,6 +395,7 @@
   }
 
   // A case's waiver and flakiness, beside its tags.
+  /** @param {import('../../src/results/types.ts').CaseResult} r */
   function policyMarks(r) {
     const marks = [];
     const w = r.waived;
@@ -384,6 +412,202 @@
     if (r.flaky)
       marks.push(h('span', { class: 'tag tag-flaky', title: (r.repeats || []).join(', '), text: t('case.flaky') }));
     return marks;
+  }
+
+  // ---- Failures grouped by cause and by clause ----------------------------------------------------
+
+  /** Which grouping is shown; kept across re-renders (a language switch), not shared in the URL. */
+  let groupView = 'cause';
+
+  function caseCount(n, one, many) {
+    return n === 1 ? t(one) : t(many, { n });
+  }
+
+  function groupsSection() {
+    if (!groups.byCause.length) return null;
+    const problemCount = groups.byCause.reduce((n, g) => n + g.cases.length, 0);
+    const lists = {
+      cause: h(
+        'div',
+        { class: 'group-list', id: 'groups-by-cause' },
+        groups.byCause.map((g, i) => causeGroup(g, i)),
+      ),
+      clause: h('div', { class: 'group-list', id: 'groups-by-clause' }, groups.byClause.map(clauseGroup)),
+    };
+    const buttons = [
+      ['cause', t('groups.byCause', { n: groups.byCause.length })],
+      ['clause', t('groups.byClause', { n: groups.byClause.length })],
+    ].map(([key, text]) =>
+      h('button', {
+        type: 'button',
+        class: 'button group-switch',
+        dataset: { view: key },
+        'aria-pressed': String(groupView === key),
+        'aria-controls': `groups-by-${key}`,
+        text,
+        onclick: () => {
+          groupView = key;
+          show();
+        },
+      }),
+    );
+    function show() {
+      for (const [key, list] of Object.entries(lists)) list.hidden = key !== groupView;
+      for (const button of buttons) button.setAttribute('aria-pressed', String(button.dataset.view === groupView));
+    }
+    show();
+    return h(
+      'section',
+      { class: 'card groups', id: 'groups', 'aria-labelledby': 'groups-title' },
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { id: 'groups-title', text: t('groups.title') }),
+        h('div', { class: 'group-switches controls', role: 'group', 'aria-label': t('groups.view') }, buttons),
+      ),
+      h('p', {
+        class: 'muted groups-lead',
+        text: t('groups.lead', {
+          cases: problemCount,
+          reasons: groups.byCause.length,
+          clauses: groups.byClause.length,
+        }),
+      }),
+      lists.cause,
+      lists.clause,
+    );
+  }
+
+  function resultOf(id) {
+    return resultsById.get(id);
+  }
+
+  /**
+   * A group's cases: each with its verdict dot, a link that opens it, and its title.
+   * @param {string[]} ids
+   */
+  function groupCases(ids) {
+    return h(
+      'ul',
+      { class: 'plain-list group-cases' },
+      ids.map((id) => {
+        const r = resultOf(id);
+        return h(
+          'li',
+          {},
+          r ? h('span', { class: `dot v-${r.verdict}`, title: t(`verdict.${r.verdict}`) }) : null,
+          caseLink(id),
+          r ? h('span', { class: 'group-case-title', text: r.title }) : null,
+        );
+      }),
+    );
+  }
+
+  /**
+   * One check as the group shares it: name, then expected and received.
+   * @param {import('../../src/results/types.ts').CheckOutcome} c
+   */
+  function sharedCheck(c) {
+    return h(
+      'span',
+      { class: 'shared-check' },
+      h('code', { class: 'shared-check-name', text: c.check }),
+      ' ',
+      h('span', { class: 'muted', text: t('groups.expected') }),
+      ' ',
+      h('span', { class: 'shared-expected', text: c.expected }),
+      h('span', { class: 'muted', text: ` · ${t('groups.received')} ` }),
+      h('span', { class: 'shared-received', text: c.received }),
+    );
+  }
+
+  const MAX_CLOSED_LINES = 3;
+
+  /**
+   * @param {import('../../src/results/group-failures.ts').FailureGroup} g
+   * @param {number} index
+   */
+  function causeGroup(g, index) {
+    const reason = g.checks.length
+      ? g.checks.map((c) =>
+          h('span', { class: 'group-reason-line', title: `${c.check}: ${c.expected} → ${c.received}` }, sharedCheck(c)),
+        )
+      : h('span', { class: 'group-reason-line', title: g.reason, text: g.reason });
+    // Closed, a group shows its first three checks (CSS); the rest are counted, and shown when it opens.
+    const hidden = g.checks.length - MAX_CLOSED_LINES;
+    return h(
+      'details',
+      { class: `group v-${g.verdict}`, dataset: { key: `cause-${index}`, verdict: g.verdict, cases: g.cases.length } },
+      h(
+        'summary',
+        { class: 'group-row' },
+        verdictBadge(g.verdict),
+        h('span', { class: 'group-count', text: caseCount(g.cases.length, 'groups.count1', 'groups.count') }),
+        h(
+          'span',
+          { class: 'group-reason' },
+          reason,
+          hidden > 0 ? h('span', { class: 'group-more muted', text: t('groups.more', { n: hidden }) }) : null,
+        ),
+        h(
+          'span',
+          { class: 'group-clauses', title: g.clauses.join(' ') },
+          g.waived ? h('span', { class: 'tag tag-waived', text: t('groups.waived') }) : null,
+          g.clauses.map((id) => h('span', { class: 'clause-chip', text: id })),
+        ),
+      ),
+      h('div', { class: 'group-body' }, groupCases(g.cases)),
+    );
+  }
+
+  /** @param {import('../../src/results/group-failures.ts').ClauseFailures} c */
+  function clauseGroup(c) {
+    const clause = (report.clauses || []).find((x) => x.id === c.clause);
+    return h(
+      'details',
+      {
+        class: `group v-${c.verdict}`,
+        dataset: { key: `clause-${c.clause}`, clause: c.clause, cases: c.cases.length },
+      },
+      h(
+        'summary',
+        { class: 'group-row' },
+        verdictBadge(c.verdict),
+        h('span', { class: 'group-count', text: t('groups.ofTotal', { n: c.cases.length, total: c.total }) }),
+        h(
+          'span',
+          { class: 'group-reason' },
+          h(
+            'span',
+            { class: 'group-reason-line', title: clause?.text || '' },
+            h('code', { class: 'shared-check-name', text: c.clause }),
+            ' ',
+            h('span', { class: 'level', text: c.level }),
+            ' ',
+            clause ? h('span', { text: clause.text }) : null,
+          ),
+        ),
+        h('span', { class: 'group-clauses' }),
+      ),
+      h(
+        'div',
+        { class: 'group-body' },
+        clause ? h('p', { class: 'clause-source' }, sourceView(clause)) : null,
+        groupCases(c.cases),
+      ),
+    );
+  }
+
+  /**
+   * Where a clause comes from: the document's title first, then its file and section.
+   * @param {Pick<import('../../src/results/types.ts').ClauseCoverage, 'source' | 'documentTitle'>} clause
+   */
+  function sourceView(clause) {
+    return [
+      clause.documentTitle ? h('span', { class: 'doc-title', text: clause.documentTitle }) : null,
+      clause.documentTitle ? ' — ' : null,
+      h('span', { class: 'doc-file', text: clause.source }),
+    ];
   }
 
   function attentionSection() {
@@ -414,74 +638,74 @@
     );
   }
 
+  /**
+   * The clauses as a compact grid: one row per clause with a strip of its cases' verdicts; the requirement,
+   * its source and the case list open on demand, so 30 clauses take a screen, not six.
+   */
   function coverageSection() {
     const clauses = report.clauses || [];
     return h(
       'section',
       { class: 'card', id: 'coverage', 'aria-labelledby': 'coverage-title' },
-      h('h2', { id: 'coverage-title', text: t('coverage.title') }),
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { id: 'coverage-title', text: t('coverage.title') }),
+        clauses.length ? h('p', { class: 'muted coverage-legend', text: t('coverage.legend') }) : null,
+      ),
       clauses.length
-        ? h(
-            'div',
-            { class: 'table-scroll' },
-            h(
-              'table',
-              { class: 'table coverage' },
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  [
-                    'coverage.clause',
-                    'cases.level',
-                    'cases.verdict',
-                    'coverage.text',
-                    'coverage.source',
-                    'coverage.cases',
-                  ].map((key) => h('th', { scope: 'col', text: t(key) })),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                clauses.map((c) =>
-                  h(
-                    'tr',
-                    {
-                      class: `v-row-${c.verdict}${c.verdict === 'uncovered' && c.level === 'MUST' ? ' uncovered-must' : ''}`,
-                    },
-                    h('th', { scope: 'row' }, h('code', { text: c.id })),
-                    h('td', { text: c.level }),
-                    h('td', {}, verdictBadge(c.verdict)),
-                    h('td', { class: 'clause-text', text: c.text }),
-                    h('td', { class: 'clause-source', text: c.source }),
-                    h(
-                      'td',
-                      { class: 'clause-cases' },
-                      c.cases.length
-                        ? h(
-                            'ul',
-                            { class: 'plain-list' },
-                            c.cases.map((id) => {
-                              const r = report.results.find((x) => x.id === id);
-                              return h(
-                                'li',
-                                {},
-                                r ? h('span', { class: `dot v-${r.verdict}`, title: t(`verdict.${r.verdict}`) }) : null,
-                                caseLink(id),
-                              );
-                            }),
-                          )
-                        : h('span', { class: 'muted', text: '–' }),
-                    ),
-                  ),
-                ),
-              ),
-            ),
-          )
+        ? h('div', { class: 'coverage coverage-grid' }, clauses.map(clauseItem))
         : h('p', { class: 'muted', text: t('coverage.none') }),
+    );
+  }
+
+  /** @param {import('../../src/results/types.ts').ClauseCoverage} c */
+  function clauseItem(c) {
+    const uncoveredMust = c.verdict === 'uncovered' && c.level === 'MUST';
+    return h(
+      'details',
+      {
+        class: `clause-item v-row-${c.verdict}${uncoveredMust ? ' uncovered-must' : ''}`,
+        dataset: { key: `coverage-${c.id}`, clause: c.id },
+      },
+      h(
+        'summary',
+        { class: 'clause-row', title: c.text },
+        h('code', { class: 'clause-id', text: c.id }),
+        h('span', { class: 'level', text: c.level }),
+        verdictBadge(c.verdict),
+        h(
+          'span',
+          { class: 'verdict-strip', 'aria-hidden': 'true' },
+          c.cases.map((id) => {
+            const r = resultOf(id);
+            const verdict = r ? r.verdict : 'not-applicable';
+            return h('a', {
+              class: `cell v-${verdict}`,
+              href: caseHref(id),
+              tabindex: '-1',
+              title: `${id}: ${t(`verdict.${verdict}`)}`,
+              onclick: (event) => followCaseLink(event, id),
+            });
+          }),
+        ),
+        h('span', {
+          class: 'clause-count muted',
+          text: caseCount(c.cases.length, 'coverage.caseCount1', 'coverage.caseCount'),
+        }),
+      ),
+      h(
+        'div',
+        { class: 'clause-detail' },
+        h('p', { class: 'clause-text', text: c.text }),
+        h(
+          'p',
+          { class: 'clause-source' },
+          h('span', { class: 'muted', text: `${t('coverage.source')}: ` }),
+          sourceView(c),
+        ),
+        c.cases.length ? groupCases(c.cases) : h('p', { class: 'muted', text: '–' }),
+      ),
     );
   }
 
@@ -572,6 +796,7 @@
 
   // ---- One case -----------------------------------------------------------------------------------
 
+  /** @param {import('../../src/results/types.ts').CaseResult} r */
   function caseView(r) {
     const summary = h(
       'summary',
@@ -613,6 +838,7 @@
     return details;
   }
 
+  /** @param {import('../../src/results/types.ts').CaseResult} r */
   function caseBody(r) {
     const e = r.evidence || {};
     const problems = (r.checks || []).filter((c) => c.result !== 'pass');
@@ -683,6 +909,7 @@
     );
   }
 
+  /** @param {import('../../src/results/types.ts').CheckOutcome[]} problems */
   function expectedVsReceived(problems) {
     return block(
       'checks.vs',
@@ -718,6 +945,7 @@
     );
   }
 
+  /** @param {import('../../src/results/types.ts').CheckOutcome[]} checks */
   function checksTable(checks) {
     if (!checks.length) return block('checks.title', h('p', { class: 'muted', text: t('checks.none') }));
     return block(
@@ -802,6 +1030,7 @@
 
   // ---- HTTP -------------------------------------------------------------------------------------
 
+  /** @param {import('../../src/results/types.ts').HttpExchangeEvidence[]} exchanges */
   function httpView(exchanges) {
     return block(
       'http.title',
@@ -1027,6 +1256,7 @@
 
   // ---- MQ ---------------------------------------------------------------------------------------
 
+  /** @param {import('../../src/results/types.ts').AmqpEvidence} amqp */
   function amqpView(amqp) {
     // The shape may still grow; anything this view does not recognise is shown as JSON.
     if (!amqp || !Array.isArray(amqp.published) || !Array.isArray(amqp.replies)) {
@@ -1090,13 +1320,19 @@
 
   // ---- Reboot timeline --------------------------------------------------------------------------
 
+  /**
+   * @param {import('../../src/results/types.ts').RebootTimeline} r
+   * @param {import('../../src/results/types.ts').CheckOutcome | undefined} rebootCheck
+   */
   function rebootView(r, rebootCheck) {
     const marks = [
       { key: 'response', at: 0, cls: 'm-response' },
       { key: 'down', at: r.downAtMs, cls: 'm-down' },
       { key: 'up', at: r.upAtMs, cls: 'm-up' },
       { key: 'ready', at: r.readyAtMs, cls: 'm-ready' },
-    ].filter((m) => typeof m.at === 'number');
+    ]
+      .filter((m) => typeof m.at === 'number')
+      .map((m) => ({ ...m, at: Number(m.at), limit: false }));
     // How long the watcher looked matters only when the device never went down.
     const watched = typeof r.watchedMs === 'number' && typeof r.downAtMs !== 'number' ? r.watchedMs : 0;
     // A device that did not come back (or never got ready) was watched to the end of the up window.
@@ -1297,6 +1533,10 @@
 
   // ---- State ------------------------------------------------------------------------------------
 
+  /**
+   * @param {import('../../src/results/types.ts').StateEvidence} s
+   * @param {import('../../src/results/types.ts').CheckOutcome[]} checks
+   */
   function stateView(s, checks) {
     // Category → the worst result among its checks, so the table shows where the state check went wrong.
     const RANK = { fail: 3, unobservable: 2, lenient: 1 };

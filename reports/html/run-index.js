@@ -1,8 +1,11 @@
+// @ts-check: tsconfig.browser.json checks this file against the report's TypeScript types (npm run typecheck).
 // The report browser's front page: draws the RunIndex embedded as <script type="application/json" id="index-data">.
 (() => {
   const { t, h, gateBadge, formatTime, durationBetween, topbar, readData, verdictCounts } = globalThis.SophonPage;
 
-  const root = document.getElementById('app');
+  // page-shell.ts always writes <div id="app">.
+  const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+  /** @type {import('./render-run-index.ts').RunIndex} */
   const data = readData('index-data');
 
   function render() {

@@ -46,6 +46,7 @@ export interface ClauseInfo {
   level: Level;
   text: string;
   source: string;
+  documentTitle?: string;
 }
 
 /** Clause → cases → worst verdict; a clause no selected case cites is `uncovered`. */

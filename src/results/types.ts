@@ -213,7 +213,10 @@ export interface ClauseCoverage {
   id: string;
   level: Level;
   text: string;
+  /** Where the clause comes from: `000_2427abba6c145ae1.txt § 调用URL` (file § section). */
   source: string;
+  /** The title of the cited document (its heading line); absent in reports made before titles were kept. */
+  documentTitle?: string;
   cases: string[];
   /** `uncovered` when no selected case cites the clause. */
   verdict: VerdictKind | 'uncovered';
@@ -271,8 +274,12 @@ export interface PlatformLoginRecord {
   /** The address it came from. */
   from: string;
   method: string;
-  /** Path and query as requested. */
+  /** Path and query as requested (secret-named query values as `***`). */
   url: string;
+  /** The query parameters, secret-named ones as `***`. */
+  query: Record<string, unknown>;
+  /** The page's request parameters (mq_license_key, device_sn, in the query of a GET) that came, and that did not. */
+  documented: { present: string[]; missing: string[] };
   /** Request headers, secret-named ones as `***`. */
   headers: Record<string, unknown>;
   /** The request body as text (first 64 KiB), secret-named fields' values as `***`. */
@@ -283,7 +290,7 @@ export interface PlatformLoginRecord {
   licenseKey?: string;
   /** The serial number seen (serial_number, sn, device_sn, …), if any. */
   serialNumber?: string;
-  /** Whether the device was handed broker settings. */
+  /** Whether the device was handed broker settings (a 200 with mq_login_status 0). */
   accepted: boolean;
   answer: { status: number; body: Record<string, unknown> };
   /** Anything worth knowing about the exchange (e.g. a loopback broker host handed to a remote device). */

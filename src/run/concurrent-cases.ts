@@ -1,10 +1,11 @@
 import type { CaseResult } from '../results/types.ts';
+import { defaultOf } from '../settings/run-settings-registry.ts';
 import type { LoadedCase } from '../specs/load-specs.ts';
 import { outcomesOf } from '../specs/outcomes.ts';
 import type { RunContext } from './run-context.ts';
 
 /** How many cases that leave the device alone may be in flight together, unless the run says otherwise. */
-export const DEFAULT_CASE_CONCURRENCY = 4;
+export const DEFAULT_CASE_CONCURRENCY: number = defaultOf('concurrency');
 
 /** Runs one planned case (`shares`: other cases use the device meanwhile); undefined when the run was stopped. */
 export type RunOneCase = (c: LoadedCase, shares: boolean) => Promise<CaseResult | undefined>;

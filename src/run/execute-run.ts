@@ -18,6 +18,7 @@ import { sendHttp } from '../transports/http-transport.ts';
 import { PlatformLogin } from '../transports/platform-login.ts';
 import { ReplyInbox } from '../transports/reply-inbox.ts';
 import { tcpConnect } from '../transports/tcp-connect.ts';
+import { awaitPlatformLogin } from './await-platform-login.ts';
 import { type CasePolicy, policyReportFields } from './case-policy.ts';
 import { DEFAULT_CASE_CONCURRENCY, runsAlongside } from './concurrent-cases.ts';
 import { waitReady } from './reboot-watcher.ts';
@@ -141,7 +142,9 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
         })
       : undefined;
   const amqp =
-    wantsAmqp && settings.amqp ? await openAmqp(settings.amqp, platform, settings.onLoginEndpoint) : undefined;
+    wantsAmqp && settings.amqp
+      ? await openAmqp(settings.amqp, platform, settings.onLoginEndpoint, settings.upWithinMs, settings.signal)
+      : undefined;
   const firmware = systemUrl ? await callApi(systemUrl, systemPath('getsoftwareversion'), {}, 2_000) : undefined;
 
   const ctx: RunContext = {
@@ -200,12 +203,16 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
       // Coverage is judged over the clauses of the transports this suite exercises.
       clauses: [...catalogue.clauses.values()]
         .filter((c) => transports.has(c.id.startsWith('MQ-') ? 'amqp' : 'http'))
-        .map((c) => ({
-          id: c.id,
-          level: c.level,
-          text: c.text,
-          source: `${c.source.document} § ${c.source.section}`,
-        })),
+        .map((c) => {
+          const documentTitle = catalogue.documents.get(c.source.document);
+          return {
+            id: c.id,
+            level: c.level,
+            text: c.text,
+            source: `${c.source.document} § ${c.source.section}`,
+            ...(documentTitle ? { documentTitle } : {}),
+          };
+        }),
       results,
       ...policyReportFields(settings.policy, results),
       ...(platform && amqp?.callbacks.loginUrl
@@ -248,13 +255,33 @@ async function openAmqp(
   settings: AmqpSettings,
   login: PlatformLogin | undefined,
   onLoginEndpoint: ((loginUrl: string) => void) | undefined,
+  upWithinMs: number,
+  signal: AbortSignal,
 ): Promise<AmqpContext> {
   const inbox = new ReplyInbox();
-  const session = await AmqpSession.open(settings, inbox);
+  // With the login endpoint the receiver comes first: the device learns its command queue there, and declares
+  // it only after logging in (await-platform-login.ts).
+  const early = login ? await CallbackReceiver.start(inbox, { ...settings.callback, login }) : undefined;
+  let session: AmqpSession;
   try {
-    const callbacks = await CallbackReceiver.start(inbox, { ...settings.callback, ...(login ? { login } : {}) });
-    // Said before the license probe, so a device waiting for its settings can be pointed here first.
-    if (callbacks.loginUrl) onLoginEndpoint?.(callbacks.loginUrl);
+    if (early?.loginUrl && login) {
+      onLoginEndpoint?.(early.loginUrl);
+      await awaitPlatformLogin({
+        brokerUrl: settings.url,
+        commandQueue: settings.commandQueue,
+        login,
+        loginUrl: early.loginUrl,
+        withinMs: upWithinMs,
+        signal,
+      });
+    }
+    session = await AmqpSession.open(settings, inbox);
+  } catch (error) {
+    await early?.close();
+    throw error;
+  }
+  try {
+    const callbacks = early ?? (await CallbackReceiver.start(inbox, { ...settings.callback }));
     const licenseKey = settings.licenseKey ?? (await learnLicenseKey(session, inbox, settings.replyWithinMs));
     return {
       session,
@@ -267,6 +294,7 @@ async function openAmqp(
     };
   } catch (error) {
     await session.close();
+    await early?.close();
     throw error;
   }
 }

@@ -375,8 +375,24 @@ export const ClauseSchema = Type.Object(
   closed,
 );
 
+export const SourceDocumentSchema = Type.Object(
+  {
+    file: Type.String({ description: 'File name under shared/seeds, as clauses cite it in source.document.' }),
+    title: Type.String({ minLength: 1, description: "The document's own title: its heading line, as written." }),
+  },
+  closed,
+);
+
 export const ClauseFileSchema = Type.Object(
-  { $schema: Type.Optional(Type.String()), clauses: Type.Array(ClauseSchema, { minItems: 1 }) },
+  {
+    $schema: Type.Optional(Type.String()),
+    documents: Type.Optional(
+      Type.Array(SourceDocumentSchema, {
+        description: 'The vendor documents the clauses cite, with their titles, so reports name a source by its title.',
+      }),
+    ),
+    clauses: Type.Array(ClauseSchema, { minItems: 1 }),
+  },
   closed,
 );
 
@@ -394,6 +410,7 @@ export const SuiteSchema = Type.Object(
 );
 
 export type HttpCase = Static<typeof HttpCaseSchema>;
+export type SourceDocument = Static<typeof SourceDocumentSchema>;
 export type HttpSendSpec = Static<typeof HttpSend>;
 export type HttpExpectSpec = Static<typeof HttpExpect>;
 export type HttpExpectation = Static<typeof HttpExpectation>;

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import type { Transport } from '../results/types.ts';
-import type { AmqpCase, ClauseSpec, HttpCase } from './case-schema.ts';
+import type { AmqpCase, ClauseSpec, HttpCase, SourceDocument } from './case-schema.ts';
 import { assertValid, parseYamlFile, type YamlFile } from './parse-yaml-file.ts';
 import { validateAmqpSpecFile, validateClauses, validateHttpSpecFile } from './spec-validators.compiled.ts';
 
@@ -22,6 +22,8 @@ export interface LoadedClause extends ClauseSpec {
 export interface SpecCatalogue {
   root: string;
   clauses: Map<string, LoadedClause>;
+  /** Title of each vendor document the clauses cite, by file name (clauses.yaml `documents`; empty when absent). */
+  documents: Map<string, string>;
   cases: LoadedCase[];
   /** The files read, relative to the project root, in the order hashed. */
   files: string[];
@@ -41,10 +43,20 @@ export function loadSpecs(root: string): SpecCatalogue {
   const clauseFile = parseYamlFile(join(specsDir, 'clauses.yaml'));
   assertValid(clauseFile, validateClauses, (segments) => clauseLabel(clauseFile, segments));
   const clauses = new Map<string, LoadedClause>();
-  (clauseFile.data as { clauses: ClauseSpec[] }).clauses.forEach((clause, index) => {
+  const catalogue = clauseFile.data as { documents?: SourceDocument[]; clauses: ClauseSpec[] };
+  const documents = new Map((catalogue.documents ?? []).map((d) => [d.file, d.title]));
+  catalogue.clauses.forEach((clause, index) => {
     const where = clauseFile.where(['clauses', index, 'id']);
     if (clauses.has(clause.id)) {
       throw new ConformanceError('SPEC_DUPLICATE_ID', `clause ${clause.id} is defined twice`, where);
+    }
+    // Once documents are listed, a clause citing another file is a typo a report would show without its title.
+    if (catalogue.documents && !documents.has(clause.source.document)) {
+      throw new ConformanceError(
+        'SPEC_INCONSISTENT',
+        `clause ${clause.id} cites document ${clause.source.document}, which the documents list of clauses.yaml does not hold`,
+        clauseFile.where(['clauses', index, 'source', 'document']),
+      );
     }
     clauses.set(clause.id, { ...clause, where });
   });
@@ -114,6 +126,7 @@ export function loadSpecs(root: string): SpecCatalogue {
   return {
     root,
     clauses,
+    documents,
     cases,
     files: files.map((f) => relative(root, f)),
     hash: hash.digest('hex'),

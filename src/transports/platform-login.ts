@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isSecretName, REDACTED, redactDeep } from '../results/redact.ts';
 import type { PlatformLoginRecord } from '../results/types.ts';
 
@@ -11,7 +12,7 @@ export interface PlatformLoginSettings {
   commandQueue: string;
   /** mq_up_queue: the queue the run reads replies from. */
   upQueue: string;
-  /** When given (--license), a device presenting another key is refused. */
+  /** When given (--license), a device presenting another key is answered mq_login_status 600000, no settings. */
   licenseKey?: string | undefined;
   /** Called after each login has been answered (already redacted). */
   onLogin?: ((login: PlatformLoginRecord) => void) | undefined;
@@ -27,23 +28,34 @@ export interface LoginRequest {
 }
 
 const BODY_KEPT = 64 * 1024;
+/** The request parameters the login page documents (both 必选), in the query of a GET. */
+export const DOCUMENTED_LOGIN_PARAMETERS = ['mq_license_key', 'device_sn'] as const;
+/** mq_login_status of a login the platform accepts, and of a license key it does not know (600000). */
+export const LOGIN_OK = 0;
+export const LOGIN_KEY_UNKNOWN = 600_000;
 // Field names compared lowercase with `_`, `-` and spaces removed: serial_number = serialNumber = serial-number.
-const LICENSE_NAMES = ['mqlicensekey', 'licensekey', 'license'];
-const SERIAL_NAMES = ['serialnumber', 'sn', 'devicesn', 'serial', 'deviceserial', 'deviceserialnumber', 'serialno'];
+// `dev_sno` is the key in the page's own example (http://ip:port/login?dev_sno=xxxx&device_sn=…).
+const LICENSE_NAMES = ['mqlicensekey', 'licensekey', 'license', 'devsno'];
+const SERIAL_NAMES = ['devicesn', 'serialnumber', 'sn', 'serial', 'deviceserial', 'deviceserialnumber', 'serialno'];
 
 /**
- * Plays the management platform's login URL (MQ_LOGIN_URL, sophon-api.md "MQ channel conventions"), so a
- * real device pointed at it is handed the run's broker settings.
+ * Plays the management platform's login URL (MQ_LOGIN_URL; V6R2C01 MQ section 4, 管理平台系统登录接口, and
+ * sophon-api.md "MQ channel conventions"), so a device pointed at it is handed the run's broker settings.
  *
- * The documents give the fields, not the envelope, so the endpoint takes the most tolerant reasonable
- * shape (README "Pointing a real device at the checker"): any method; `mq_license_key` and a serial number
- * (`serial_number`, `sn`, `device_sn`, … in any case or separator style) read from the query string, a JSON
- * body or a form-urlencoded body (the body wins over the query; one level of wrapping such as
- * `{"data":{…}}` is looked into). It answers 200
- * `{"result":true,"code":"EXECUTE_SUCCESS","message":…,"mq_server_configs":{…}}` in the platform's
- * `result/code/message` style, and 400 with `result:false` and `MISSING_ARGUMENTS` (no key) or
- * `INVALID_ARGUMENTS` (a key other than --license). A missing serial number is noted, not refused.
- * Every call is recorded, with the broker password as `***`.
+ * The page documents a GET with `mq_license_key` and `device_sn` in the query. That is what the endpoint
+ * expects, and the record says which of the two came as documented; other shapes a real device may send are
+ * still read (any method; the parameters from the query, a JSON or a form body, any case or separator style,
+ * `dev_sno` as in the page's example, one level of wrapping such as `{"data":{…}}`), and noted.
+ *
+ * The answer is the page's, field for field: 200 with `mq_login_status` 0, a `mq_login_token`, and
+ * `mq_server_configs` (server, port, user, password, `mq_exchange` with its five `mq_exchange_*` keys and
+ * `mq_exchange_arguments: null`, `mq_down_queue`, and the optional `mq_up_queue`, `mq_vhost`,
+ * `mq_upload_vhost`, `mq_unneed_bind_exchange`), beside the optional `mq_img_server_addr` and
+ * `history_report_period`. Refusals, decided from the page: a request without a key is a failed request,
+ * which the page writes as a non-200 status (400); a key other than the run's --license is answered 200 with
+ * `mq_login_status` 600000 (请求的授权码不存在), the page's own code for it, an empty token and no settings.
+ * A missing `device_sn` is noted, not refused: the run is about the MQ channel, not the platform's bookkeeping.
+ * Every call is recorded, with the broker password and the token as `***`.
  */
 export class PlatformLogin {
   readonly path: string;
@@ -58,21 +70,43 @@ export class PlatformLogin {
     return normalizePath(url.split(/[?#]/, 1)[0] ?? '') === this.path;
   }
 
+  /** Whether a device has been handed the broker settings. */
+  get loggedIn(): boolean {
+    return this.logins.some((login) => login.accepted);
+  }
+
   /** Answers one login and records it. */
   handle(request: LoginRequest): { status: number; body: Record<string, unknown> } {
     const text = request.body.toString('utf8');
     const query = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
-    const params: Record<string, unknown> = { ...Object.fromEntries(query), ...parseBody(text, request.headers) };
+    const queryParams = Object.fromEntries(query);
+    const params: Record<string, unknown> = { ...queryParams, ...parseBody(text, request.headers) };
     const licenseKey = pick(params, LICENSE_NAMES);
     const serialNumber = pick(params, SERIAL_NAMES);
+    const present = DOCUMENTED_LOGIN_PARAMETERS.filter((name) => (query.get(name) ?? '') !== '');
+    const missing = DOCUMENTED_LOGIN_PARAMETERS.filter((name) => !present.includes(name));
     const notes: string[] = [];
+    if (request.method !== 'GET') notes.push(`sent ${request.method}; the page documents a GET`);
+    for (const name of missing) {
+      const found = name === 'mq_license_key' ? licenseKey : serialNumber;
+      notes.push(`no ${name} in the query${found === undefined ? '' : ` (read ${found} from another field)`}`);
+    }
     let answer: { status: number; body: Record<string, unknown> };
     if (licenseKey === undefined) {
-      answer = failure('MISSING_ARGUMENTS', 'mq_license_key is required');
+      answer = {
+        status: 400,
+        body: { message: 'mq_license_key is required: GET <login URL>?mq_license_key=KEY&device_sn=SN' },
+      };
     } else if (this.settings.licenseKey !== undefined && licenseKey !== this.settings.licenseKey) {
-      answer = failure('INVALID_ARGUMENTS', `mq_license_key ${licenseKey} is not the one this run checks`);
+      answer = {
+        status: 200,
+        body: {
+          mq_login_status: LOGIN_KEY_UNKNOWN,
+          mq_login_token: '',
+          message: `mq_license_key ${licenseKey} is not the one this run checks (--license)`,
+        },
+      };
     } else {
-      if (serialNumber === undefined) notes.push('no serial number (serial_number, sn, device_sn) in the request');
       const configs = this.brokerSettings(licenseKey);
       if (isLoopback(String(configs.mq_server_ip)) && !isLoopback(request.from)) {
         notes.push(
@@ -82,9 +116,13 @@ export class PlatformLogin {
       answer = {
         status: 200,
         body: {
-          result: true,
-          code: 'EXECUTE_SUCCESS',
-          message: 'login succeeded: MQ settings of the sophon-conformance run',
+          mq_login_status: LOGIN_OK,
+          mq_login_token: randomBytes(16).toString('hex'),
+          // "": images at relative addresses are fetched from mq_server_ip (the page's rule).
+          mq_img_server_addr: '',
+          // The documented default. The upload URLs (history_event_upload_url, …) are left out on purpose: a
+          // device would post records and status there, and the receiver is the run's, not a platform.
+          history_report_period: 5,
           mq_server_configs: configs,
         },
       };
@@ -95,14 +133,16 @@ export class PlatformLogin {
       at: new Date().toISOString(),
       from: request.from,
       method: request.method,
-      url: request.url,
+      url: hide(request.url, secrets),
+      query: mask(queryParams),
+      documented: { present: [...present], missing: [...missing] },
       headers: { ...request.headers },
       body: hide(text.slice(0, BODY_KEPT), secrets),
       params: mask(params),
       ...(licenseKey !== undefined ? { licenseKey } : {}),
       ...(serialNumber !== undefined ? { serialNumber } : {}),
-      accepted: answer.status === 200,
-      answer: { status: answer.status, body: withoutPassword(answer.body) },
+      accepted: answer.status === 200 && answer.body.mq_login_status === LOGIN_OK,
+      answer: { status: answer.status, body: withoutSecrets(answer.body) },
       ...(notes.length ? { notes } : {}),
     });
     this.logins.push(record);
@@ -110,7 +150,12 @@ export class PlatformLogin {
     return answer;
   }
 
-  /** mq_server_configs from the run's settings (exchange `exchange-dev-<key>`, topic, durable, per sophon-api.md). */
+  /**
+   * mq_server_configs from the run's settings. The exchange is the page example's (`exchange-dev-<key>`, topic,
+   * durable, not passive, not auto-deleted), with `mq_unneed_bind_exchange: true` as there: the run publishes
+   * straight to the command queue, so a device need not bind it. Replies are read in the run's own vhost, so
+   * mq_upload_vhost is mq_vhost.
+   */
   brokerSettings(licenseKey: string): Record<string, unknown> {
     const url = new URL(this.settings.brokerUrl);
     const vhost = url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : '/';
@@ -119,10 +164,19 @@ export class PlatformLogin {
       mq_server_port: Number(url.port || (url.protocol === 'amqps:' ? 5671 : 5672)),
       mq_username: decodeURIComponent(url.username || 'guest'),
       mq_password: decodeURIComponent(url.password || 'guest'),
-      mq_vhost: vhost,
-      mq_exchange: { name: `exchange-dev-${licenseKey}`, type: 'topic', durable: true, auto_delete: false },
+      mq_exchange: {
+        mq_exchange_name: `exchange-dev-${licenseKey}`,
+        mq_exchange_type: 'topic',
+        mq_exchange_passive: false,
+        mq_exchange_durable: true,
+        mq_exchange_auto_delete: false,
+        mq_exchange_arguments: null,
+      },
       mq_down_queue: this.settings.commandQueue,
       mq_up_queue: this.settings.upQueue,
+      mq_unneed_bind_exchange: true,
+      mq_vhost: vhost,
+      mq_upload_vhost: vhost,
     };
   }
 }
@@ -130,26 +184,30 @@ export class PlatformLogin {
 /** A one-line account of a login for the console; never carries the password. */
 export function describeLogin(login: PlatformLoginRecord): string {
   const who = `device ${login.licenseKey ?? '(no mq_license_key)'}${login.serialNumber ? ` (sn ${login.serialNumber})` : ''}`;
+  const sent = `${login.method} ${login.url}`;
   const configs = login.answer.body.mq_server_configs as Record<string, unknown> | undefined;
   const notes = login.notes?.length ? `; note: ${login.notes.join('; ')}` : '';
   if (!login.accepted || !configs) {
-    return `platform login: ${who} from ${login.from} refused: ${String(login.answer.body.code)} (${String(login.answer.body.message)})${notes}`;
+    const status = login.answer.body.mq_login_status;
+    const why = login.answer.status === 200 ? `mq_login_status ${String(status)}` : `HTTP ${login.answer.status}`;
+    return `platform login: ${who} from ${login.from} refused (${sent}): ${why} (${String(login.answer.body.message)})${notes}`;
   }
-  const exchange = (configs.mq_exchange as { name?: unknown } | undefined)?.name;
+  const exchange = (configs.mq_exchange as { mq_exchange_name?: unknown } | undefined)?.mq_exchange_name;
   return (
-    `platform login: ${who} logged in from ${login.from}: handed broker ${String(configs.mq_server_ip)}:${String(configs.mq_server_port)}` +
+    `platform login: ${who} logged in from ${login.from} (${sent}): handed broker ${String(configs.mq_server_ip)}:${String(configs.mq_server_port)}` +
     ` vhost ${String(configs.mq_vhost)} user ${String(configs.mq_username)}, queues ${String(configs.mq_down_queue)} (down) /` +
     ` ${String(configs.mq_up_queue)} (up), exchange ${String(exchange)}${notes}`
   );
 }
 
-function failure(code: string, message: string): { status: number; body: Record<string, unknown> } {
-  return { status: 400, body: { result: false, code, message } };
-}
-
-function withoutPassword(body: Record<string, unknown>): Record<string, unknown> {
+// The broker password and the token are the device's credentials: `***` in the record.
+function withoutSecrets(body: Record<string, unknown>): Record<string, unknown> {
   const configs = body.mq_server_configs as Record<string, unknown> | undefined;
-  return configs ? { ...body, mq_server_configs: { ...configs, mq_password: REDACTED } } : body;
+  return {
+    ...body,
+    ...(typeof body.mq_login_token === 'string' && body.mq_login_token !== '' ? { mq_login_token: REDACTED } : {}),
+    ...(configs ? { mq_server_configs: { ...configs, mq_password: REDACTED } } : {}),
+  };
 }
 
 function normalizePath(path: string): string {

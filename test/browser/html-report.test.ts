@@ -110,8 +110,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the HTML report in Chromium (${CHROMIUM})`, () =
       '': s.total,
     });
     expect(await page.textContent('.meta')).toContain('3.2.1-rc4');
-    expect(await page.$$eval('.coverage tbody tr', (rows) => rows.length)).toBe(report.clauses.length);
-    const uncovered = await page.$$eval('.coverage tr.uncovered-must th', (cells) => cells.map((c) => c.textContent));
+    expect(await page.$$eval('.coverage .clause-item', (rows) => rows.length)).toBe(report.clauses.length);
+    const uncovered = await page.$$eval('.coverage .uncovered-must .clause-id', (cells) =>
+      cells.map((c) => c.textContent),
+    );
     expect(uncovered).toEqual(report.clauses.filter((c) => c.verdict === 'uncovered').map((c) => c.id));
     expect(await page.textContent('.showing')).toBe('10 of 10 cases shown');
   });

@@ -13,7 +13,7 @@ import { PACKAGE_ROOT } from '../../src/package-root.ts';
 /** What the package may hold: what a user runs, reads and is licensed under. */
 const SHIPPED = [
   /^bin\/sophon-conformance\.mjs$/,
-  /^dist\/(cli|src|reports|reference-device)\/[\w./-]+\.js$/,
+  /^dist\/(api|cli|src|reports|reference-device)\/[\w./-]+\.(js|d\.ts)$/,
   /^specs\/[\w./-]+\.(yaml|json)$/,
   /^suites\/[\w-]+\.yaml$/,
   /^contracts\/[\w-]+\.yaml$/,
@@ -116,6 +116,40 @@ function writeApp(tarball: string, manifest: Manifest, shrinkwrap: Lock): void {
   );
 }
 
+// A user's script: the reference device and a smoke run through the package's exports, with progress events.
+const API_CHECK = `import { ConformanceError, listCases, runSuite, startReferenceDevice } from 'sophon-conformance';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const device = await startReferenceDevice({ port: 0, systemPort: 0, bootMs: 50, dataDir: mkdtempSync(join(tmpdir(), 'api-')) });
+const types = [];
+let badSetting;
+try {
+  await runSuite({ settings: { target: device.url, 'down-within': 'soon' } });
+} catch (error) {
+  badSetting = error instanceof ConformanceError ? error.code : String(error);
+}
+try {
+  const { report, exitCode } = await runSuite({
+    settings: { target: device.url, 'system-port': device.systemPort, suite: 'smoke', 'down-within': 2000, 'quiet-ms': 300, 'probe-ms': 10 },
+    out: 'api-out',
+    onEvent: (event) => types.push(event.type),
+  });
+  console.log(JSON.stringify({
+    exitCode,
+    complete: report.complete,
+    total: report.summary.total,
+    listed: listCases({ suite: 'smoke' }).length,
+    started: types.filter((t) => t === 'start').length,
+    results: types.filter((t) => t === 'result').length,
+    ended: types.filter((t) => t === 'end').length,
+    badSetting,
+  }));
+} finally {
+  await device.close();
+}
+`;
+
 describe('the packed package', () => {
   it('ships only what a user runs, installs offline without engine warnings, and its demo passes every case there', () => {
     const { tarball, files } = pack();
@@ -172,5 +206,15 @@ describe('the packed package', () => {
     expect(report.summary.total).toBeGreaterThan(0);
     expect(report.summary.pass).toBe(report.summary.total);
     expect(demo.stdout).toContain(`${report.summary.total} passed, 0 failed, 0 could not test, 0 skipped`);
+
+    // The programmatic API, as a user's script imports it from the installed package.
+    writeFileSync(join(app, 'api-check.mjs'), API_CHECK);
+    const api = run(process.execPath, ['api-check.mjs'], app, 120_000);
+    expect(api.status, shown(api)).toBe(0);
+    const seen = JSON.parse(api.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    expect(seen).toMatchObject({ exitCode: 0, complete: true, started: 1, ended: 1, badSetting: 'CONFIG_INVALID' });
+    expect(seen.listed).toBe(seen.total);
+    expect(seen.results).toBe(seen.total);
+    expect(existsSync(join(app, 'api-out', 'report.json'))).toBe(true);
   }, 480_000);
 });

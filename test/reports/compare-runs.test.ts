@@ -55,6 +55,18 @@ describe('compareRuns', () => {
     expect(compareRuns(before, { ...after, specHash: 'other' }).sameBasis).toBe(false);
   });
 
+  it('says which of suite, target and spec hash differ, with both values', () => {
+    expect(comparison.basisDifferences).toEqual([]);
+    const other = compareRuns(before, { ...after, suite: 'http', specHash: 'f00d' });
+    expect(other.basisDifferences).toEqual([
+      { field: 'suite', a: before.suite, b: 'http' },
+      { field: 'specHash', a: before.specHash, b: 'f00d' },
+    ]);
+    expect(compareRuns(before, { ...after, target: 'http://10.0.0.9:5555' }).basisDifferences).toEqual([
+      { field: 'target', a: before.target, b: 'http://10.0.0.9:5555' },
+    ]);
+  });
+
   it('finds nothing between a run and itself', () => {
     const same = compareRuns(after, mixedReport());
     expect(same.verdictChanges).toEqual([]);

@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { embedJson } from '../../reports/html/page-shell.ts';
 import { renderHtml } from '../../reports/render-html.ts';
+import { groupFailures } from '../../src/results/group-failures.ts';
 import type { CheckResult, RebootTimeline, StateCategory, VerdictKind } from '../../src/results/types.ts';
 import { HOSTILE_VALUE, interruptedReport, mixedReport, passingReport } from '../fixtures/reports/sample-reports.ts';
 
@@ -63,8 +64,8 @@ describe('renderHtml', () => {
     expect(html).not.toContain(HOSTILE_VALUE);
     expect(html).not.toContain('<script>window.pwned');
     expect(html).toContain('\\u003c/script>\\u003cscript>window.pwned=1\\u003c/script>\\u003c!--');
-    // Exactly two elements close: the data and the page script.
-    expect(html.match(/<\/script>/gi)).toHaveLength(2);
+    // Exactly three elements close: the failure groups, the data and the page script.
+    expect(html.match(/<\/script>/gi)).toHaveLength(3);
     expect(embedJson({ x: '</SCRIPT>' })).toBe('{"x":"\\u003c/SCRIPT>"}');
   });
 
@@ -85,6 +86,15 @@ describe('renderHtml', () => {
     expect(noscript).toContain('FAIL http.wipedata.flags.users');
     expect(renderHtml(passingReport())).toContain('Gate: PASS (exit 0)');
     expect(renderHtml(interruptedReport())).toContain('Gate: INCOMPLETE (exit 3), interrupted: partial results');
+  });
+
+  it('embeds the failure groups of the report beside it, and lists them without scripts', () => {
+    const [json] = elements(html, /<script type="application\/json" id="report-groups">/, 'script');
+    const groups = groupFailures(report);
+    expect(JSON.parse(json ?? 'null')).toEqual(groups);
+    expect(groups.byCause.length).toBeGreaterThan(0);
+    const noscript = elements(html, /<noscript>/, 'noscript')[0] ?? '';
+    for (const g of groups.byCause) expect(noscript).toContain(`${g.cases.length} × ${g.verdict.toUpperCase()}`);
   });
 
   it('is a pure function of the report', () => {

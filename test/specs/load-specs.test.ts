@@ -70,6 +70,23 @@ describe('loadSpecs', () => {
     expect(error.message).toContain('"given"');
   });
 
+  it('keeps the title of every document the clauses cite, and refuses a clause citing an unlisted one', () => {
+    const project = loadSpecs(PROJECT);
+    const cited = new Set([...project.clauses.values()].map((c) => c.source.document));
+    expect([...cited].map((file) => project.documents.get(file))).toEqual([
+      '清理数据/sophon/v2/face/wipedata（POST）',
+      '设备数据清理MQ消息',
+    ]);
+    const listed = `documents:\n  - { file: 001_e656d4a67e7a6228.txt, title: 设备数据清理MQ消息 }\n${MINIMAL_CLAUSES}`;
+    const error = loadError({
+      'specs/clauses.yaml': listed,
+      'specs/http/a.yaml': `transport: http\ncases:\n${MINIMAL_CASE}`,
+    });
+    expect(error.code).toBe('SPEC_INCONSISTENT');
+    expect(error.message).toContain('clause HTTP-2 cites document 000_2427abba6c145ae1.txt');
+    expect(error.where).toMatch(/clauses\.yaml:7:\d+$/);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     const error = loadError({
       'specs/clauses.yaml': MINIMAL_CLAUSES,
