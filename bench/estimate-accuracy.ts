@@ -78,15 +78,19 @@ async function record(): Promise<TraceEvent[]> {
 }
 
 /** The estimate as the live console gives it, replayed over the trace: every event and every second. */
-function replay(trace: readonly TraceEvent[]): { at: number; leftMs: number | undefined; reboots: number }[] {
+function replay(
+  trace: readonly TraceEvent[],
+): { at: number; leftMs: number | undefined; reboots: number; says: string }[] {
   let now = 0;
   const live = new LiveConsole(
     { write: () => true },
     { mode: 'quiet', style: { color: false }, now: () => now, tickMs: 0 },
   );
-  const samples: { at: number; leftMs: number | undefined; reboots: number }[] = [];
+  const samples: { at: number; leftMs: number | undefined; reboots: number; says: string }[] = [];
   let reboots = 0;
-  const sample = () => samples.push({ at: now, leftMs: live.remainingMs(), reboots });
+  // What the live line says of the time left (`~4 min left`, `~1 min + 17 reboots left`, `estimating`).
+  const says = () => /· ([^·]*)$/.exec(live.statusText() ?? '')?.[1] ?? '';
+  const sample = () => samples.push({ at: now, leftMs: live.remainingMs(), reboots, says: says() });
   const end = trace.at(-1)?.at ?? 0;
   let next = 0;
   for (const e of trace) {
@@ -120,6 +124,7 @@ const at = (fraction: number) => {
   return {
     at: `${Math.round(fraction * 100)} %`,
     atS: Math.round(t / 1000),
+    says: seen?.says,
     estimateS: leftMs === undefined ? null : Math.round(leftMs / 1000),
     truthS: Math.round(truthMs / 1000),
     errorPct: leftMs === undefined ? null : Math.round(((leftMs - truthMs) / truthMs) * 100),

@@ -153,21 +153,25 @@ export class LiveConsole {
     if (!plan || !estimate) return undefined;
     const now = this.now();
     const shown = [...this.inFlight.values()].sort((a, b) => a.startedAt - b.startedAt)[0];
-    const leftMs = this.remainingMs();
+    const left = estimate.remaining(this.spent());
     const parts = {
       count: `[${Math.min(plan.total, estimate.done + 1)}/${plan.total}]`,
       others: Math.max(0, this.inFlight.size - 1),
       elapsed: clock(this.keptMs + now - this.startedAt),
-      left: leftMs === undefined ? undefined : roughly(leftMs),
+      left: left === undefined ? undefined : describeLeft(left),
     };
     return fitStatus(shown ? { ...parts, ...phaseParts(shown, now) } : parts, width);
   }
 
-  /** The estimate of the time left, in ms; undefined until something is known. */
+  /** The estimate of the time left, in ms; undefined until it can be told (every boot to come included). */
   remainingMs(): number | undefined {
+    return this.estimate?.leftMs(this.spent());
+  }
+
+  // How long each case under way has run.
+  private spent(): Map<string, number> {
     const now = this.now();
-    const spent = new Map([...this.inFlight.values()].map((c) => [c.id, now - c.startedAt]));
-    return this.estimate?.leftMs(spent);
+    return new Map([...this.inFlight.values()].map((c) => [c.id, now - c.startedAt]));
   }
 
   /** What the timer does: redraws the status; off a terminal, writes a heartbeat after a long silence. */
@@ -240,6 +244,13 @@ export function clock(ms: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}
+
+/** `4 min`, or `4 min + 17 reboots` while no boot has been seen to tell how long those take. */
+function describeLeft(left: { ms: number; reboots: number }): string {
+  if (left.reboots === 0) return roughly(left.ms);
+  const reboots = `${left.reboots} reboot${left.reboots === 1 ? '' : 's'}`;
+  return left.ms < 1_000 ? reboots : `${roughly(left.ms)} + ${reboots}`;
 }
 
 /** `40 s`, `21 min`, `1 h 5 min`. */

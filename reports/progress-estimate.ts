@@ -22,8 +22,11 @@ function kindOf(c: PlannedCase): Kind {
 export class ProgressEstimate {
   private readonly planned = new Map<string, PlannedCase>();
   private readonly finished = new Set<string>();
-  /** What each finished case took, by kind and case id (a result that did not test anything is taken back). */
-  private readonly took = new Map<Kind, Map<string, number>>();
+  /**
+   * What each finished case took, by kind and case id. One that did not test anything (could not test: no
+   * broker given, the device gone; not applicable) says what its own kind costs now, never what another does.
+   */
+  private readonly took = new Map<Kind, Map<string, { ms: number; tested: boolean }>>();
   /** Boot times seen: device down → API ready, in ms. */
   private readonly boots: number[] = [];
   /** What a case that rebooted the device took besides its boot, in ms. */
@@ -78,8 +81,8 @@ export class ProgressEstimate {
    * could not test (no broker given, the device gone) or did not apply says nothing of what a case takes.
    */
   result(result: CaseResult): void {
-    if (!this.finished.has(result.id)) this.learn(result.id, result.durationMs, result.verdict);
-    else if (!teaches(result.verdict)) this.learn(result.id, 0, result.verdict);
+    if (!this.finished.has(result.id) || result.verdict === 'could-not-test' || result.verdict === 'not-applicable')
+      this.learn(result.id, result.durationMs, result.verdict);
   }
 
   /** Cases finished (or kept), of all planned. */
@@ -93,21 +96,36 @@ export class ProgressEstimate {
   }
 
   /**
-   * Milliseconds left, or undefined while nothing is known yet. `inFlight`: the cases under way with how
-   * long each has run; what they have already spent is not counted again.
+   * Milliseconds left, or undefined while something is not known yet (see `remaining`). `inFlight`: the cases
+   * under way with how long each has run; what they have already spent is not counted again.
    */
   leftMs(inFlight: ReadonlyMap<string, number> = new Map()): number | undefined {
+    const left = this.remaining(inFlight);
+    return left?.reboots === 0 ? left.ms : undefined;
+  }
+
+  /**
+   * What is left: `ms` for the cases whose time can be told, and `reboots`, the cases that must reboot the
+   * device while no boot has been seen yet (a boot is most of such a case, and nothing else tells how long a
+   * device boots). Undefined while nothing at all is known.
+   */
+  remaining(inFlight: ReadonlyMap<string, number> = new Map()): { ms: number; reboots: number } | undefined {
     let alone = 0;
+    let reboots = 0;
     const lanes = { amqp: 0, http: 0 };
     for (const c of this.planned.values()) {
       if (this.finished.has(c.id)) continue;
       const expected = this.expectedMs(kindOf(c));
       if (expected === undefined) return undefined;
+      if (expected === UNKNOWN_BOOT) {
+        reboots++;
+        continue;
+      }
       const left = Math.max(0, expected - (inFlight.get(c.id) ?? 0));
       if (!c.shares || this.concurrency === 1) alone += left;
       else lanes[c.id.startsWith('amqp.') ? 'amqp' : 'http'] += left;
     }
-    return alone + Math.max(lanes.amqp, lanes.http / this.httpWidth);
+    return { ms: alone + Math.max(lanes.amqp, lanes.http / this.httpWidth), reboots };
   }
 
   private learn(id: string, durationMs: number, verdict?: CaseResult['verdict']): void {
@@ -115,33 +133,34 @@ export class ProgressEstimate {
     const planned = this.planned.get(id);
     if (!planned) return;
     const kind = kindOf(planned);
-    const samples = this.took.get(kind) ?? new Map<string, number>();
+    const samples = this.took.get(kind) ?? new Map<string, { ms: number; tested: boolean }>();
     this.took.set(kind, samples);
-    if (verdict === undefined || teaches(verdict)) samples.set(id, durationMs);
-    else samples.delete(id);
+    const tested = verdict === undefined || (verdict !== 'could-not-test' && verdict !== 'not-applicable');
+    samples.set(id, { ms: tested ? durationMs : (samples.get(id)?.ms ?? durationMs), tested });
   }
 
-  private samples(kind: string): number[] {
-    return [...(this.took.get(kind as Kind)?.values() ?? [])];
+  /** The times of `kind`'s finished cases: all of them for its own kind, only those that tested for another. */
+  private samples(kind: string, own = false): number[] {
+    return [...(this.took.get(kind as Kind)?.values() ?? [])].filter((s) => own || s.tested).map((s) => s.ms);
   }
 
   // What a case of `kind` takes: its own mean, else the nearest kind seen (the other transport, then the other
   // sharing), a case that must reboot from the boots seen plus the least a rebooting case took besides its boot
-  // (a plain wipe; the others publish twice or wait out windows), else the mean of every case so far.
-  private expectedMs(kind: Kind): number | undefined {
+  // (a plain wipe; the others publish twice or wait out windows) or UNKNOWN_BOOT before any boot, else the
+  // mean of every case so far.
+  private expectedMs(kind: Kind): number | typeof UNKNOWN_BOOT | undefined {
+    const own = mean(this.samples(kind, true));
+    if (own !== undefined) return own;
     if (kind.endsWith('/before')) {
       // Publishing first costs the replies owed and a quiet window (run-amqp-case.ts) on top of the command's own.
-      const own = mean(this.samples(kind));
-      if (own !== undefined) return own;
       const plain = this.expectedMs(kind.slice(0, -'/before'.length) as Kind);
-      return plain === undefined ? undefined : plain + (this.windows?.quietMs ?? 0);
+      return typeof plain === 'number' ? plain + (this.windows?.quietMs ?? 0) : plain;
     }
     const [transport, shares, reboot] = kind.split('/') as [string, string, string];
     const otherTransport = transport === 'http' ? 'amqp' : 'http';
     const otherShares = shares === 'shared' ? 'alone' : 'shared';
     const of = (...kinds: string[]) => mean(kinds.flatMap((k) => this.samples(k)));
     const seen =
-      of(kind) ??
       of(`${otherTransport}/${shares}/${reboot}`) ??
       of(`${transport}/${otherShares}/${reboot}`, `${otherTransport}/${otherShares}/${reboot}`);
     if (seen !== undefined) return seen;
@@ -150,16 +169,16 @@ export class ProgressEstimate {
     if (shares === 'shared' && this.windows && reboot !== 'reboot') {
       return reboot === 'may' ? this.windows.downWithinMs : this.windows.quietMs;
     }
-    const boot = this.meanBootMs;
-    if (reboot === 'reboot' && boot !== undefined)
-      return boot + (this.besidesBoot.length ? Math.min(...this.besidesBoot) : 0);
+    if (reboot === 'reboot') {
+      const boot = this.meanBootMs;
+      return boot === undefined ? UNKNOWN_BOOT : boot + (this.besidesBoot.length ? Math.min(...this.besidesBoot) : 0);
+    }
     return mean([...this.took.keys()].flatMap((k) => this.samples(k)));
   }
 }
 
-function teaches(verdict: CaseResult['verdict']): boolean {
-  return verdict !== 'could-not-test' && verdict !== 'not-applicable';
-}
+/** A case that must reboot the device, before any boot was seen. */
+const UNKNOWN_BOOT = Symbol('unknown boot');
 
 function mean(values: readonly number[]): number | undefined {
   return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length;
