@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type JournalHeader, RunJournal } from '../reports/run-journal.ts';
+import { type JournalHeader, type RecordedSettings, RunJournal } from '../reports/run-journal.ts';
 import { writeReports } from '../reports/write-reports.ts';
 import type { PhaseEvent, RunPlan } from '../src/results/progress.ts';
 import type { CaseResult, PlatformLoginRecord, Report } from '../src/results/types.ts';
@@ -14,6 +14,8 @@ export type RunEvent =
   | { type: 'login-endpoint'; url: string }
   /** A device called the login endpoint (already redacted: no broker password). */
   | { type: 'login'; login: PlatformLoginRecord }
+  /** A line about the whole run, said once when the run learns it (nothing consumes the command queue, say). */
+  | { type: 'notice'; line: string }
   | { type: 'end'; report: Report; written: Record<string, string> };
 
 /** Where a run writes, and who listens. */
@@ -23,6 +25,8 @@ export interface RecordOptions {
   /** Which file reports to write into `out` (json, junit, html; `console` is the caller's to print). */
   reporters?: readonly string[] | undefined;
   onEvent?: ((event: RunEvent) => void) | undefined;
+  /** The settings as given (flag → value, no secrets), kept in the journal for a resume (cli/resume-run.ts). */
+  recorded?: RecordedSettings | undefined;
 }
 
 /** A finished (or stopped) run: its report, its gate's exit code, and the files written by kind. */
@@ -49,7 +53,8 @@ export async function runWithReports(settings: RunSettings, options: RecordOptio
     const report = await executeRun({
       ...settings,
       onStart: (plan) => {
-        if (out !== undefined) journal = RunJournal.start(out, journalHeader(settings, plan), kept(settings, plan));
+        if (out !== undefined)
+          journal = RunJournal.start(out, journalHeader(settings, plan, options.recorded), kept(settings, plan));
         emit({ type: 'start', plan });
       },
       onPhase: (phase) => emit({ type: 'phase', phase }),
@@ -59,6 +64,7 @@ export async function runWithReports(settings: RunSettings, options: RecordOptio
       },
       onLoginEndpoint: (url) => emit({ type: 'login-endpoint', url }),
       onLogin: (login) => emit({ type: 'login', login }),
+      onNotice: (line) => emit({ type: 'notice', line }),
     });
     const written = out === undefined ? {} : writeReports(report, out, options.reporters ?? ['json', 'junit', 'html']);
     // A complete run's record is report.json; an interrupted one keeps its journal for a resume.
@@ -70,7 +76,7 @@ export async function runWithReports(settings: RunSettings, options: RecordOptio
   }
 }
 
-function journalHeader(settings: RunSettings, plan: RunPlan): JournalHeader {
+function journalHeader(settings: RunSettings, plan: RunPlan, recorded?: RecordedSettings): JournalHeader {
   return {
     journal: 'sophon-conformance',
     tool: settings.tool.name,
@@ -82,6 +88,7 @@ function journalHeader(settings: RunSettings, plan: RunPlan): JournalHeader {
     specHash: plan.specHash,
     startedAt: plan.startedAt,
     total: plan.total,
+    ...(recorded ? { settings: recorded } : {}),
   };
 }
 

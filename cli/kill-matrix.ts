@@ -49,8 +49,19 @@ export interface FaultRow {
    * firmware that does not reboot after an MQ wipe cannot reply after that reboot). Exact when nothing fails.
    */
   masked?: true;
+  /** Both runs when the fault was run twice. */
   durationMs: number;
+  /** The run the row shows (the second when there were two), for setting beside the healthy device's. */
+  runMs?: number;
+  /** runMs over the healthy device's run (the median of the clean runs): above SLOW_OVER_HEALTHY stands out. */
+  overHealthy?: number;
 }
+
+/**
+ * A fault whose run takes more than this many times the healthy device's stands out (design §5: a broken device
+ * is bounded like a correct one, at most twice its wall time).
+ */
+export const SLOW_OVER_HEALTHY = 2;
 
 /** The kill matrix (issue 6): every fault against the suite, and the clean device repeatedly. */
 export interface KillMatrix {
@@ -75,7 +86,11 @@ export interface KillMatrix {
     /** The failed (and warned) case ids of each clean run. */
     failedCases: string[][];
     couldNotTest: string[][];
+    /** How long each clean run took (ms). */
+    runMs?: number[];
   };
+  /** The healthy device's run time: the median of the clean runs (what each fault's run is set beside). */
+  healthyRunMs?: number;
   /** MUST clauses that no fault breaks: no fault is caught by a case citing them. */
   gaps: string[];
   /** The clauses each case cites, for tracing a catch to the requirement. */
@@ -157,10 +172,18 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   );
   const jobs: (() => Promise<void>)[] = [];
   const rows: FaultRow[] = [];
-  const clean = { fails: 0, warns: 0, failedCases: [] as string[][], couldNotTest: [] as string[][] };
+  const clean = {
+    fails: 0,
+    warns: 0,
+    failedCases: [] as string[][],
+    couldNotTest: [] as string[][],
+    runMs: [] as number[],
+  };
   for (let i = 0; i < options.cleanRuns; i++) {
     jobs.push(async () => {
+      const t = performance.now();
       const report = await runOnce([]);
+      clean.runMs.push(Math.round(performance.now() - t));
       clean.fails += idsWith(report.results, 'fail').length;
       clean.warns += caught(report.results, departures).filter((id) => !departures.has(id)).length;
       clean.failedCases.push(caught(report.results, departures));
@@ -173,14 +196,19 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
       const grade = (fault as FaultInfo).grade ?? 'MUST';
       const masked = masks(fault);
       const judge = (report: Report) => judgeFaultRun(report, fault.expected, grade, levels, departures, masked);
+      let runStarted = performance.now();
       let outcome = judge(await runOnce([fault.name]));
       // A fault run that misses once is run again, and both are shown: a timing-dependent catch is
       // information, not a pass. The healthy device gets no second chance (a false alarm is a false alarm).
       let firstAttempt: FaultRow['firstAttempt'];
       if (!outcome.exact) {
         firstAttempt = { mismatches: outcome.mismatches };
+        runStarted = performance.now();
         outcome = judge(await runOnce([fault.name]));
       }
+      const runMs = Math.round(performance.now() - runStarted);
+      // The healthy runs finished so far: the final figure is set once they all have (below).
+      const overHealthy = ratio(runMs, clean.runMs);
       const row: FaultRow = {
         fault: fault.name,
         description: fault.description,
@@ -190,6 +218,8 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
         ...(firstAttempt ? { firstAttempt } : {}),
         ...(masked ? { masked: true as const } : {}),
         durationMs: Math.round(performance.now() - t),
+        runMs,
+        ...(overHealthy !== undefined ? { overHealthy } : {}),
       };
       rows.push(row);
       options.onRow?.(row);
@@ -197,6 +227,11 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
   }
   await pool(jobs, options.parallel);
   rows.sort((a, b) => a.fault.localeCompare(b.fault));
+  for (const row of rows) {
+    const over = row.runMs === undefined ? undefined : ratio(row.runMs, clean.runMs);
+    if (over !== undefined) row.overHealthy = over;
+  }
+  const healthyRunMs = clean.runMs.length ? median(clean.runMs) : undefined;
   const caseClauses = Object.fromEntries(planned.map((c) => [c.spec.id, c.spec.clauses]));
   const broken = new Set(rows.flatMap((r) => r.caughtBy.flatMap((id) => caseClauses[id] ?? [])));
   const suiteTransports = new Set(planned.map((c) => c.transport));
@@ -212,9 +247,29 @@ export async function runKillMatrix(options: KillMatrixOptions): Promise<KillMat
     faults: rows,
     notExercised: selected.filter((f) => !exercised.includes(f)).map((f) => f.name),
     clean: { runs: options.cleanRuns, ...clean },
+    ...(healthyRunMs !== undefined ? { healthyRunMs } : {}),
     gaps,
     caseClauses,
   };
+}
+
+/** `ms` over the median of the healthy runs, to one decimal; undefined before any healthy run has finished. */
+function ratio(ms: number, healthy: readonly number[]): number | undefined {
+  if (healthy.length === 0) return undefined;
+  return Math.round((ms / Math.max(1, median(healthy))) * 10) / 10;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
+}
+
+/** The faults whose run took more than SLOW_OVER_HEALTHY times the healthy device's. */
+export function slowFaults(matrix: KillMatrix): FaultRow[] {
+  return matrix.faults.filter((f) => f.overHealthy !== undefined && f.overHealthy > SLOW_OVER_HEALTHY);
 }
 
 /**
@@ -273,6 +328,10 @@ function caught(results: CaseResult[], departures: ReadonlySet<string>): string[
     .sort();
 }
 
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** The matrix as Markdown: fault × caught, and the clauses each catching case traces to. */
 export function renderKillMatrixMarkdown(matrix: KillMatrix): string {
   const lines = [
@@ -324,6 +383,24 @@ export function renderKillMatrixMarkdown(matrix: KillMatrix): string {
     for (const f of unsteady) {
       const first = (f.firstAttempt?.mismatches ?? []).map((m) => `${m.id} → ${m.verdict}: ${m.message}`);
       lines.push(`- \`${f.fault}\`: ${first.join('; ')}`);
+    }
+  }
+  if (matrix.healthyRunMs !== undefined) {
+    const slow = slowFaults(matrix);
+    lines.push(
+      '',
+      '## Run time against the healthy device',
+      '',
+      `The healthy device's run: ${seconds(matrix.healthyRunMs)} (median of ${matrix.clean.runMs?.length ?? 0} clean runs). A fault whose run takes more than ${SLOW_OVER_HEALTHY} × that is **slow**: a broken device must cost no more than a correct one (design §5). ${slow.length ? `${slow.length} slow: ${slow.map((f) => `\`${f.fault}\``).join(', ')}.` : 'None is slow.'}`,
+      '',
+      '| fault | run time | × healthy |',
+      '|---|---|---|',
+    );
+    for (const row of matrix.faults) {
+      if (row.runMs === undefined) continue;
+      const over = row.overHealthy === undefined ? '—' : `${row.overHealthy}`;
+      const mark = row.overHealthy !== undefined && row.overHealthy > SLOW_OVER_HEALTHY ? ` **slow**` : '';
+      lines.push(`| \`${row.fault}\` | ${seconds(row.runMs)} | ${over}${mark} |`);
     }
   }
   if (matrix.notExercised.length) {

@@ -24,6 +24,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   doctor: async () => (await import('./commands/doctor-command.ts')).doctorCommand,
   compare: async () => (await import('./commands/compare-command.ts')).compareCommand,
   merge: async () => (await import('./commands/merge-command.ts')).mergeCommand,
+  ledger: async () => (await import('./commands/ledger-command.ts')).ledgerCommand,
 };
 
 /** The commands, in the order the overview lists them. */
@@ -43,6 +44,7 @@ export const USAGE = `sophon-conformance ${TOOL.version}: conformance checker fo
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
   sophon-conformance compare BASE NEW [--json]                 regression gate: exit 1 when a MUST case newly fails
   sophon-conformance merge OUT SHARD…                          one fleet report from a lab's shards
+  sophon-conformance ledger builds|status|diff|import|set-aside the results ledger across firmware builds
 
 Every command takes --help for its options.
 

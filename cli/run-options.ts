@@ -27,6 +27,7 @@ const ACTION_FLAGS = {
   quiet: { type: 'boolean' },
   resume: { type: 'string' },
   'rerun-failed': { type: 'string' },
+  'no-ledger': { type: 'boolean' },
 } as const;
 
 /** The flags of `run` (design §7): every setting of the registry, the actions, and the policy flags. */

@@ -20,6 +20,8 @@ export interface DeviceOptions {
   dataDir: string;
   /** Default: generated once and persisted in the store (stable across reboots). */
   licenseKey?: string;
+  /** The firmware version getsoftwareversion reports, to simulate builds (default: the reference device's own). */
+  firmware?: string;
   /** How long the device is fully down during a reboot, default 300 ms. */
   bootMs?: number;
   /** After listening again, getmediadevices answers DEVICE_INIT_ERROR this long, default 50 ms. */
@@ -136,6 +138,7 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
       variants.has('mq-consumer-late') ? timing.consumerLateMs : 0,
     ),
     limits: httpLimits(options.limits ?? {}),
+    firmware: options.firmware,
     faults,
     variants,
     onLifecycle: options.onLifecycle,

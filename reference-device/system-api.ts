@@ -10,18 +10,19 @@ export const SOFTWARE_VERSION = 'reference-device 0.1.0';
 
 /**
  * The system API (sophon-api.md): getuptime and getsoftwareversion. Neither takes arguments, so the
- * body and its content type are not looked at.
+ * body and its content type are not looked at. `firmware` (device --firmware) simulates a vendor build: both
+ * version fields report it, as a real device reports its one build.
  */
-export function registerSystemApi(app: FastifyInstance, ctx: DeviceContext): void {
+export function registerSystemApi(app: FastifyInstance, ctx: DeviceContext, firmware?: string): void {
   app.post(`${SYSTEM_API}/getuptime`, (_request, reply) => {
     const uptimeMs = Math.floor(performance.now() - ctx.bootedAt);
     return sendJson(reply, 200, uptimeAnswer(ctx, uptimeMs));
   });
   app.post(`${SYSTEM_API}/getsoftwareversion`, (_request, reply) =>
     sendJson(reply, 200, {
-      nnsdk_version: SOFTWARE_VERSION,
-      app_gate_version: SOFTWARE_VERSION,
-      app_version_details: `${SOFTWARE_VERSION} (sophon-conformance reference implementation of the device contract)`,
+      nnsdk_version: firmware ?? SOFTWARE_VERSION,
+      app_gate_version: firmware ?? SOFTWARE_VERSION,
+      app_version_details: `${firmware ?? SOFTWARE_VERSION} (sophon-conformance reference implementation of the device contract)`,
     }),
   );
 }

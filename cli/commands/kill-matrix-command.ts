@@ -2,7 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
-import { killMatrixHolds, renderKillMatrixMarkdown, runKillMatrix } from '../kill-matrix.ts';
+import {
+  type FaultRow,
+  killMatrixHolds,
+  renderKillMatrixMarkdown,
+  runKillMatrix,
+  SLOW_OVER_HEALTHY,
+  slowFaults,
+} from '../kill-matrix.ts';
 import { intFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
 
@@ -54,7 +61,7 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
     withVariants: values['with-variants'] === true,
     onRow: (row) =>
       out.write(
-        `${row.exact ? 'exact  ' : row.caughtBy.length ? 'INEXACT' : 'MISSED '} ${row.fault}: caught by ${row.caughtBy.length} (declared ${row.expectedCases.length})${row.firstAttempt ? ', on a second run' : ''}, ${row.durationMs} ms\n`,
+        `${row.exact ? 'exact  ' : row.caughtBy.length ? 'INEXACT' : 'MISSED '} ${row.fault}: caught by ${row.caughtBy.length} (declared ${row.expectedCases.length})${row.firstAttempt ? ', on a second run' : ''}, ${row.durationMs} ms${overHealthy(row)}\n`,
       ),
   });
   const dir = values.out ?? defaultReportsDir();
@@ -65,6 +72,19 @@ export async function killMatrixCommand(argv: string[], out: NodeJS.WriteStream 
   out.write(
     `${matrix.faults.filter((f) => f.exact).length}/${matrix.faults.length} faults caught exactly; clean device: ${matrix.clean.fails} failures, ${matrix.clean.warns} warnings in ${matrix.clean.runs} runs; gaps: ${matrix.gaps.join(', ') || 'none'}; ${(matrix.durationMs / 1000).toFixed(1)} s\n`,
   );
+  if (matrix.healthyRunMs !== undefined) {
+    const slow = slowFaults(matrix);
+    out.write(
+      `healthy device: ${matrix.healthyRunMs} ms a run; ${slow.length ? `SLOW (over ${SLOW_OVER_HEALTHY} × healthy): ${slow.map((f) => `${f.fault} ${f.runMs} ms (× ${f.overHealthy})`).join(', ')}` : `no fault run took over ${SLOW_OVER_HEALTHY} × that`}\n`,
+    );
+  }
   out.write(`kill matrix: ${join(dir, `${name}.md`)}\n`);
   return killMatrixHolds(matrix) ? 0 : 1;
+}
+
+/** A row's run time beside the healthy device's, as far as the healthy runs have finished. */
+function overHealthy(row: FaultRow): string {
+  if (row.overHealthy === undefined) return '';
+  const slow = row.overHealthy > SLOW_OVER_HEALTHY ? ` SLOW (over ${SLOW_OVER_HEALTHY} × healthy)` : '';
+  return ` (× ${row.overHealthy} the healthy run)${slow}`;
 }

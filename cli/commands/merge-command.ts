@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { renderFleetConsole } from '../../reports/render-fleet-console.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { mergeShards } from '../merge-shards.ts';
+import { ledgerLocation, recordFleetIntoLedger } from '../record-into-ledger.ts';
 
 export const MERGE_USAGE = `Usage: sophon-conformance merge OUT SHARD…
 
@@ -13,6 +14,9 @@ unpacked into OUT/<bundle name>/; collect shard folders under OUT so the page's 
 Refused (exit 2, nothing written) when the shards are of different labs or splits, ran different spec hashes,
 suites, profiles or cases, or overlap. A shard that is not given is named and makes the fleet exit 2.
 
+Every device's report is recorded into the results ledger (--ledger PATH|postgres://…, SOPHON_LEDGER,
+default reports/ledger/ledger.sqlite; --no-ledger: not recorded): see ledger --help.
+
 Exit codes: the worst device's: 0 every device passed, 1 a device failed a MUST case, 3 no failure but a
 device is incomplete, 2 a device could not be run, a shard or report is missing, or the merge was refused.`;
 
@@ -20,7 +24,7 @@ device is incomplete, 2 a device could not be run, a shard or report is missing,
 export async function mergeCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { help: { type: 'boolean', short: 'h' } },
+    options: { help: { type: 'boolean', short: 'h' }, ledger: { type: 'string' }, 'no-ledger': { type: 'boolean' } },
     strict: true,
     allowPositionals: true,
   });
@@ -37,5 +41,9 @@ export async function mergeCommand(argv: string[], out: NodeJS.WriteStream = pro
   }
   const { fleet, summaryPath, htmlPath } = await mergeShards(target, shards);
   out.write(`${renderFleetConsole(fleet).join('\n')}\nfleet summary: ${summaryPath}\nfleet report: ${htmlPath}\n`);
+  // Shards may have run on machines with ledgers of their own: the merge records every device's run here
+  // (a run already recorded is recognised by its report and not added twice).
+  const ledger = ledgerLocation(values.ledger, values['no-ledger'] === true);
+  if (ledger) out.write(`${(await recordFleetIntoLedger(fleet, target, ledger)).join('\n')}\n`);
   return fleet.exitCode;
 }

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { runWithReports } from '../../api/run-with-reports.ts';
 import { type ConsoleMode, LiveConsole, type StatusLine } from '../../reports/live-console.ts';
 import { colorWanted, renderSummary } from '../../reports/render-console.ts';
+import type { RecordedSettings } from '../../reports/run-journal.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { loadSuite } from '../../src/plan/load-suite.ts';
 import { planCases, type Selection } from '../../src/plan/plan-cases.ts';
@@ -18,8 +19,10 @@ import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
+import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
-import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
+import { ledgerLocation, recordIntoLedger } from '../record-into-ledger.ts';
+import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../resume-run.ts';
 import { intFlag, listFlag, RUN_FLAGS } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
@@ -39,6 +42,7 @@ ${settingsUsage()}
                           the rest run, one complete report is written into DIR
   --rerun-failed REPORT   run only the fail and could-not-test cases of an earlier run (its folder,
                           report.json or bundle); target, suite and profile default to that run's
+  --no-ledger             do not record the run (SOPHON_LEDGER=off does the same)
 ${POLICY_USAGE}
 
 ${EXIT_CODES_USAGE}`;
@@ -61,7 +65,7 @@ export async function runCommand(
 async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: StatusLine): Promise<number> {
   const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
   // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
-  const { values } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
+  const { values, origins } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
   if (values.help) {
     out.write(`${RUN_USAGE}\n`);
     return 0;
@@ -70,6 +74,8 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     throw new ConformanceError('CONFIG_INVALID', '--resume and --rerun-failed do not go together: pick one');
   }
   const resume = values.resume !== undefined ? loadResumePoint(values.resume) : undefined;
+  // Every setting of the interrupted run comes back from its journal; one given again must agree.
+  const restored = resume ? restoreResumedSettings(resume, values, origins) : [];
   const rerun =
     values['rerun-failed'] !== undefined ? await loadReport(values['rerun-failed'], '--rerun-failed') : undefined;
   const earlier = resume ?? (rerun ? { suite: rerun.report.suite, profile: rerun.report.profile } : undefined);
@@ -78,8 +84,6 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     tags: listFlag(values.tag),
     ...(rerun ? { ids: failedCases(rerun) } : {}),
   };
-  if (resume) checkResume(resume, values, selection);
-  if (resume?.selection && !values.only && !values.tag) Object.assign(selection, resume.selection);
   if (rerun && selection.ids?.length === 0) {
     out.write(`nothing to rerun: ${rerun.source} has no fail or could-not-test case\n`);
     return 0;
@@ -115,11 +119,19 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     listCases(settings.root, settings.suite, selection, out);
     return 0;
   }
+  if (!settings.amqp) refuseMqOnlyWithoutBroker(settings.root, settings.suite, selection);
   const outDir = resume?.dir ?? values.out ?? defaultReportsDir(runFolderName());
+  if (restored.length) out.write(`settings of the interrupted run: ${restored.join(' ')}\n`);
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
   }
-  const { report } = await runAndReport(settings, outDir, reporters, out, { quiet: values.quiet === true, status });
+  const ledger = ledgerLocation(values.ledger, values['no-ledger'] === true);
+  const { report } = await runAndReport(settings, outDir, reporters, out, {
+    quiet: values.quiet === true,
+    status,
+    ledger,
+    recorded: recordSettings(values),
+  });
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
 }
@@ -143,6 +155,10 @@ export interface ConsoleOptions {
   status?: StatusLine | undefined;
   /** What an interrupted run's last line advises (default: `run --resume <out>`, which needs the same device). */
   incompleteAdvice?: string;
+  /** The results ledger the run records into once its reports are written (none: not recorded). */
+  ledger?: string | undefined;
+  /** The run's settings, kept in its journal for `run --resume` (cli/resume-run.ts). */
+  recorded?: RecordedSettings | undefined;
 }
 
 /**
@@ -200,6 +216,7 @@ export async function runAndReport(
       {
         out: outDir,
         reporters,
+        recorded: options.recorded,
         onEvent: (event) => {
           if (event.type === 'start') {
             const what = settings.rerunOf ? 'cases to run again' : 'cases';
@@ -216,19 +233,23 @@ export async function runAndReport(
               `platform login endpoint: set MQ_LOGIN_URL on the device to ${event.url} (waiting up to ${settings.upWithinMs} ms, --up-within, for it to log in there and consume its command queue ${settings.amqp?.commandQueue})`,
             );
           else if (event.type === 'login') live.note(redactUrl(describeLogin(event.login)));
+          else if (event.type === 'notice') live.note(event.line);
         },
       },
     );
+    // Before the summary, whose last line stays the counts; a ledger that fails changes no verdict.
+    const ledgerLine = options.ledger
+      ? await recordIntoLedger(report, written.json ?? outDir, options.ledger)
+      : undefined;
+    if (ledgerLine && !shown) process.stderr.write(`${ledgerLine}\n`);
     if (shown) {
       live.finish([
+        ...(ledgerLine ? [ledgerLine] : []),
         ...renderSummary(report, style),
         ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
         ...(report.complete
           ? []
-          : [
-              options.incompleteAdvice ??
-                `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`,
-            ]),
+          : [options.incompleteAdvice ?? `continue it: sophon-conformance run --resume ${outDir}`]),
       ]);
     }
     return { report, written };
@@ -254,26 +275,6 @@ function removeEmptyFolders(dir: string, top: string): void {
 function heartbeatFromEnv(): number | undefined {
   const value = process.env.SOPHON_HEARTBEAT_MS;
   return value === undefined ? undefined : intFlag('SOPHON_HEARTBEAT_MS', value, 100);
-}
-
-// A resumed run plans the interrupted run's cases again: its suite, profile and selection, given again or not.
-function checkResume(
-  point: ResumePoint,
-  values: { out?: string | undefined; suite?: string | undefined; profile?: string | undefined },
-  selection: Selection,
-): void {
-  if (values.out !== undefined && resolve(values.out) !== point.dir) {
-    throw new ConformanceError(
-      'CONFIG_INVALID',
-      `--resume ${point.dir} writes its report there: leave out --out ${values.out}`,
-    );
-  }
-  checkResumeFlag(point, 'suite', values.suite, point.suite);
-  checkResumeFlag(point, 'profile', values.profile, point.profile);
-  if (point.selection && (selection.only?.length || selection.tags?.length)) {
-    checkResumeFlag(point, 'only', (selection.only ?? []).join(','), point.selection.only.join(','));
-    checkResumeFlag(point, 'tag', (selection.tags ?? []).join(','), point.selection.tags.join(','));
-  }
 }
 
 /** A folder name that sorts by time and never collides within a second. */

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { compareRuns, renderComparisonHtml } from '../../reports/compare-runs.ts';
 import { renderNoticePage } from '../../reports/html/page-shell.ts';
 import { type RunListing, renderRunIndexHtml } from '../../reports/html/render-run-index.ts';
@@ -13,11 +13,15 @@ import type { Report } from '../../src/results/types.ts';
 import { portFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
 
-export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS]
+export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS] [--lab FILE --token-file FILE]
 
   DIR              folder holding one subfolder per run, each with a report.json (default reports/out)
   --port N         port to listen on (default 0: a free port)
-  --host ADDRESS   address to listen on (default 127.0.0.1; the reports hold device details)`;
+  --host ADDRESS   address to listen on (default 127.0.0.1; the reports hold device details)
+  --lab FILE       also be the lab's console (/console, REST under /api/, /api/openapi.json): start, watch,
+                   stop and resume runs on the devices of FILE (the format run --lab reads). Runs wipe devices
+  --token-file F   a secret every page and API call then needs (Authorization: Bearer <token>, or the login
+                   form); required with --lab on any address other than loopback`;
 
 /**
  * A run folder name: what `run` writes (`2026-11-23_09-30-00-1234`) and anything alike. No slash, no
@@ -31,6 +35,8 @@ export interface ReportServerOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Registers more routes and guards before the browser's own (the lab console); returns its clean-up. */
+  extend?: (app: FastifyInstance) => Promise<() => Promise<void>>;
 }
 
 export interface ReportServer {
@@ -117,10 +123,13 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
 
   const app = Fastify({ logger: false });
   await app.register(fastifyStatic, { root: dir, serve: false });
+  const cleanUp = options.extend ? await options.extend(app) : undefined;
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    // The console's pages say same-origin: a browser then sends their own Origin with a form or a fetch (with
+    // no-referrer it sends "null"), which is how the console tells its own calls from another site's.
+    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
     reply.header('cache-control', 'no-store');
   });
 
@@ -197,7 +206,13 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const host = options.host ?? '127.0.0.1';
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return { url: `http://${shownHost}:${port}/`, close: () => app.close() };
+  return {
+    url: `http://${shownHost}:${port}/`,
+    close: async () => {
+      await cleanUp?.();
+      await app.close();
+    },
+  };
 }
 
 function isDirectory(path: string): boolean {
@@ -238,7 +253,13 @@ export async function serveCommand(
     args: argv,
     strict: true,
     allowPositionals: true,
-    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      lab: { type: 'string' },
+      'token-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     out.write(`${SERVE_USAGE}\n`);
@@ -249,12 +270,20 @@ export async function serveCommand(
   }
   const port = portFlag('port', values.port) ?? 0;
   if (port > 65535) throw new ConformanceError('CONFIG_INVALID', `--port ${port}: want 0…65535`);
-  const server = await startReportServer({
-    dir: positionals[0] ?? defaultReportsDir(),
-    host: values.host ?? '127.0.0.1',
-    port,
-  });
+  const host = values.host ?? '127.0.0.1';
+  const dir = positionals[0] ?? defaultReportsDir();
+  const lab = values.lab
+    ? await (await import('../../console/start-console.ts')).consoleExtension({
+        lab: values.lab,
+        tokenFile: values['token-file'],
+        host,
+        dir,
+      })
+    : undefined;
+  if (!lab && values['token-file']) throw new ConformanceError('CONFIG_INVALID', '--token-file goes with --lab FILE');
+  const server = await startReportServer({ dir, host, port, ...(lab ? { extend: lab.extend } : {}) });
   out.write(`serving reports at ${server.url}\n`);
+  if (lab) out.write(`${lab.describe(server.url)}\n`);
   await new Promise<void>((resolveStop) => {
     const done = () => {
       process.off('SIGINT', done);

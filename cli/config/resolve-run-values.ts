@@ -1,5 +1,6 @@
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { RUN_SETTINGS, type SettingDeclaration } from '../../src/settings/run-settings-registry.ts';
+import { configLedger } from '../record-into-ledger.ts';
 import { RUN_FLAGS } from '../run-options.ts';
 import type { SophonConfig } from './config-schema.ts';
 import { validateConfig as validateEnv } from './config-validator.compiled.ts';
@@ -103,6 +104,8 @@ function flagForm(raw: unknown, setting: SettingSource, dir: string): string {
   if (Array.isArray(raw)) return raw.join(',');
   const text = String(raw);
   if (setting.kind === 'path') return configPath(dir, text);
+  // The ledger: a postgres:// URL or `off` as written, a file relative to the config file.
+  if (setting.kind === 'path-or-url') return configLedger(text, dir);
   // A suite or adapter written as a path (./my-suite.yaml) is relative to the file; a name stays a name.
   if (setting.kind === 'name-or-path' && (text.startsWith('.') || text.includes('/'))) return configPath(dir, text);
   return text;

@@ -13,7 +13,11 @@ export type ConformanceErrorCode =
   | 'STATE_ADAPTER_INVALID'
   | 'BROKER_UNREACHABLE'
   | 'RESUME_MISMATCH'
-  | 'MERGE_REFUSED';
+  | 'MERGE_REFUSED'
+  | 'LEDGER_UNAVAILABLE'
+  | 'LEDGER_READ_ONLY'
+  | 'LEDGER_REFUSED'
+  | 'LEDGER_NOT_FOUND';
 
 /** An error the CLI turns into one clear line and exit code 2. */
 export class ConformanceError extends Error {

@@ -94,6 +94,8 @@ export interface RunSettings {
   onResult?: (result: CaseResult) => void;
   /** Each case's phase as it changes, for the live console. */
   onPhase?: (event: PhaseEvent) => void;
+  /** A line about the whole run, said once when the run learns it (nothing consumes the command queue, say). */
+  onNotice?: (line: string) => void;
   /** The login endpoint is up (--platform-login): the URL to configure on the device as MQ_LOGIN_URL. */
   onLoginEndpoint?: (loginUrl: string) => void;
   /** A device called the login endpoint (already redacted: no broker password). */
@@ -164,6 +166,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     caseConcurrency: settings.caseConcurrency,
     policy: settings.policy,
     onPhase: settings.onPhase,
+    onNotice: settings.onNotice,
   };
   const resumedAt = new Date().toISOString();
   const startedAt = settings.earlier?.startedAt ?? resumedAt;

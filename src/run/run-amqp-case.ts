@@ -2,17 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { checkAmqpCase } from '../checks/check-amqp-case.ts';
 import type { ReplyObservation } from '../checks/check-reply.ts';
 import { couldNotTest, foldVerdict } from '../results/fold-verdict.ts';
-import type { AmqpEvidence, AmqpPublishEvidence, Evidence, RebootTimeline, ReplyEvidence } from '../results/types.ts';
+import type {
+  AmqpEvidence,
+  AmqpPublishEvidence,
+  Evidence,
+  RebootTimeline,
+  ReplyEvidence,
+  StateEvidence,
+} from '../results/types.ts';
 import type { AmqpCase, AmqpExpectSpec, AmqpMessageSpec, ReplyChannel } from '../specs/case-schema.ts';
 import { outcomesOf } from '../specs/outcomes.ts';
 import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
-import { awaitConsumer } from './await-consumer.ts';
+import { awaitConsumer, ConsumerWatch } from './await-consumer.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import { type CaseRun, establishGiven, note, quietWindow, readStateAfter, wipeWindowFor } from './case-steps.ts';
 import { interpolate } from './interpolate.ts';
-import { waitReady, watchReboot } from './reboot-watcher.ts';
+import { readUptime, waitReady, watchReboot } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
 
 type Role = AmqpPublishEvidence['role'];
@@ -88,7 +95,7 @@ async function observeAmqpCase(
 ): Promise<CaseRun> {
   const given = await establishGiven(spec.given, ctx, evidence, shares, report);
   if ('stop' in given) return given.stop;
-  let state = given.state;
+  const state = given.state;
 
   const uuid = randomUUID();
   let send: AmqpCase['send'];
@@ -103,7 +110,7 @@ async function observeAmqpCase(
   } catch (error) {
     return { verdict: couldNotTest('seed', `case ${spec.id}: ${(error as Error).message}`), evidence };
   }
-  const { session, inbox } = mq;
+  const { session } = mq;
   const origin = performance.now();
   // A command a correct device executes may take as long as the wipe takes (HTTP-12's synchronous wipe: a
   // full face library takes tens of seconds); a refusal is quick. The duplicate's second delivery executes
@@ -118,7 +125,53 @@ async function observeAmqpCase(
     replies: [],
   };
   evidence.amqp = amqpEvidence;
-  await awaitConsumer(ctx, mq, evidence, report);
+  await awaitConsumer(ctx, mq, evidence, report, spec.id);
+  // From the first publish on, the command queue is watched: a command nothing will take ends the waits for what
+  // it would have done (design §5), with the verdicts they would have given at their windows' end.
+  const watch = new ConsumerWatch(ctx, mq, spec.id);
+  try {
+    return await publishAndObserve(spec, ctx, mq, evidence, pendingIds, report, {
+      send,
+      state,
+      origin,
+      wipeWindow,
+      commandWindow,
+      amqpEvidence,
+      watch,
+    });
+  } finally {
+    await watch.stop();
+  }
+}
+
+interface CaseSetup {
+  send: AmqpCase['send'];
+  state: StateEvidence | undefined;
+  origin: number;
+  wipeWindow: number;
+  commandWindow: number;
+  amqpEvidence: AmqpEvidence;
+  watch: ConsumerWatch;
+}
+
+async function publishAndObserve(
+  spec: AmqpCase,
+  ctx: RunContext,
+  mq: AmqpContext,
+  evidence: Evidence,
+  pendingIds: string[],
+  report: PhaseReport,
+  setup: CaseSetup,
+): Promise<CaseRun> {
+  const { send, origin, wipeWindow, commandWindow, amqpEvidence, watch } = setup;
+  let state = setup.state;
+  const { session, inbox } = mq;
+  const waitSignal = AbortSignal.any([ctx.signal, watch.signal]);
+  // An arrival matching, or none once nothing consumes the command queue (then nothing more will come of it).
+  const waitArrival = (since: number, match: (a: Arrival) => boolean, deadline: number) =>
+    waitSignal.aborted
+      ? Promise.resolve(inbox.since(since).find(match))
+      : inbox.waitFor(since, match, deadline, waitSignal);
   const published: Published[] = [];
   const publish = async (message: AmqpMessageSpec, role: Role): Promise<Published> => {
     const body = encode(message);
@@ -134,6 +187,7 @@ async function observeAmqpCase(
     const record = { role, at, messageId: messageIdOf(message), correlationId: message.properties?.correlationId };
     if (record.messageId !== undefined) pendingIds.push(record.messageId);
     published.push(record);
+    watch.start();
     return record;
   };
 
@@ -150,9 +204,12 @@ async function observeAmqpCase(
     // These waits are phases of their own on the live line, not more of "publishing".
     if (owed > 0) report('waiting-reply', { windowMs: Math.max(0, Math.round(deadline - performance.now())) });
     while (beforeReplies.size < owed) {
-      const arrival = await inbox.waitFor(firstAt, unclaimed, deadline, ctx.signal);
+      const arrival = await waitArrival(firstAt, unclaimed, deadline);
       if (!arrival) break;
       beforeReplies.add(arrival);
+      // A wipe done before the command may be followed by a reboot that is over before the command is published,
+      // its consumer not back yet: the command then waits in the queue, and only the up window proves anything.
+      if (saysDone(arrival)) watch.rebootPossible();
     }
     beforeRepliesMissing = owed - beforeReplies.size;
     if (beforeRepliesMissing > 0) {
@@ -162,35 +219,45 @@ async function observeAmqpCase(
       );
     }
     report('watching-quiet', { windowMs: quietWindow(ctx) });
-    await inbox.waitFor(performance.now(), () => false, performance.now() + quietWindow(ctx), ctx.signal);
+    await waitArrival(performance.now(), () => false, performance.now() + quietWindow(ctx));
   }
 
   if (send.duplicate) {
     const first = await publish(send, 'first-of-duplicate');
     report('waiting-reply', { windowMs: wipeWindow });
-    await inbox.waitFor(first.at, () => true, first.at + wipeWindow, ctx.signal);
+    const firstReply = await waitArrival(first.at, () => true, first.at + wipeWindow);
+    if (firstReply && saysDone(firstReply)) watch.rebootPossible();
+    const since = performance.now();
+    const onWatch = reportWatch(report, { watchMs: ctx.downWithinMs, upWithinMs: ctx.upWithinMs, quiet: false });
     await watchReboot({
       target: ctx.target,
       downWithinMs: ctx.downWithinMs,
       upWithinMs: ctx.upWithinMs,
       watchMs: ctx.downWithinMs,
+      // A first delivery nothing took did nothing: there is no reboot to wait for.
+      watchUntil: () => (watch.goneAt === undefined ? ctx.downWithinMs : 0),
       probeIntervalMs: ctx.probeIntervalMs,
-      since: performance.now(),
+      since,
       signal: ctx.signal,
-      onStep: reportWatch(report, { watchMs: ctx.downWithinMs, upWithinMs: ctx.upWithinMs, quiet: false }),
+      onStep: (step, atMs) => {
+        if (step !== 'watch') watch.rebootPossible();
+        onWatch(step, atMs);
+      },
     });
     report('waiting-ready', { windowMs: ctx.upWithinMs });
     await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal);
     const again = await establishGiven(spec.given, ctx, evidence, false, report);
     if ('stop' in again) return again.stop;
     state = again.state;
-    await awaitConsumer(ctx, mq, evidence, report);
+    await awaitConsumer(ctx, mq, evidence, report, spec.id);
     note(
       evidence,
       'duplicate: the same bytes were published again after the first delivery was answered and the state re-seeded',
     );
   }
 
+  // Read before the command: after it the device may already be going down (MQ-10 reports what the reboot was).
+  const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, ctx.signal) : undefined;
   const command = await publish(send, 'command');
   const expected = channelsExpected(spec.expect);
   const mayReboot = outcomesOf(spec.expect).some((o) => o.reboot === 'required' || o.reboot === 'any');
@@ -223,12 +290,7 @@ async function observeAmqpCase(
   if (listens) report('waiting-reply', { windowMs: commandWindow });
   const waitReply = (
     listens
-      ? inbox.waitFor(
-          command.at,
-          (a) => expected.includes(a.channel) && attributable(a),
-          command.at + commandWindow,
-          ctx.signal,
-        )
+      ? waitArrival(command.at, (a) => expected.includes(a.channel) && attributable(a), command.at + commandWindow)
       : Promise.resolve(undefined)
   ).then((a) => {
     replyAt = a?.at;
@@ -240,26 +302,49 @@ async function observeAmqpCase(
     }
     return a;
   });
-  // The watch ends a down window (or a quiet window) after the reply, or after the reply window when none came.
+  // A wipe it cannot see answered is seen done in the state instead (a device that stays up after an MQ wipe
+  // would otherwise hold the case for the whole wipe window).
+  let effectAt: number | undefined;
+  let watching = true;
+  const effectSeen = awaitsEffect ? watchEffect(ctx, state, () => watching && !watch.signal.aborted) : undefined;
+  void effectSeen?.then((at) => {
+    effectAt = at;
+  });
+  // The watch ends a down window (or a quiet window) after the reply or the effect, or after the reply window
+  // when neither came; at once when nothing took the command (nothing can follow a command nobody consumed).
   let timeline = await watchReboot({
     target: ctx.target,
     systemUrl: ctx.systemUrl,
+    uptimeBefore,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
     watchMs: commandWindow + ctx.downWithinMs,
-    watchUntil: () =>
-      (replyAt !== undefined ? replyAt - command.at : expected.length || awaitsEffect ? commandWindow : 0) +
-      (mayReboot || replySaysDone ? ctx.downWithinMs : quietWindow(ctx)),
+    watchUntil: () => {
+      const seenAt = replyAt ?? effectAt;
+      if (seenAt === undefined && watch.goneAt !== undefined) return Math.max(0, watch.goneAt - command.at);
+      const awaited = seenAt !== undefined ? seenAt - command.at : expected.length || awaitsEffect ? commandWindow : 0;
+      return awaited + (mayReboot || replySaysDone ? ctx.downWithinMs : quietWindow(ctx));
+    },
     probeIntervalMs: ctx.probeIntervalMs,
     since: command.at,
     signal: ctx.signal,
     onStep: (step, atMs) => {
+      if (step !== 'watch') watch.rebootPossible();
       if (step === 'watch' && awaitingReply) return;
       awaitingReply = false;
       onWatch(step, atMs);
     },
   });
+  // A read still in flight is left to finish on its own: it only reads, and a device rebooting may hold it.
+  watching = false;
   await waitReply;
+  const decidedEarly = replyAt === undefined && watch.goneAt !== undefined && mq.consumerGone !== undefined;
+  if (decidedEarly) {
+    note(
+      evidence,
+      `${mq.consumerGone}: decided ${Math.round((watch.goneAt ?? command.at) - command.at)} ms after the command was published, without waiting out the ${commandWindow} ms window (nothing took the command, so no reply or effect can follow)`,
+    );
+  }
   // A command queued while the device rebooted (for an earlier command) is executed once it is back,
   // and its own reboot follows its reply: watch that one too, or the state would be read mid-reboot.
   // Only a reboot seen after the reply replaces the first timeline; otherwise the first one stands (a
@@ -326,6 +411,10 @@ async function observeAmqpCase(
     .find((k): k is string => typeof k === 'string' && k.length > 0);
   if (mq.licenseKey === undefined && key) mq.licenseKey = key;
   if (judged.outcome) evidence.outcome = judged.unmatched ? `none of: ${judged.unmatched.join(', ')}` : judged.outcome;
+  if (decidedEarly) {
+    const gone = `${mq.consumerGone} (the command was never taken)`;
+    evidence.outcome = evidence.outcome ? `${evidence.outcome}; ${gone}` : gone;
+  }
   // MQ-10 holds "if the device reboots": one that stays up after the wipe never lost its consumer, so a case about
   // the consumer coming back passes without having seen it come back. Said plainly, as the clause wants it reported.
   if (!evidence.outcome && spec.requires?.includes('reboots-after-mq-wipe') && timeline.outcome === 'stayed-up') {
@@ -413,6 +502,38 @@ function describeArrival(arrival: Arrival, origin: number, published: Published[
     ...(tied ? { answers: tied.role } : {}),
   };
 }
+
+/** A reply with result true: the command was executed, and a reboot may follow. */
+function saysDone(arrival: Arrival): boolean {
+  return (arrival.json as { result?: unknown } | undefined)?.result === true;
+}
+
+/** How often the state is read while a wipe whose reply cannot be seen is awaited. */
+const EFFECT_EVERY_MS = 500;
+
+/**
+ * Reads the state until a category seeded before has fewer items (the wipe is being done), while `goesOn`; returns
+ * when that was first seen, or undefined. A read that fails (the device rebooting) is no answer, never an error.
+ */
+async function watchEffect(
+  ctx: RunContext,
+  state: StateEvidence | undefined,
+  goesOn: () => boolean,
+): Promise<number | undefined> {
+  const before = state?.before;
+  const adapter = ctx.adapter;
+  if (!before || !adapter) return undefined;
+  while (goesOn() && !ctx.signal.aborted) {
+    const now = await adapter.read(ctx.signal).catch(() => undefined);
+    if (now && COUNTED_CATEGORIES.some((c) => before[c].count > 0 && now[c].count < before[c].count)) {
+      return performance.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, EFFECT_EVERY_MS));
+  }
+  return undefined;
+}
+
+const COUNTED_CATEGORIES = ['identities', 'permissions', 'mediaDevices', 'events'] as const;
 
 function encode(message: AmqpMessageSpec): Buffer {
   if (message.body !== undefined) return Buffer.from(message.body, 'utf8');

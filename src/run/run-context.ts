@@ -25,6 +25,13 @@ export interface AmqpContext {
   consumerSeen: boolean;
   /** Set when the consumer did not come back within a whole up window before a case; cleared when one is seen. */
   consumerLostSince?: string | undefined;
+  /** The case whose look last found a consumer on the command queue, for saying since when none is there. */
+  consumerLastSeenIn?: string | undefined;
+  /**
+   * Set once the broker has shown that nothing consumes the command queue (await-consumer.ts): the line the run
+   * said in short, which each MQ case after it cites; cleared when a consumer is seen again.
+   */
+  consumerGone?: string | undefined;
 }
 
 /** What every case of a run shares: the target, the windows, the state adapter. */
@@ -66,6 +73,8 @@ export interface RunContext {
   policy?: CasePolicy | undefined;
   /** Told each case's phase as it changes (the live console). */
   onPhase?: ((event: PhaseEvent) => void) | undefined;
+  /** Told a line about the whole run once, when it learns it (nothing consumes the command queue, say). */
+  onNotice?: ((line: string) => void) | undefined;
 }
 
 /** What the run does around each case (case-policy.ts): capabilities, repeats, waivers (all optional; none = the plain run). */

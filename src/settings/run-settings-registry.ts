@@ -18,7 +18,9 @@ export type SettingKind =
   | 'name-or-path'
   | 'profile'
   | 'reporters'
-  | 'login-path';
+  | 'login-path'
+  /** A file (relative to a config file) or a URL such as postgres://…, or `off`. */
+  | 'path-or-url';
 
 /** Where a setting shows in `run --help` and the reference page. */
 export type SettingGroup = 'device' | 'selection' | 'windows' | 'mq' | 'evidence' | 'output' | 'policy';
@@ -356,6 +358,19 @@ export const RUN_SETTINGS = [
     group: 'output',
     defaultText: "the tool's own",
     help: ['folder holding specs/ and suites/'],
+  },
+  {
+    flag: 'ledger',
+    env: 'SOPHON_LEDGER',
+    key: ['ledger'],
+    kind: 'path-or-url',
+    value: 'PATH|URL',
+    group: 'output',
+    defaultText: 'reports/ledger/ledger.sqlite',
+    help: [
+      'record the run into this results ledger (postgres://… for PostgreSQL; off: none; --no-ledger',
+      'does the same); see: sophon-conformance ledger --help',
+    ],
   },
   {
     flag: 'capabilities',

@@ -20,6 +20,13 @@ export interface PublishProperties {
   headers?: Record<string, string>;
 }
 
+/** What a passive declare of the command queue shows. */
+export interface CommandQueueLook {
+  consumers: number;
+  /** Messages ready in the queue: published, not yet taken by any consumer (nor by a basic.get). */
+  messages: number;
+}
+
 /** How long the broker may take to confirm a publish before the checker stops waiting. */
 const CONFIRM_WITHIN_MS = 5_000;
 /** How long closing the session may take; past it the socket is dropped (a broker that hangs must not hang the run). */
@@ -184,11 +191,17 @@ export class AmqpSession {
     }
   }
 
-  /**
-   * How many consumers the command queue has now (the broker's passive declare), or undefined when the queue is
-   * gone. Each look gets a channel of its own: a passive declare of a missing queue closes its channel.
-   */
+  /** How many consumers the command queue has now, or undefined when the queue is gone (see commandQueueNow). */
   async commandConsumers(): Promise<number | undefined> {
+    return (await this.commandQueueNow())?.consumers;
+  }
+
+  /**
+   * The command queue as the broker sees it now (a passive declare): its consumers, and the messages waiting in it
+   * that no consumer has taken (a message handed to a consumer and not yet acked is not counted). undefined when
+   * the queue is gone. Each look gets a channel of its own: a passive declare of a missing queue closes its channel.
+   */
+  async commandQueueNow(): Promise<CommandQueueLook | undefined> {
     if (this.lostReason) throw new Error(`the broker connection was lost: ${this.lostReason}`);
     const within = <T>(work: Promise<T>, what: string) => answerWithin(work, ANSWER_WITHIN_MS, what, this.endpoint.url);
     try {
@@ -198,12 +211,12 @@ export class AmqpSession {
       );
       channel.on('error', () => {});
       try {
-        const { consumerCount } = await within(
+        const { consumerCount, messageCount } = await within(
           channel.checkQueue(this.endpoint.commandQueue),
           "looking for the command queue's consumer",
         );
         await within(channel.close(), 'closing a channel');
-        return consumerCount;
+        return { consumers: consumerCount, messages: messageCount };
       } catch (error) {
         if (/NOT_FOUND|404/.test((error as Error).message)) return undefined;
         throw error;

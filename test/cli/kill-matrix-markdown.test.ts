@@ -51,4 +51,19 @@ describe('the kill matrix in Markdown', () => {
     expect(md).toMatch(/`should-only`: [^|]+\| \*\*no MUST case\*\*/);
     expect(md).toContain('- `unsteady`: http.x → could-not-test: seed failed');
   });
+
+  it('sets each fault’s run time beside the healthy device’s and makes one over twice it stand out', () => {
+    const md = renderKillMatrixMarkdown({
+      ...matrix([
+        row({ fault: 'quick', runMs: 30_000, overHealthy: 1 }),
+        row({ fault: 'dies-on-poison', runMs: 900_000, overHealthy: 30 }),
+      ]),
+      healthyRunMs: 30_000,
+      clean: { runs: 2, fails: 0, warns: 0, failedCases: [], couldNotTest: [], runMs: [29_000, 31_000] },
+    });
+    expect(md).toContain("The healthy device's run: 30.0 s (median of 2 clean runs)");
+    expect(md).toContain('1 slow: `dies-on-poison`.');
+    expect(md).toContain('| `quick` | 30.0 s | 1 |');
+    expect(md).toContain('| `dies-on-poison` | 900.0 s | 30 **slow** |');
+  });
 });

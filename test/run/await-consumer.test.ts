@@ -9,6 +9,7 @@ import type { AmqpSession } from '../../src/transports/amqp-transport.ts';
 function mqWith(counts: (number | undefined | 'stall')[], consumerSeen: boolean) {
   let looks = 0;
   const session = {
+    endpoint: { url: 'amqp://b', commandQueue: 'q', upQueue: 'u' },
     commandConsumers: async () => {
       const count = counts[Math.min(looks, counts.length - 1)];
       looks++;
@@ -77,6 +78,7 @@ describe('awaitConsumer', () => {
     expect(performance.now() - t).toBeGreaterThanOrEqual(295);
     expect(e.notes?.[0]).toMatch(/had no consumer and none came within \d+ ms: the command was published all the same/);
     expect(mq.consumerLostSince).toBeDefined();
+    expect(mq.consumerGone).toBe('nothing consumes q: the consumer is gone');
     const { phases, report } = recorder();
     const later = evidence();
     const t2 = performance.now();
