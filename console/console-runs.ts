@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunEvent, runWithReports } from '../api/run-with-reports.ts';
+import { recordIntoLedger } from '../cli/record-into-ledger.ts';
 import { loadResumePoint } from '../cli/resume-run.ts';
 import { ProgressEstimate } from '../reports/progress-estimate.ts';
+import type { ConsoleAction } from '../src/ledger/types.ts';
 import { PACKAGE, PACKAGE_ROOT } from '../src/package-root.ts';
 import { readReport } from '../src/results/read-report.ts';
 import type { CaseResult } from '../src/results/types.ts';
@@ -83,10 +85,15 @@ export class DeviceBusy extends Error {
  */
 export class ConsoleRuns {
   private readonly runs = new Map<string, LiveRun>();
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dir: string,
     private readonly devices: ReadonlyMap<string, ConsoleDevice>,
+    /** The results ledger every finished run and every start, stop and resume go into; absent: none. */
+    private readonly ledger?: string | undefined,
+    /** Where a line about the ledger goes when it cannot be written (the console's output). */
+    private readonly say: (line: string) => void = () => {},
   ) {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (!entry.isDirectory() || !existsSync(join(dir, entry.name, META_FILE))) continue;
@@ -198,6 +205,7 @@ export class ConsoleRuns {
   async close(): Promise<void> {
     for (const run of this.runs.values()) run.controller?.abort();
     await Promise.all([...this.runs.values()].map((r) => r.done));
+    await this.pending;
   }
 
   private refuseBusy(device: string): void {
@@ -242,11 +250,13 @@ export class ConsoleRuns {
         run.status = tracker.status();
       },
     })
-      .then(({ report }) => {
+      .then(async ({ report, written }) => {
         run.state = report.complete ? 'ended' : 'interrupted';
         run.exitCode = report.exitCode;
         run.complete = report.complete;
         run.reportUrl = `/runs/${run.id}/`;
+        // A ledger that cannot be written changes nothing of the run: the line says how to record it later.
+        if (this.ledger) this.say(await recordIntoLedger(report, written.json ?? run.dir, this.ledger));
       })
       .catch((error: unknown) => {
         // A run that could not be carried out (the device gone at the start, a bad setting): exit 2, said once.
@@ -263,11 +273,40 @@ export class ConsoleRuns {
       });
   }
 
-  private audit(who: string, action: string, run: LiveRun): void {
-    appendFileSync(
-      join(this.dir, AUDIT_FILE),
-      `${JSON.stringify({ at: new Date().toISOString(), who, action, run: run.id, device: run.device, request: run.request })}\n`,
-    );
+  // Every start, stop and resume: in the ledger, and in console-audit.ndjson beside the runs (kept even when
+  // the ledger cannot be written, so nothing done to a device goes unrecorded).
+  private audit(who: string, action: ConsoleAction['action'], run: LiveRun): void {
+    const entry: ConsoleAction = {
+      at: new Date().toISOString(),
+      who,
+      action,
+      run: run.id,
+      device: run.device,
+      request: { ...run.request },
+    };
+    appendFileSync(join(this.dir, AUDIT_FILE), `${JSON.stringify(entry)}\n`);
+    const location = this.ledger;
+    if (!location) return;
+    this.pending = this.pending.then(async () => {
+      try {
+        const { openLedger } = await import('../src/ledger/index.ts');
+        const store = await openLedger(location);
+        try {
+          await store.recordAction(entry);
+        } finally {
+          await store.close();
+        }
+      } catch (error) {
+        this.say(
+          `ledger: the console's ${action} of ${run.id} NOT recorded (${(error as Error).message.split('\n')[0]}); it is in ${AUDIT_FILE}`,
+        );
+      }
+    });
+  }
+
+  /** Waits for the ledger writes under way (tests, and a console shutting down). */
+  async settled(): Promise<void> {
+    await this.pending;
   }
 }
 

@@ -15,6 +15,10 @@ export interface ConsoleOptions {
   token?: string | undefined;
   /** The addresses the server listens on, for the Host check (DNS rebinding). */
   listenHost: string;
+  /** The results ledger finished runs and every start, stop and resume go into; absent: none. */
+  ledger?: string | undefined;
+  /** Where the console's own lines go (a ledger that cannot be written). */
+  say?: (line: string) => void;
 }
 
 const SESSION_COOKIE = 'sophon_console';
@@ -29,7 +33,7 @@ const GATES: Record<number, string> = { 0: 'PASS', 1: 'FAIL', 2: 'ERROR', 3: 'IN
  */
 export async function registerConsole(app: FastifyInstance, options: ConsoleOptions): Promise<() => Promise<void>> {
   const devices = new Map(options.devices.map((d) => [d.name, d]));
-  const runs = new ConsoleRuns(options.dir, devices);
+  const runs = new ConsoleRuns(options.dir, devices, options.ledger, options.say);
   // A session cookie proves the token was typed once; it is derived from the token, so a new token ends it.
   const sessionKey = randomBytes(32);
   const session = options.token ? createHmac('sha256', sessionKey).update(options.token).digest('hex') : undefined;

@@ -10,6 +10,9 @@ export interface ConsoleRequest {
   tokenFile?: string | undefined;
   host: string;
   dir: string;
+  /** The results ledger (serve --ledger; default beside reports/out); absent: not recorded. */
+  ledger?: string | undefined;
+  say?: (line: string) => void;
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
@@ -30,7 +33,14 @@ export async function consoleExtension(request: ConsoleRequest) {
   mkdirSync(request.dir, { recursive: true });
   return {
     extend: (app: FastifyInstance) =>
-      registerConsole(app, { dir: request.dir, devices, token, listenHost: request.host }),
+      registerConsole(app, {
+        dir: request.dir,
+        devices,
+        token,
+        listenHost: request.host,
+        ledger: request.ledger,
+        ...(request.say ? { say: request.say } : {}),
+      }),
     describe: (url: string) =>
       `lab console: ${url}console (${devices.length} device${devices.length === 1 ? '' : 's'}, REST ${url}api/openapi.json${token ? ', token required' : ', no token: loopback only'})`,
   };

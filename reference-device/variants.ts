@@ -433,6 +433,42 @@ export const KNOWN_VARIANTS = [
     description:
       'At every boot the device logs in at its login URL (GET ?mq_license_key=&device_sn=), refuses an answer missing or mistyping a 必选 field or with mq_login_status not 0 (trying again every second), then consumes the handed mq_down_queue and replies on mq_up_queue.',
   },
+  // --- HTTP-5, MQ-3: a flag sent as null (issue 20) ----------------------------------------------------------
+  {
+    name: 'null-flag-not-given',
+    dimension: 'null-flag',
+    clause: 'HTTP-5',
+    allows:
+      "The face API's general convention (V6R2C01 接口API详细说明, 通用约定): \"''不为空，None才为空\" — only null is empty, so a flag sent as null may be read as not given (HTTP-5 decision, MQ-3).",
+    description:
+      'A flag sent as null counts as not given, over HTTP and MQ: {"users":null} is refused with MISSING_ARGUMENTS as {} is.',
+  },
+  // --- HTTP-3: a JSON body that is not an object (issue 20's audit) ---------------------------------------------
+  {
+    name: 'non-object-invalid-arguments',
+    dimension: 'non-object-body',
+    clause: 'HTTP-3',
+    allows:
+      'JSON that is not an object fits 无效的JSON数据请求 (INVALID_REQUEST_JSON) and 无效的参数 (INVALID_ARGUMENTS) alike; no sentence picks one (HTTP-3 decision): a SHOULD deviation.',
+    description:
+      'A JSON body that is not an object (array, string, number, true, null) is refused with INVALID_ARGUMENTS.',
+    departs: [
+      'http.wipedata.body.array',
+      'http.wipedata.body.boolean',
+      'http.wipedata.body.null',
+      'http.wipedata.body.number',
+      'http.wipedata.body.string',
+    ],
+  },
+  {
+    name: 'null-body-empty-request-json',
+    dimension: 'non-object-body',
+    clause: 'HTTP-3',
+    allows:
+      '通用约定 (V6R2C01): "\'\'不为空，None才为空": a null body is the empty value, a blank request (EMPTY_REQUEST_JSON, 空白的JSON数据请求, ErrorManager): a SHOULD deviation.',
+    description: 'The body null is refused with EMPTY_REQUEST_JSON instead of INVALID_REQUEST_JSON.',
+    departs: ['http.wipedata.body.null'],
+  },
 ] as const satisfies readonly VariantInfo[];
 
 /** The name of a known variant; code asks `variants.has(name)` with this type so a typo does not compile. */

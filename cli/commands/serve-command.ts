@@ -10,6 +10,7 @@ import { renderHtml } from '../../reports/render-html.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { readReport } from '../../src/results/read-report.ts';
 import type { Report } from '../../src/results/types.ts';
+import { ledgerLocation } from '../record-into-ledger.ts';
 import { portFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
 
@@ -21,7 +22,9 @@ export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--
   --lab FILE       also be the lab's console (/console, REST under /api/, /api/openapi.json): start, watch,
                    stop and resume runs on the devices of FILE (the format run --lab reads). Runs wipe devices
   --token-file F   a secret every page and API call then needs (Authorization: Bearer <token>, or the login
-                   form); required with --lab on any address other than loopback`;
+                   form); required with --lab on any address other than loopback
+  --ledger PATH|URL  the results ledger the console records its runs and every start, stop and resume into
+                   (default reports/ledger/ledger.sqlite, or SOPHON_LEDGER); --no-ledger: none`;
 
 /**
  * A run folder name: what `run` writes (`2026-11-23_09-30-00-1234`) and anything alike. No slash, no
@@ -258,6 +261,8 @@ export async function serveCommand(
       host: { type: 'string' },
       lab: { type: 'string' },
       'token-file': { type: 'string' },
+      ledger: { type: 'string' },
+      'no-ledger': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -278,6 +283,8 @@ export async function serveCommand(
         tokenFile: values['token-file'],
         host,
         dir,
+        ledger: ledgerLocation(values.ledger, values['no-ledger'] === true),
+        say: (line) => out.write(`${line}\n`),
       })
     : undefined;
   if (!lab && values['token-file']) throw new ConformanceError('CONFIG_INVALID', '--token-file goes with --lab FILE');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
 import { consoleExtension } from '../../console/start-console.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
+import { openLedger } from '../../src/ledger/index.ts';
 
 // The lab console's REST API against a reference device: the token, a start, a busy device, the live stream,
 // a stop with its partial report, a resume, the report, and the guards against cross-site calls.
@@ -27,6 +28,7 @@ async function startConsole(): Promise<ReportServer> {
     tokenFile: join(work, 'token'),
     host: '127.0.0.1',
     dir: join(work, 'runs'),
+    ledger: join(work, 'ledger.sqlite'),
   });
   return startReportServer({ dir: join(work, 'runs'), host: '127.0.0.1', port: 0, extend: lab.extend });
 }
@@ -199,6 +201,20 @@ describe('the lab console REST API', () => {
     const report = await call(`/api/runs/${id}/report`, { headers: auth });
     expect(report.body.origin.resumed.kept).toBeGreaterThanOrEqual(5);
     expect(report.body.summary.total).toBe(report.body.summary.pass);
+
+    // The ledger holds who started, stopped and resumed it, and both the partial and the complete report.
+    const store = await openLedger(join(work, 'ledger.sqlite'));
+    try {
+      expect((await store.actions(id)).map((a) => [a.action, a.device, a.who])).toEqual([
+        ['start', 'bench-1', 'token holder (127.0.0.1)'],
+        ['stop', 'bench-1', 'token holder (127.0.0.1)'],
+        ['resume', 'bench-1', 'token holder (127.0.0.1)'],
+      ]);
+      const recorded = await store.runs();
+      expect(recorded.some((r) => r.startedAt === report.body.startedAt && r.complete)).toBe(true);
+    } finally {
+      await store.close();
+    }
   }, 120_000);
 
   it('a console restarted mid-run finds the run interrupted and resumable', async () => {
