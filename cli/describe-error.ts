@@ -1,3 +1,5 @@
+import { closestMatch } from 'leven';
+
 /**
  * One line for an error the operating system raised (a port in use, a path that cannot be written…), saying
  * what to do; undefined for anything else (a bug, which keeps its stack). Every command gets these for free
@@ -37,4 +39,46 @@ export function describeSystemError(error: unknown): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Each command's usage text, loaded only when an unknown flag needs it: the flags a command documents are the
+ * ones it suggests.
+ */
+const USAGES: Readonly<Record<string, () => Promise<string>>> = {
+  run: async () => (await import('./commands/run-command.ts')).RUN_USAGE,
+  device: async () => (await import('./commands/device-command.ts')).DEVICE_USAGE,
+  demo: async () => (await import('./commands/demo-command.ts')).DEMO_USAGE,
+  init: async () => (await import('./commands/init-command.ts')).INIT_USAGE,
+  validate: async () => '--specs DIR',
+  'kill-matrix': async () => (await import('./commands/kill-matrix-command.ts')).KILL_MATRIX_USAGE,
+  serve: async () => (await import('./commands/serve-command.ts')).SERVE_USAGE,
+  'variant-matrix': async () => (await import('./commands/variant-matrix-command.ts')).VARIANT_MATRIX_USAGE,
+  verify: async () => (await import('./commands/verify-command.ts')).VERIFY_USAGE,
+  doctor: async () => (await import('./commands/doctor-command.ts')).DOCTOR_USAGE,
+  compare: async () => (await import('./commands/compare-command.ts')).COMPARE_USAGE,
+  merge: async () => (await import('./commands/merge-command.ts')).MERGE_USAGE,
+};
+
+/**
+ * The one line for a flag `command` does not know (node:util parseArgs' ERR_PARSE_ARGS_UNKNOWN_OPTION), with
+ * the nearest flag it documents when one is near enough to be a typo; undefined for any other message.
+ */
+export async function describeUnknownFlag(command: string, message: string): Promise<string | undefined> {
+  const flag = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  if (flag === undefined) return undefined;
+  const usage = Object.hasOwn(USAGES, command) ? await USAGES[command]?.() : undefined;
+  const known = [...new Set([...`${usage ?? ''} --help`.matchAll(/--[a-z][a-z0-9-]*/g)].map((m) => m[0]))];
+  const name = flag.replace(/=.*$/, '');
+  // A flag cut short (`--boot` for `--boot-ms`) is the one it begins, when only one does; a typo is a few
+  // characters off: more than a third of the flag differing is another word, not a slip.
+  const begun = known.filter((k) => k.startsWith(name));
+  const near =
+    begun.length === 1
+      ? begun[0]
+      : closestMatch(name, known, { maxDistance: Math.max(1, Math.floor(name.length / 3)) });
+  const help = `sophon-conformance ${command} --help lists its options`;
+  return near !== undefined
+    ? `unknown option ${name}: did you mean ${near}? (${help})`
+    : `unknown option ${name} (${help})`;
 }

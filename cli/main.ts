@@ -1,5 +1,5 @@
 import { ConformanceError } from '../src/errors/conformance-error.ts';
-import { describeSystemError } from './describe-error.ts';
+import { describeSystemError, describeUnknownFlag } from './describe-error.ts';
 import { EXIT_CODES_USAGE } from './exit-codes.ts';
 import { TOOL } from './tool-info.ts';
 
@@ -83,7 +83,8 @@ export async function main(argv: string[]): Promise<number> {
     // node:util parseArgs names the flag in its message; anything else is a bug worth its stack.
     const e = error as { code?: string; message?: string; stack?: string };
     if (e.code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`sophon-conformance: CONFIG_INVALID: ${oneLine(e.message ?? '')}\n`);
+      const unknown = command === undefined ? undefined : await describeUnknownFlag(command, e.message ?? '');
+      process.stderr.write(`sophon-conformance: CONFIG_INVALID: ${unknown ?? oneLine(e.message ?? '')}\n`);
       return 2;
     }
     const system = describeSystemError(error);

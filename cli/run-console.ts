@@ -56,9 +56,12 @@ export async function openRunConsole(
   const onEvent = (event: RunEvent): void => {
     if (event.type === 'start') {
       const what = settings.rerunOf ? 'cases to run again' : 'cases';
+      // A resumed run's kept results count for the live line: its count, its clock and its estimate.
+      const kept = new Set(event.plan.kept);
       live.start(
         event.plan,
         `sophon-conformance ${TOOL.version}: ${event.plan.total} ${what} of suite ${event.plan.suite} against ${redactUrl(settings.target)}`,
+        (settings.earlier?.results ?? []).filter((r) => kept.has(r.id)),
       );
     } else if (event.type === 'phase') live.phase(event.phase);
     else if (event.type === 'result') live.result(event.result);

@@ -2,6 +2,7 @@ import type { CasePhase, PhaseEvent, RunPlan } from '../src/results/progress.ts'
 import type { CaseResult } from '../src/results/types.ts';
 import { ProgressEstimate } from './progress-estimate.ts';
 import { type ConsoleStyle, renderCaseLines } from './render-console.ts';
+import { fitStatus } from './status-text.ts';
 
 /**
  * How the run talks to a person: `live` on a terminal (a status line redrawn in place under the finished
@@ -18,6 +19,8 @@ export interface StatusLine {
   print(text: string): void;
   /** Removes the status for good. */
   done(): void;
+  /** How many characters fit on one of its lines (a terminal's width); undefined: no limit. */
+  columns?(): number | undefined;
 }
 
 export interface LiveConsoleOptions {
@@ -55,6 +58,8 @@ export class LiveConsole {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly now: () => number;
   private readonly startedAt: number;
+  /** The time the kept results of a resumed run took. */
+  private keptMs = 0;
   private lastWrite: number;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -74,10 +79,14 @@ export class LiveConsole {
     }
   }
 
-  /** The run has planned its cases; `header` is the line that opens it. */
-  start(plan: RunPlan, header: string): void {
+  /**
+   * The run has planned its cases; `header` is the line that opens it. `kept`: the results a resumed run kept
+   * (--resume): they count as done, their time as spent, and the estimate learns from them.
+   */
+  start(plan: RunPlan, header: string, kept: readonly CaseResult[] = []): void {
     this.plan = plan;
-    this.estimate = new ProgressEstimate(plan);
+    this.estimate = new ProgressEstimate(plan, kept);
+    this.keptMs = timeSpent(kept);
     this.note(header);
     if (plan.kept.length > 0) {
       this.note(
@@ -134,21 +143,35 @@ export class LiveConsole {
     this.options.status?.done();
   }
 
-  /** The status line as it reads now, or undefined when no case is under way. */
-  statusText(): string | undefined {
+  /**
+   * The status line as it reads now, fitted to `width` characters (reports/status-text.ts), or undefined
+   * before the run has started.
+   */
+  statusText(width?: number): string | undefined {
     const plan = this.plan;
     const estimate = this.estimate;
     if (!plan || !estimate) return undefined;
     const now = this.now();
     const shown = [...this.inFlight.values()].sort((a, b) => a.startedAt - b.startedAt)[0];
-    const elapsed = `${clock(now - this.startedAt)} elapsed`;
-    const spent = new Map([...this.inFlight.values()].map((c) => [c.id, now - c.startedAt]));
-    const leftMs = estimate.leftMs(spent);
-    const left = leftMs === undefined ? 'estimating the time left' : `~${roughly(leftMs)} left`;
-    const count = `[${Math.min(plan.total, estimate.done + 1)}/${plan.total}]`;
-    if (!shown) return `${count} ${elapsed} · ${left}`;
-    const others = this.inFlight.size > 1 ? ` (+${this.inFlight.size - 1} in flight)` : '';
-    return `${count} ${shown.id}${others} · ${describePhase(shown, now)} · ${elapsed} · ${left}`;
+    const left = estimate.remaining(this.spent());
+    const parts = {
+      count: `[${Math.min(plan.total, estimate.done + 1)}/${plan.total}]`,
+      others: Math.max(0, this.inFlight.size - 1),
+      elapsed: clock(this.keptMs + now - this.startedAt),
+      left: left === undefined ? undefined : describeLeft(left),
+    };
+    return fitStatus(shown ? { ...parts, ...phaseParts(shown, now) } : parts, width);
+  }
+
+  /** The estimate of the time left, in ms; undefined until it can be told (every boot to come included). */
+  remainingMs(): number | undefined {
+    return this.estimate?.leftMs(this.spent());
+  }
+
+  // How long each case under way has run.
+  private spent(): Map<string, number> {
+    const now = this.now();
+    return new Map([...this.inFlight.values()].map((c) => [c.id, now - c.startedAt]));
   }
 
   /** What the timer does: redraws the status; off a terminal, writes a heartbeat after a long silence. */
@@ -172,39 +195,46 @@ export class LiveConsole {
 
   private redraw(): void {
     if (this.options.mode !== 'live' || this.stopped) return;
-    const text = this.statusText();
+    const text = this.statusText(this.options.status?.columns?.());
     if (text) this.options.status?.update(text);
   }
 }
 
-const PHASES: Record<CasePhase, string> = {
-  'waiting-ready': 'waiting for the device to be ready',
-  seeding: 'seeding state',
-  'finding-seed': 'reading the state seeded before',
-  'wiping-clean': 'wiping the device clean first',
-  sending: 'sending the request',
-  'waiting-consumer': "waiting for the device's MQ consumer",
-  publishing: 'publishing the command',
-  'waiting-reply': 'waiting for the reply',
-  'watching-down': 'waiting for the device to go down',
-  'watching-quiet': 'watching that the device stays up',
-  'waiting-up': 'waiting for the device to come back',
-  'waiting-api': 'waiting for its API to be ready',
-  'reading-state': 'reading the state',
-  done: 'done',
-};
+/**
+ * The phase of the case shown, as the status line says it. Its window is shown while the phase is within it
+ * (whole seconds, of a window of at least one): a phase that outlasts the window it announced is shown with its
+ * seconds alone, never as "29 s of 10 s".
+ */
+function phaseParts(c: InFlight, now: number) {
+  const inPhaseS = Math.floor((now - c.phaseAt) / 1000);
+  const windowS = c.windowMs === undefined ? undefined : Math.round(c.windowMs / 1000);
+  const rebooting = c.phase === 'waiting-up' || c.phase === 'waiting-api';
+  return {
+    id: c.id,
+    phase: c.phase,
+    down:
+      c.downAfterMs !== undefined && rebooting
+        ? `down ${(c.downAfterMs / 1000).toFixed(1)} s after ${c.id.startsWith('amqp.') ? 'the command' : 'the answer'}`
+        : undefined,
+    inPhaseS,
+    windowS: windowS !== undefined && windowS >= 1 && inPhaseS <= windowS ? windowS : undefined,
+  };
+}
 
-/** `waiting for the device to come back (down 1.8 s after the answer; 34 s of 180 s)`. */
-export function describePhase(c: Omit<InFlight, 'startedAt'>, now: number): string {
-  const parts: string[] = [];
-  if (c.downAfterMs !== undefined && (c.phase === 'waiting-up' || c.phase === 'waiting-api')) {
-    const after = c.id.startsWith('amqp.') ? 'the command' : 'the answer';
-    parts.push(`down ${(c.downAfterMs / 1000).toFixed(1)} s after ${after}`);
+/** The time the results took, overlaps counted once (cases that shared the device ran together). */
+export function timeSpent(results: readonly CaseResult[]): number {
+  const spans = results
+    .map((r) => [Date.parse(r.startedAt), Date.parse(r.startedAt) + r.durationMs] as const)
+    .filter(([from]) => Number.isFinite(from))
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [from, to] of spans) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
   }
-  const inPhase = Math.floor((now - c.phaseAt) / 1000);
-  if (c.windowMs !== undefined && c.windowMs > 0) parts.push(`${inPhase} s of ${Math.round(c.windowMs / 1000)} s`);
-  else if (inPhase >= 1) parts.push(`${inPhase} s`);
-  return parts.length ? `${PHASES[c.phase]} (${parts.join('; ')})` : PHASES[c.phase];
+  return total;
 }
 
 /** `12:40`, `1:02:03`. */
@@ -214,6 +244,13 @@ export function clock(ms: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}
+
+/** `4 min`, or `4 min + 17 reboots` while no boot has been seen to tell how long those take. */
+function describeLeft(left: { ms: number; reboots: number }): string {
+  if (left.reboots === 0) return roughly(left.ms);
+  const reboots = `${left.reboots} reboot${left.reboots === 1 ? '' : 's'}`;
+  return left.ms < 1_000 ? reboots : `${roughly(left.ms)} + ${reboots}`;
 }
 
 /** `40 s`, `21 min`, `1 h 5 min`. */

@@ -34,6 +34,8 @@ export async function terminalStatusLine(
       log.done();
       current = '';
     },
+    // One column is kept free: a line that fills the last one wraps on some terminals.
+    columns: () => Math.max(20, (stream.columns ?? 80) - 1),
   };
 }
 
@@ -57,6 +59,10 @@ export class StatusBoard {
       done: () => {
         this.lines.delete(prefix);
         this.draw();
+      },
+      columns: () => {
+        const width = this.status.columns?.();
+        return width === undefined ? undefined : Math.max(20, width - prefix.length);
       },
     };
   }

@@ -104,10 +104,10 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
       { root: PROJECT_ROOT, tool: TOOL, ...(broker ? {} : { selection: { ids: http } }) },
     );
     // The demo's device goes with the demo: an interrupted demo is run again, not resumed.
-    const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out, {
+    // runAndReport names each report written ("html report: …"), as a run does.
+    const { report } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out, {
       incompleteAdvice: `run it again: sophon-conformance demo${argv.length ? ` ${argv.join(' ')}` : ''}`,
     });
-    if (written.html) out.write(`HTML report: ${written.html}\n`);
     if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
     return report.exitCode;
   } finally {

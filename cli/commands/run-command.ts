@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runWithReports } from '../../api/run-with-reports.ts';
 import type { StatusLine } from '../../reports/live-console.ts';
@@ -146,17 +147,30 @@ export async function runAndReport(
   } = {},
 ): Promise<{ report: Report; written: Record<string, string> }> {
   // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
-  mkdirSync(outDir, { recursive: true });
+  // The folders made here go again if the run stops before writing anything (exit 2): no empty run folders.
+  const created = mkdirSync(outDir, { recursive: true });
   const live = await openRunConsole(settings, outDir, reporters, out, options);
   const controller = new AbortController();
-  const stop = (signal: string) => {
-    live.note(`${signal}: stopping after the current step; writing a partial report`);
+  // `on`, not `once`, and kept until the reports are written: signal-exit (log-update's cursor restore on a
+  // terminal) re-raises a signal that finds no other listener, which would kill the run before its partial
+  // report. A second signal is the person insisting: our listeners go and the signal is raised again.
+  const stop = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      removeListeners();
+      process.kill(process.pid, signal);
+      return;
+    }
+    live.note(`${signal}: stopping after the current step; writing a partial report (${signal} again: stop now)`);
     controller.abort();
   };
   const onInt = () => stop('SIGINT');
   const onTerm = () => stop('SIGTERM');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  const removeListeners = () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   try {
     const { report, written } = await runWithReports(
       { ...settings, signal: AbortSignal.any([settings.signal, controller.signal]) },
@@ -164,10 +178,21 @@ export async function runAndReport(
     );
     await live.finish(report, written);
     return { report, written };
+  } catch (error) {
+    if (created !== undefined) removeEmptyFolders(resolve(outDir), resolve(created));
+    throw error;
   } finally {
     live.stop();
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    removeListeners();
+  }
+}
+
+// From `dir` up to `top` (the first folder mkdir made), each folder that is empty; never one holding a file.
+function removeEmptyFolders(dir: string, top: string): void {
+  for (let at = dir; at.startsWith(top); at = dirname(at)) {
+    if (readdirSync(at).length > 0) return;
+    rmdirSync(at);
+    if (at === top) return;
   }
 }
 

@@ -50,6 +50,10 @@ export interface PlannedCase {
   id: string;
   /** Some outcome of the case requires a reboot: it costs a boot. */
   reboots: boolean;
+  /** An outcome of the case allows a reboot (`reboot: any`): it rebooted, or it watched a whole down window. */
+  mayReboot?: boolean;
+  /** MQ: commands are published before the case's own (their replies and a quiet window are waited for first). */
+  publishesBefore?: boolean;
   /** The case may share the device with others (several in flight). */
   shares: boolean;
 }
@@ -71,4 +75,9 @@ export interface RunPlan {
   kept: string[];
   /** Cases sharing the device in flight together. */
   concurrency: number;
+  /**
+   * The watch windows (ms): a case that must leave the device up is watched `quietMs`, one that may reboot it
+   * and shares the device a whole `downWithinMs` when it stays up; the estimate's guesses before it has seen one.
+   */
+  windows?: { quietMs: number; downWithinMs: number };
 }

@@ -110,10 +110,13 @@ export async function runGrouped(
 
   for (const group of groupCases(cases)) {
     if (ctx.signal.aborted || stopped) break;
-    // The case run first and alone seeds the state the others will find: one that is given a seeded device.
+    // The case run first and alone seeds the state the others will find: one that is given a seeded device and
+    // can run (without a broker an MQ case ends at once, could-not-test, seeding nothing: every HTTP case would
+    // then find no seed beside the others and be run again alone, one quiet window after another).
+    const runs = (i: number) => cases[i]?.transport !== 'amqp' || ctx.amqp !== undefined;
     const seeds = Math.max(
       0,
-      group.findIndex((i) => cases[i]?.spec.given === 'seeded'),
+      group.findIndex((i) => cases[i]?.spec.given === 'seeded' && runs(i)),
     );
     const [first, ...rest] = [group[seeds], ...group.filter((_, k) => k !== seeds)];
     if (first === undefined) continue;

@@ -179,10 +179,13 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     cases: planned.map((c) => ({
       id: c.spec.id,
       reboots: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'required'),
+      mayReboot: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'any'),
+      publishesBefore: c.transport === 'amqp' && (c.spec.send.before?.length ?? 0) > 0,
       shares: runsAlongside(c),
     })),
     kept: planned.filter((c) => kept.has(c.spec.id)).map((c) => c.spec.id),
     concurrency: settings.caseConcurrency ?? DEFAULT_CASE_CONCURRENCY,
+    windows: { quietMs: settings.quietMs, downWithinMs: settings.downWithinMs },
   });
   try {
     const run = await runCases(cases, ctx, settings.onResult);

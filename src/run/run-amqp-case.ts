@@ -201,6 +201,8 @@ async function publishAndObserve(
     const owed = send.before.filter((m) => repliesPromised(m, mq.callbacks.unreachableUrl)).length;
     const deadline = firstAt + wipeWindow + ctx.downWithinMs;
     const unclaimed = (a: Arrival) => !beforeReplies.has(a) && !answersEarlierCase(a, mq.earlierMessageIds);
+    // These waits are phases of their own on the live line, not more of "publishing".
+    if (owed > 0) report('waiting-reply', { windowMs: Math.max(0, Math.round(deadline - performance.now())) });
     while (beforeReplies.size < owed) {
       const arrival = await waitArrival(firstAt, unclaimed, deadline);
       if (!arrival) break;
@@ -216,14 +218,17 @@ async function publishAndObserve(
         `${beforeRepliesMissing} reply to the commands sent before did not come within ${Math.round(deadline - firstAt)} ms: only a reply that names the command (message_id, correlation_id) is taken for its reply`,
       );
     }
+    report('watching-quiet', { windowMs: quietWindow(ctx) });
     await waitArrival(performance.now(), () => false, performance.now() + quietWindow(ctx));
   }
 
   if (send.duplicate) {
     const first = await publish(send, 'first-of-duplicate');
+    report('waiting-reply', { windowMs: wipeWindow });
     const firstReply = await waitArrival(first.at, () => true, first.at + wipeWindow);
     if (firstReply && saysDone(firstReply)) watch.rebootPossible();
     const since = performance.now();
+    const onWatch = reportWatch(report, { watchMs: ctx.downWithinMs, upWithinMs: ctx.upWithinMs, quiet: false });
     await watchReboot({
       target: ctx.target,
       downWithinMs: ctx.downWithinMs,
@@ -234,10 +239,12 @@ async function publishAndObserve(
       probeIntervalMs: ctx.probeIntervalMs,
       since,
       signal: ctx.signal,
-      onStep: (step) => {
+      onStep: (step, atMs) => {
         if (step !== 'watch') watch.rebootPossible();
+        onWatch(step, atMs);
       },
     });
+    report('waiting-ready', { windowMs: ctx.upWithinMs });
     await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal);
     const again = await establishGiven(spec.given, ctx, evidence, false, report);
     if ('stop' in again) return again.stop;

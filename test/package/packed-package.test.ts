@@ -187,6 +187,8 @@ describe('the packed package', () => {
     const demo = run('npx', ['--offline', 'sophon-conformance', 'demo'], app, 240_000);
     expect(demo.status, shown(demo)).toBe(0);
     const reportPath = /^json report: (.+)$/m.exec(demo.stdout)?.[1];
+    // Each report is named once, in one wording ("html report:" was once followed by "HTML report:").
+    expect(demo.stdout.match(/^html report: /gim), shown(demo)).toHaveLength(1);
     expect(reportPath, shown(demo)).toBeDefined();
     const runDir = join(reportPath as string, '..');
     // Written where the user ran it, never into the installed package.

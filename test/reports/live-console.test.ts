@@ -83,8 +83,9 @@ describe('the live console', () => {
     expect(h.written.join('')).toContain('PASS http.wipedata.flags.users  [MUST HTTP-1]  42000 ms');
     h.live.phase({ id: 'http.wipedata.flags.all', phase: 'seeding' });
     h.at(41_000);
-    // One rebooting case left (42 s, 1 s spent), two sharing cases guessed from the mean so far, for their share.
-    expect(h.live.statusText()).toBe('[2/4] http.wipedata.flags.all · seeding state (1 s) · 0:41 elapsed · ~83 s left');
+    // One rebooting case left (40 s from its first phase to its end, 1 s spent), two sharing cases guessed from
+    // the mean so far, side by side (concurrency 2).
+    expect(h.live.statusText()).toBe('[2/4] http.wipedata.flags.all · seeding state (1 s) · 0:41 elapsed · ~79 s left');
     expect(h.shown.at(-1)).toMatch(/^\[2\/4\] http\.wipedata\.flags\.all · seeding state/);
   });
 
@@ -129,13 +130,118 @@ describe('the live console', () => {
 });
 
 describe('the estimate of the time left', () => {
-  it('counts kept results as done and has no estimate before anything is known', () => {
-    const estimate = new ProgressEstimate({ ...PLAN, kept: ['http.wipedata.flags.users'] });
+  const ids = PLAN.cases.map((c) => c.id);
+  const [users, all, textPlain] = ids as [string, string, string];
+
+  it('has none before anything is known, then learns as each case ends, not when its result is printed', () => {
+    const estimate = new ProgressEstimate(PLAN);
+    expect(estimate.leftMs()).toBeUndefined();
+    // The sharing cases end first; their results wait for the rebooting cases before them (plan order).
+    estimate.phase({ id: textPlain, phase: 'sending' }, 0);
+    estimate.phase({ id: textPlain, phase: 'done' }, 5_000);
+    expect(estimate.done).toBe(1);
+    // The other sharing case is guessed from the one seen (two in flight: half its time); the two that must
+    // reboot the device cannot be told before a boot is seen: they are counted, not guessed.
+    expect(estimate.remaining()).toEqual({ ms: 2_500, reboots: 2 });
+    expect(estimate.leftMs()).toBeUndefined();
+    // Its result, printed later, is not counted twice.
+    estimate.result(result(textPlain, 5_000));
+    expect(estimate.done).toBe(1);
+  });
+
+  it('guesses a rebooting case from the boots seen plus the least a rebooting case took besides its boot', () => {
+    const plan: RunPlan = {
+      ...PLAN,
+      cases: [
+        { id: 'amqp.wipedata.flags.users', reboots: false, mayReboot: true, shares: false },
+        { id: 'amqp.wipedata.malformed.not-json-then-valid', reboots: false, mayReboot: true, shares: false },
+        { id: users, reboots: true, shares: false },
+        { id: all, reboots: true, shares: false },
+      ],
+    };
+    const estimate = new ProgressEstimate(plan);
+    const rebooting = (id: string, start: number, down: number, up: number, end: number) => {
+      estimate.phase({ id, phase: 'sending' }, start);
+      estimate.phase({ id, phase: 'waiting-up' }, down);
+      estimate.phase({ id, phase: 'waiting-api' }, up - 200);
+      estimate.phase({ id, phase: 'reading-state' }, up);
+      estimate.phase({ id, phase: 'done' }, end);
+    };
+    rebooting('amqp.wipedata.flags.users', 0, 500, 3_500, 3_600); // 3 s boot, 0.6 s besides
+    rebooting('amqp.wipedata.malformed.not-json-then-valid', 3_600, 9_100, 12_100, 12_200); // 3 s boot, 5.6 s besides
+    expect(estimate.meanBootMs).toBe(3_000);
+    expect(estimate.leftMs()).toBe(2 * (3_000 + 600));
+  });
+
+  it('before a sharing case has ended, guesses it from its watch window; the MQ and HTTP lanes overlap', () => {
+    const plan: RunPlan = {
+      ...PLAN,
+      concurrency: 4,
+      windows: { quietMs: 5_000, downWithinMs: 30_000 },
+      cases: [
+        { id: 'amqp.wipedata.flags.all-false', reboots: false, mayReboot: true, shares: true },
+        { id: 'amqp.wipedata.message-key.missing', reboots: false, shares: true },
+        ...Array.from({ length: 6 }, (_, i) => ({ id: `http.wipedata.body.b${i}`, reboots: false, shares: true })),
+        { id: users, reboots: true, shares: false },
+      ],
+    };
+    const estimate = new ProgressEstimate(plan);
+    estimate.phase({ id: users, phase: 'sending' }, 0);
+    estimate.phase({ id: users, phase: 'done' }, 4_000);
+    // MQ lane one at a time: 30 s + 5 s; HTTP lane three wide: 6 × 5 s / 3. The longer lane counts.
+    expect(estimate.leftMs()).toBe(35_000);
+    // What a case in flight has spent is not counted again.
+    estimate.phase({ id: 'amqp.wipedata.flags.all-false', phase: 'watching-down' }, 4_000);
+    expect(estimate.leftMs(new Map([['amqp.wipedata.flags.all-false', 10_000]]))).toBe(25_000);
+  });
+
+  it('an MQ case that publishes commands before its own is guessed a quiet window longer until one is seen', () => {
+    const plan: RunPlan = {
+      ...PLAN,
+      windows: { quietMs: 5_000, downWithinMs: 30_000 },
+      cases: [
+        { id: 'amqp.wipedata.flags.users', reboots: false, mayReboot: true, shares: false },
+        {
+          id: 'amqp.wipedata.malformed.empty-then-valid',
+          reboots: false,
+          mayReboot: true,
+          shares: false,
+          publishesBefore: true,
+        },
+        {
+          id: 'amqp.wipedata.malformed.binary-then-valid',
+          reboots: false,
+          mayReboot: true,
+          shares: false,
+          publishesBefore: true,
+        },
+      ],
+    };
+    const estimate = new ProgressEstimate(plan);
+    estimate.phase({ id: 'amqp.wipedata.flags.users', phase: 'publishing' }, 0);
+    estimate.phase({ id: 'amqp.wipedata.flags.users', phase: 'done' }, 3_500);
+    expect(estimate.leftMs()).toBe(2 * (3_500 + 5_000));
+    estimate.phase({ id: 'amqp.wipedata.malformed.empty-then-valid', phase: 'publishing' }, 3_500);
+    estimate.phase({ id: 'amqp.wipedata.malformed.empty-then-valid', phase: 'done' }, 12_000);
+    expect(estimate.leftMs()).toBe(8_500);
+  });
+
+  it('learns nothing from a case that could not test (no broker given): its end was quick for that reason', () => {
+    const estimate = new ProgressEstimate(PLAN);
+    estimate.phase({ id: users, phase: 'waiting-ready' }, 0);
+    estimate.phase({ id: users, phase: 'done' }, 10);
+    expect(estimate.leftMs()).toBe(10 + 10 / 2 + 10 / 2);
+    estimate.result(result(users, 10, 'could-not-test'));
     expect(estimate.done).toBe(1);
     expect(estimate.leftMs()).toBeUndefined();
-    estimate.result(result('http.wipedata.content-type.text-plain', 400));
-    // Sharing cases count for their share (concurrency 2); a reboot is guessed from the mean until one is seen.
-    expect(estimate.leftMs()).toBe(200 + 200);
+  });
+
+  it('a resumed run counts its kept results as done and learns from them', () => {
+    const kept = [result(users, 40_000)];
+    const estimate = new ProgressEstimate({ ...PLAN, kept: [users] }, kept);
+    expect(estimate.done).toBe(1);
+    // The other rebooting case as the kept one; the sharing ones from the same mean, two at a time.
+    expect(estimate.leftMs()).toBe(40_000 + 40_000);
   });
 });
 

@@ -109,6 +109,17 @@ describe('running the cases that leave the device alone together', () => {
     expect(calls.find((c) => c.id === 'm.no-state')?.shares).toBe(true);
   });
 
+  it('without a broker, has an HTTP case seed: the MQ cases cannot run, so they seed nothing', async () => {
+    const plan = [mqCase('m.first'), httpCase('h.a'), httpCase('h.b'), httpCase('h.c')];
+    const { calls, runOne } = fakeRunner();
+    await runGrouped(plan, ctx, runOne, () => {}, 4);
+    expect(calls[0]).toMatchObject({ id: 'h.a', shares: false, beside: [] });
+    // With a broker the MQ case seeds, as the plan has it first.
+    const broker = fakeRunner();
+    await runGrouped(plan, { ...ctx, amqp: {} } as RunContext, broker.runOne, () => {}, 4);
+    expect(broker.calls[0]).toMatchObject({ id: 'm.first', shares: false, beside: [] });
+  });
+
   it('does not share the device when nothing can run beside a case (MQ cases only)', async () => {
     const mqOnly = plan.filter((c) => c.transport === 'amqp');
     const { calls, runOne } = fakeRunner((id, shares) => (id === 'm.a' && shares ? 'fail' : 'pass'));
