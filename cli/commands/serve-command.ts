@@ -9,13 +9,18 @@ import { type RunListing, renderRunIndexHtml } from '../../reports/html/render-r
 import { renderHtml } from '../../reports/render-html.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { readReport } from '../../src/results/read-report.ts';
+import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
+import { registerLedgerRoutes, serveLedgerLocation } from '../ledger-routes.ts';
 import { portFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
 
-export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS]
+export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS] [--ledger PATH|postgres://…]
 
   DIR              folder holding one subfolder per run, each with a report.json (default reports/out)
+  --ledger L       the results ledger whose builds /builds shows, read-only (default: SOPHON_LEDGER, else the
+                   config file's ledger key, else reports/ledger/ledger.sqlite, where run records)
+  --no-ledger      show the run folders only
   --port N         port to listen on (default 0: a free port)
   --host ADDRESS   address to listen on (default 127.0.0.1; the reports hold device details)`;
 
@@ -31,6 +36,8 @@ export interface ReportServerOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** The results ledger to show at /builds (read-only); none when undefined. */
+  ledger?: string;
 }
 
 export interface ReportServer {
@@ -131,7 +138,12 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       .send(renderNoticePage({ title: 'Not found · 未找到', message, backHref: '/' }));
 
   app.get('/', async (_request, reply) => {
-    const html = renderRunIndexHtml({ dir: options.dir, runs: listRuns(), compareHref: 'compare' });
+    const html = renderRunIndexHtml({
+      dir: options.dir,
+      runs: listRuns(),
+      compareHref: 'compare',
+      ...(options.ledger ? { ledgerHref: '/builds' } : {}),
+    });
     return reply.type('text/html; charset=utf-8').send(html);
   });
 
@@ -190,6 +202,8 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
     return reply.type('text/html; charset=utf-8').send(html);
   });
 
+  if (options.ledger) registerLedgerRoutes(app, options.ledger);
+
   app.setNotFoundHandler((request, reply) => notFound(reply, `Nothing at ${request.url}.`));
 
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
@@ -238,7 +252,13 @@ export async function serveCommand(
     args: argv,
     strict: true,
     allowPositionals: true,
-    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      ledger: { type: 'string' },
+      'no-ledger': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     out.write(`${SERVE_USAGE}\n`);
@@ -249,12 +269,15 @@ export async function serveCommand(
   }
   const port = portFlag('port', values.port) ?? 0;
   if (port > 65535) throw new ConformanceError('CONFIG_INVALID', `--port ${port}: want 0…65535`);
+  const ledger = serveLedgerLocation(values.ledger, values['no-ledger'] === true);
   const server = await startReportServer({
     dir: positionals[0] ?? defaultReportsDir(),
     host: values.host ?? '127.0.0.1',
     port,
+    ...(ledger ? { ledger } : {}),
   });
   out.write(`serving reports at ${server.url}\n`);
+  if (ledger) out.write(`the ledger's builds at ${server.url}builds (${redactUrl(ledger)}, read-only)\n`);
   await new Promise<void>((resolveStop) => {
     const done = () => {
       process.off('SIGINT', done);

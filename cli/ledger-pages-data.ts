@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { BuildRef } from '../reports/html/ledger-links.ts';
+import type { BuildRow, CertificateFacts, ClauseStrip, StripCell } from '../reports/html/render-ledger-pages.ts';
+import type { BuildStatus, LedgerRun, LedgerStore } from '../src/ledger/index.ts';
+import { redactUrl } from '../src/results/redact.ts';
+
+// What the ledger pages draw, gathered from the store's query functions: a build is a firmware on one device
+// under one spec hash, each merged by the store's own rule (status), never re-derived here.
+
+/** A build with its merged status, in build order (its first run's start). */
+export interface LedgerBuild {
+  ref: Required<BuildRef>;
+  status: BuildStatus;
+  runs: LedgerRun[];
+}
+
+/** Every build of the ledger (firmware × device × spec hash), oldest first. */
+export async function ledgerBuilds(store: LedgerStore): Promise<LedgerBuild[]> {
+  const groups = new Map<string, { ref: Required<BuildRef>; runs: LedgerRun[] }>();
+  // runs() is oldest first, so the groups come out in build order.
+  for (const run of await store.runs()) {
+    const ref = { firmware: run.firmware, device: run.device.key, specHash: run.specHash };
+    const key = JSON.stringify([ref.firmware, ref.device, ref.specHash]);
+    const group = groups.get(key) ?? { ref, runs: [] };
+    group.runs.push(run);
+    groups.set(key, group);
+  }
+  const builds: LedgerBuild[] = [];
+  for (const { ref, runs } of groups.values()) {
+    builds.push({ ref, runs, status: await store.status(ref.firmware, ref.device, { specHash: ref.specHash }) });
+  }
+  return builds;
+}
+
+/** The builds page's rows. */
+export function buildRows(builds: readonly LedgerBuild[]): BuildRow[] {
+  return builds.map(({ ref, status, runs }) => ({
+    ref,
+    status,
+    runs: runs.length,
+    setAside: runs.filter((r) => r.setAside).length,
+    lastRun:
+      runs
+        .map((r) => r.startedAt)
+        .sort()
+        .at(-1) ?? '',
+  }));
+}
+
+const EVIDENCE: ReadonlySet<StripCell['verdict']> = new Set(['pass', 'warn', 'fail', 'flaky']);
+const PASSING: ReadonlySet<StripCell['verdict']> = new Set(['pass', 'warn']);
+const FAILING: ReadonlySet<StripCell['verdict']> = new Set(['fail', 'flaky']);
+
+/**
+ * A clause's strip on one device: its verdict on each of the device's builds in build order. A regression is a
+ * fail or flaky where the device's previous build that had evidence for the clause passed it (the same reading
+ * as `ledger diff`: pass or warn, then fail or flaky; a could-not-test in between is no evidence either way).
+ */
+export function clauseStrip(clause: string, device: string, builds: readonly LedgerBuild[]): ClauseStrip {
+  let previous: StripCell['verdict'] | undefined;
+  const cells: StripCell[] = [];
+  for (const b of builds) {
+    if (b.ref.device !== device) continue;
+    const found = b.status.clauses.find((c) => c.id === clause);
+    const verdict: StripCell['verdict'] = found ? found.verdict : 'absent';
+    const regression = previous !== undefined && PASSING.has(previous) && FAILING.has(verdict);
+    cells.push({ ref: b.ref, verdict, ...(found?.decidedBy ? { decidedBy: found.decidedBy } : {}), regression });
+    if (EVIDENCE.has(verdict)) previous = verdict;
+  }
+  return { device, cells };
+}
+
+/** Every device's strip of a clause (or the one device's), for the devices that have the clause at all. */
+export function clauseStrips(clause: string, builds: readonly LedgerBuild[], device?: string): ClauseStrip[] {
+  const devices = [...new Set(builds.map((b) => b.ref.device))].filter((d) => device === undefined || d === device);
+  return devices.map((d) => clauseStrip(clause, d, builds)).filter((s) => s.cells.some((c) => c.verdict !== 'absent'));
+}
+
+/** The one device a build's merged runs come from, if they come from one. */
+export function soleDevice(status: BuildStatus): string | undefined {
+  const keys = new Set([...status.runs, ...status.excluded.map((x) => x.run)].map((r) => r.device.key));
+  return keys.size === 1 ? [...keys][0] : undefined;
+}
+
+/** The strips of every clause of a build, across the builds of its device. */
+export function buildStrips(status: BuildStatus, builds: readonly LedgerBuild[]): Record<string, ClauseStrip> {
+  const device = soleDevice(status);
+  if (device === undefined) return {};
+  return Object.fromEntries(status.clauses.map((c) => [c.id, clauseStrip(c.id, device, builds)]));
+}
+
+/**
+ * What the certificate states beyond the status: tool versions, suites, profiles, the date its last run finished,
+ * and the signature of each run recorded from a certification bundle (`ledger import BUNDLE.tar.gz`, or a run
+ * folder that is an unpacked bundle). A bundle that is gone or unreadable is left out, not guessed at.
+ */
+export async function certificateFacts(status: BuildStatus): Promise<CertificateFacts> {
+  const runs = status.runs;
+  const unique = <T>(values: T[]) => [...new Set(values)].sort();
+  const bundles: CertificateFacts['bundles'] = [];
+  for (const run of runs) {
+    const found = await bundleSignature(run.source);
+    if (found) bundles.push({ runId: run.id, ...found });
+  }
+  return {
+    tool: runs[0]?.tool ?? 'sophon-conformance',
+    toolVersions: unique(runs.map((r) => r.toolVersion)),
+    suites: unique(runs.map((r) => r.suite)),
+    profiles: unique(runs.map((r) => r.profile)),
+    date:
+      runs
+        .map((r) => r.finishedAt)
+        .sort()
+        .at(-1) ?? '',
+    bundles,
+  };
+}
+
+const SIGNATURE = 'MANIFEST.sha256.sig';
+
+async function bundleSignature(source: string): Promise<{ path: string; signature?: string } | undefined> {
+  try {
+    if (/\.(tar\.gz|tgz)$/.test(source) && existsSync(source)) {
+      const { readArchive } = await import('../src/bundle/verify-bundle.ts');
+      const files = await readArchive(source);
+      if (!files.has('MANIFEST.sha256')) return undefined;
+      const signature = files.get(SIGNATURE)?.toString('utf8').trim();
+      return { path: redactUrl(source), ...(signature ? { signature } : {}) };
+    }
+    const folder = source.endsWith('report.json') ? dirname(source) : source;
+    if (existsSync(join(folder, 'MANIFEST.sha256'))) {
+      const file = join(folder, SIGNATURE);
+      const signature = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+      return { path: redactUrl(folder), ...(signature ? { signature } : {}) };
+    }
+  } catch {
+    // An unreadable bundle proves nothing: the certificate does not mention it.
+  }
+  return undefined;
+}
