@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { BUILDS_HREF, type BuildRef, firmwareOfSegment } from '../reports/html/ledger-links.ts';
+import { type BuildRef, firmwareOfSegment } from '../reports/html/ledger-links.ts';
 import { renderNoticePage } from '../reports/html/page-shell.ts';
 import {
   type LedgerSource,
