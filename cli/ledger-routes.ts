@@ -32,6 +32,7 @@ import { configLedger, ledgerLocation } from './record-into-ledger.ts';
  * at once), never created where there is none.
  */
 export function registerLedgerRoutes(app: FastifyInstance, location: string): void {
+  // Every page's data goes through redactDeep: the ledger keeps case messages as runs (or imports) gave them.
   const shown = redactUrl(location);
   const html = (reply: FastifyReply, code: number, body: string) =>
     reply.code(code).type('text/html; charset=utf-8').send(body);
@@ -75,7 +76,7 @@ export function registerLedgerRoutes(app: FastifyInstance, location: string): vo
     withLedger(
       reply,
       async (store, source) =>
-        html(reply, 200, renderBuildsPage({ source, builds: buildRows(await ledgerBuilds(store)) })),
+        html(reply, 200, renderBuildsPage(redactDeep({ source, builds: buildRows(await ledgerBuilds(store)) }))),
       (why) => html(reply, 200, renderNoLedgerPage({ source: { location: shown }, why })),
     ),
   );
@@ -108,13 +109,15 @@ export function registerLedgerRoutes(app: FastifyInstance, location: string): vo
       return html(
         reply,
         200,
-        renderBuildPage({
-          source,
-          ref,
-          status,
-          strips: buildStrips(status, builds),
-          ...(others.length ? { others } : {}),
-        }),
+        renderBuildPage(
+          redactDeep({
+            source,
+            ref,
+            status,
+            strips: buildStrips(status, builds),
+            ...(others.length ? { others } : {}),
+          }),
+        ),
       );
     }),
   );
@@ -122,7 +125,7 @@ export function registerLedgerRoutes(app: FastifyInstance, location: string): vo
   app.get<BuildQuery>('/builds/:firmware/certificate', async (request, reply) =>
     withLedger(reply, async (store, source) => {
       const { ref, status } = await resolveBuild(store, request.params, request.query);
-      const page = renderCertificatePage({ source, ref, status, facts: await certificateFacts(status) });
+      const page = renderCertificatePage(redactDeep({ source, ref, status, facts: await certificateFacts(status) }));
       return html(reply, 200, page);
     }),
   );
@@ -139,7 +142,7 @@ export function registerLedgerRoutes(app: FastifyInstance, location: string): vo
       return html(
         reply,
         200,
-        renderClausePage({ source, clause, level, strips: clauseStrips(clause, builds, device) }),
+        renderClausePage(redactDeep({ source, clause, level, strips: clauseStrips(clause, builds, device) })),
       );
     }),
   );
