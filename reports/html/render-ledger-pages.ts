@@ -291,7 +291,7 @@ ${input.others?.length ? `<p class="small others">Also in the ledger: ${input.ot
         })
         .join('');
       const strip = input.strips?.[cl.id];
-      return `<tr class="clause-row" data-clause="${e(cl.id)}" data-verdict="${cl.verdict}">
+      return `<tr class="ledger-clause" data-clause="${e(cl.id)}" data-verdict="${cl.verdict}">
 <th><a href="${e(clauseHref(cl.id, ref.device))}">${e(cl.id)}</a></th>
 <td><span class="level">${cl.level}</span></td>
 <td>${verdictBadge(cl.verdict)}</td>

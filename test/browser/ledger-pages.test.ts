@@ -1,10 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
 import { startDevice } from '../../reference-device/start-device.ts';
+import { readArchive } from '../../src/bundle/verify-bundle.ts';
 import { openLedger } from '../../src/ledger/index.ts';
 import { runCli } from '../helpers/cli-process.ts';
 import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
@@ -43,9 +45,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
   let benchPort = 0;
   let runs = 0;
   const ids: Record<string, string> = {};
+  let bundle = '';
 
   /** One real `run` against the reference device playing `firmware`; returns its folder. */
-  async function runOn(firmware: string, faults: string[], extra: string[] = []): Promise<string> {
+  async function runOn(firmware: string, faults: string[], extra: string[] = [], record = true): Promise<string> {
     const device = await startDevice({
       port: benchPort,
       systemPort: 0,
@@ -62,10 +65,14 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
           'run',
           ...(extra.includes('--rerun-failed') ? [] : ['--specs', SPECS]),
           ...['--target', device.url, '--system-port', String(device.systemPort), ...FAST_WINDOW_FLAGS],
-          ...['--reporter', 'json', '--out', out, '--ledger', ledger, ...extra],
+          ...['--reporter', 'json', '--out', out, ...(record ? ['--ledger', ledger] : ['--no-ledger']), ...extra],
         ],
         { killAfterMs: 90_000 },
       );
+      if (!record) {
+        if (run.code !== 0) throw new Error(`run on ${firmware} failed:\n${run.stdout}\n${run.stderr}`);
+        return out;
+      }
       const recorded = /^ledger: recorded run ([0-9a-f]{16})/m.exec(`${run.stdout}\n${run.stderr}`);
       if (!recorded) throw new Error(`run on ${firmware} was not recorded:\n${run.stdout}\n${run.stderr}`);
       ids[`${firmware}#${runs}`] = recorded[1] as string;
@@ -88,6 +95,14 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
     await runOn('6.2.6', ['accepts-text-plain']);
     await runOn('6.2.6', []);
     await runOn('6.2.7', [], ['--rerun-failed', broken]);
+    // 6.2.8 comes into the ledger from a signed certification bundle, as a lab hands one over.
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const key = join(work, 'sign.pem');
+    writeFileSync(key, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    bundle = join(work, 'cert-6.2.8.tar.gz');
+    await runOn('6.2.8', [], ['--bundle', bundle, '--sign-key', key], false);
+    const imported = await runCli(['ledger', 'import', bundle, '--ledger', ledger], { killAfterMs: 60_000 });
+    expect(imported.stdout, imported.stderr).toMatch(/^recorded [0-9a-f]{16} {2}firmware 6\.2\.8 /m);
     const store = await openLedger(ledger);
     try {
       await store.setAside(ids['6.2.5#3'] as string, 'bench PSU brown-out (INC-7)');
@@ -155,7 +170,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
     await page.click('a.ledger-link');
     await page.waitForURL(/\/builds$/);
     const firmware = await page.$$eval('tr.build-row', (rows) => rows.map((r) => (r as HTMLElement).dataset.firmware));
-    expect(firmware).toEqual(['6.2.3', '6.2.4', '6.2.5', '6.2.6', '6.2.7', '9.0.0']);
+    expect(firmware).toEqual(['6.2.3', '6.2.4', '6.2.5', '6.2.6', '6.2.7', '6.2.8', '9.0.0']);
     expect(await rowState(page, '6.2.3')).toBe('certified');
     expect(await rowState(page, '6.2.4')).toBe('fails');
     expect(await rowState(page, '6.2.5')).toBe('certified');
@@ -168,7 +183,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
     expect(await page.textContent('tr.build-row[data-firmware="6.2.5"] .run-total')).toBe('2 (1 set aside)');
     expect(await page.textContent('tr.build-row[data-firmware="6.2.3"]')).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     // Only a certified build offers a certificate.
-    expect(await page.locator('tr.build-row .cert-link').count()).toBe(2);
+    expect(await page.locator('tr.build-row .cert-link').count()).toBe(3);
     await done(opened, 'builds');
   });
 
@@ -176,7 +191,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
     const opened = await open('/builds');
     const { page } = opened;
     await page.click('tr.build-row[data-firmware="6.2.4"] a.build-link');
-    const row = page.locator('tr.clause-row[data-clause="HTTP-2"]');
+    const row = page.locator('tr.ledger-clause[data-clause="HTTP-2"]');
     expect(await row.getAttribute('data-verdict')).toBe('fail');
     expect(await row.locator('.decided-by').textContent()).toBe((ids['6.2.4#2'] as string).slice(0, 8));
     expect(await page.textContent('.blocking')).toContain(TEXT_PLAIN);
@@ -188,6 +203,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
       'pass',
       'flaky',
       'pass',
+      'pass',
     ]);
     // A regression is a pass on the device's previous build, then a failure or a flaky case (as ledger diff reads it).
     expect(
@@ -198,7 +214,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
 
     // The run's own report, from the ledger alone, open at the case.
     const evidence = await open('/builds/6.2.4');
-    await evidence.page.click('tr.clause-row[data-clause="HTTP-2"] .decided-by a');
+    await evidence.page.click('tr.ledger-clause[data-clause="HTTP-2"] .decided-by a');
     await evidence.page.waitForURL(
       new RegExp(`/ledger/runs/${ids['6.2.4#2']}/#case=${TEXT_PLAIN.replace(/\./g, '\\.')}$`),
     );
@@ -251,7 +267,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
     const firmware = await page.$$eval('.clause-history .strip-cell', (c) =>
       c.map((n) => `${(n as HTMLElement).dataset.firmware}:${(n as HTMLElement).dataset.verdict}`),
     );
-    expect(firmware).toEqual(['6.2.3:pass', '6.2.4:fail', '6.2.5:pass', '6.2.6:flaky', '6.2.7:pass']);
+    expect(firmware).toEqual(['6.2.3:pass', '6.2.4:fail', '6.2.5:pass', '6.2.6:flaky', '6.2.7:pass', '6.2.8:pass']);
     await done(opened, 'clause-history');
   });
 
@@ -281,6 +297,16 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
     expect(bytes.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
     await page.emulateMedia({ media: 'screen' });
     await done(opened, 'certificate');
+  });
+
+  it('states the signature of the bundle a certified build was recorded from', async () => {
+    const opened = await open('/builds/6.2.8/certificate');
+    const files = await readArchive(bundle);
+    const signature = files.get('MANIFEST.sha256.sig')?.toString('utf8').trim() ?? '';
+    expect(signature).toMatch(/^[A-Za-z0-9+/]{80,}={0,2}$/);
+    expect(await opened.page.textContent('.cert-bundles .signature')).toBe(signature);
+    expect(await opened.page.textContent('.cert-bundles')).toContain(bundle);
+    await done(opened, 'certificate-signed');
   });
 
   it('refuses a certificate for a failing or incomplete build, saying why', async () => {
