@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serveCommand, startReportServer } from '../../cli/commands/serve-command.ts';
+import { clauseStrip, type LedgerBuild } from '../../cli/ledger-pages-data.ts';
+import type { BuildStatus, MergedVerdict } from '../../src/ledger/index.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'ledger-routes-'));
+const out = join(work, 'out');
+mkdirSync(out);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function get(base: string, path: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(new URL(path, base));
+  return { status: res.status, body: await res.text() };
+}
+
+describe('serve with a ledger that is not there or cannot be read', () => {
+  it('says there is no ledger yet, and never creates one', async () => {
+    const ledger = join(work, 'none', 'ledger.sqlite');
+    const server = await startReportServer({ dir: out, ledger });
+    try {
+      const builds = await get(server.url, '/builds');
+      expect(builds.status).toBe(200);
+      expect(builds.body).toContain('No results ledger');
+      expect(builds.body).toContain(`no ledger at ${ledger}`);
+      expect((await get(server.url, '/')).body).toContain('"ledgerHref":"/builds"');
+      expect((await get(server.url, '/builds/6.2.3')).status).toBe(503);
+      expect(existsSync(ledger)).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('names an unreachable PostgreSQL ledger without its password, on the page and in the line it prints', async () => {
+    const url = 'postgres://postgres:pw-s3cret@127.0.0.1:1/ledger';
+    const server = await startReportServer({ dir: out, ledger: url });
+    try {
+      const builds = await get(server.url, '/builds');
+      expect(builds.status).toBe(503);
+      expect(builds.body).toContain('postgres://postgres:***@127.0.0.1:1/ledger');
+      expect(builds.body).not.toContain('pw-s3cret');
+    } finally {
+      await server.close();
+    }
+    const printed = new PassThrough();
+    let text = '';
+    printed.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const stop = new AbortController();
+    const done = serveCommand([out, '--port', '0', '--ledger', url], printed, stop.signal);
+    await expect.poll(() => text).toContain('read-only');
+    stop.abort();
+    expect(await done).toBe(0);
+    expect(text).toMatch(/^the ledger's builds at http:\/\/127\.0\.0\.1:\d+\/builds \(postgres:\/\/postgres:\*\*\*@/m);
+    expect(text).not.toContain('pw-s3cret');
+  });
+
+  it('--no-ledger serves the run folders only', async () => {
+    const printed = new PassThrough();
+    let text = '';
+    printed.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const stop = new AbortController();
+    const done = serveCommand([out, '--port', '0', '--no-ledger'], printed, stop.signal);
+    await expect.poll(() => text).toContain('serving reports at');
+    const url = text.match(/http:\/\/\S+\//)?.[0] ?? '';
+    expect((await get(url, '/builds')).status).toBe(404);
+    expect((await get(url, '/')).body).not.toContain('"ledgerHref"');
+    stop.abort();
+    expect(await done).toBe(0);
+    expect(text).not.toContain('ledger');
+  });
+});
+
+/** A build of device `d` whose one clause C-1 has `verdict` (or no such clause). */
+function build(firmware: string, verdict: MergedVerdict | 'uncovered' | undefined, device = 'd'): LedgerBuild {
+  const status = {
+    clauses: verdict === undefined ? [] : [{ id: 'C-1', level: 'MUST', verdict, cases: [] }],
+  } as unknown as BuildStatus;
+  return { ref: { firmware, device, specHash: 'h' }, status, runs: [] };
+}
+
+describe("a clause's strip across builds", () => {
+  const strip = (builds: LedgerBuild[]) =>
+    clauseStrip('C-1', 'd', builds).cells.map((c) => `${c.ref.firmware}:${c.verdict}${c.regression ? '!' : ''}`);
+
+  it('marks a failure or flaky case after a pass as a regression, not a failure that stays', () => {
+    expect(
+      strip([build('1', 'pass'), build('2', 'fail'), build('3', 'fail'), build('4', 'warn'), build('5', 'flaky')]),
+    ).toEqual(['1:pass', '2:fail!', '3:fail', '4:warn', '5:flaky!']);
+  });
+
+  it('reads past builds with no evidence for the clause, and keeps to its device', () => {
+    expect(
+      strip([
+        build('1', 'pass'),
+        build('2', 'could-not-test'),
+        build('2b', 'fail', 'other-device'),
+        build('3', undefined),
+        build('4', 'fail'),
+      ]),
+    ).toEqual(['1:pass', '2:could-not-test', '3:absent', '4:fail!']);
+    expect(strip([build('1', 'not-applicable'), build('2', 'fail')])).toEqual(['1:not-applicable', '2:fail']);
+  });
+});
