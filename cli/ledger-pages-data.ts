@@ -15,22 +15,16 @@ export interface LedgerBuild {
   runs: LedgerRun[];
 }
 
-/** Every build of the ledger (firmware × device × spec hash), oldest first. */
+/**
+ * Every build of the ledger (firmware × device × spec hash), oldest first, merged by the store's rule in one
+ * read (case messages left out: a page that shows them asks `status` for its one build).
+ */
 export async function ledgerBuilds(store: LedgerStore): Promise<LedgerBuild[]> {
-  const groups = new Map<string, { ref: Required<BuildRef>; runs: LedgerRun[] }>();
-  // runs() is oldest first, so the groups come out in build order.
-  for (const run of await store.runs()) {
-    const ref = { firmware: run.firmware, device: run.device.key, specHash: run.specHash };
-    const key = JSON.stringify([ref.firmware, ref.device, ref.specHash]);
-    const group = groups.get(key) ?? { ref, runs: [] };
-    group.runs.push(run);
-    groups.set(key, group);
-  }
-  const builds: LedgerBuild[] = [];
-  for (const { ref, runs } of groups.values()) {
-    builds.push({ ref, runs, status: await store.status(ref.firmware, ref.device, { specHash: ref.specHash }) });
-  }
-  return builds;
+  return (await store.buildStatuses()).map((status) => {
+    const first = status.runs[0] ?? status.excluded[0]?.run;
+    const ref = { firmware: status.firmware, device: first?.device.key ?? '', specHash: status.specHash };
+    return { ref, status, runs: [...status.runs, ...status.excluded.map((x) => x.run)] };
+  });
 }
 
 /** The builds page's rows. */

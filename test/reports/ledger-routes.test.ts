@@ -5,7 +5,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveCommand, startReportServer } from '../../cli/commands/serve-command.ts';
 import { clauseStrip, type LedgerBuild } from '../../cli/ledger-pages-data.ts';
-import type { BuildStatus, MergedVerdict } from '../../src/ledger/index.ts';
+import { type BuildStatus, type MergedVerdict, openLedger } from '../../src/ledger/index.ts';
+import { makeReport } from '../ledger/make-report.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ledger-routes-'));
 const out = join(work, 'out');
@@ -106,5 +107,47 @@ describe("a clause's strip across builds", () => {
       ]),
     ).toEqual(['1:pass', '2:could-not-test', '3:absent', '4:fail!']);
     expect(strip([build('1', 'not-applicable'), build('2', 'fail')])).toEqual(['1:not-applicable', '2:fail']);
+  });
+});
+
+describe('buildStatuses: every build as firmware × device × spec hash', () => {
+  it('merges each by the same rule as status, in build order', async () => {
+    const store = await openLedger(join(work, 'statuses.sqlite'));
+    try {
+      const at = (day: number) => `2026-12-0${day}T10:00:00.000Z`;
+      const cases = (v: 'pass' | 'fail') => [{ id: 'http.a', verdict: v }];
+      await store.recordRun(
+        makeReport({ firmware: '1.0', licenseKey: 'A', cases: cases('pass'), startedAt: at(1) }),
+        'a',
+      );
+      await store.recordRun(
+        makeReport({ firmware: '1.0', licenseKey: 'B', cases: cases('fail'), startedAt: at(2) }),
+        'b',
+      );
+      const flaky = makeReport({ firmware: '1.0', licenseKey: 'A', cases: cases('fail'), startedAt: at(3) });
+      await store.recordRun(flaky, 'c');
+      await store.recordRun(
+        makeReport({ firmware: '1.0', licenseKey: 'A', specHash: 'spec-b', cases: cases('pass'), startedAt: at(4) }),
+        'd',
+      );
+      await store.recordRun(
+        makeReport({ firmware: '2.0', licenseKey: 'A', cases: cases('pass'), startedAt: at(5) }),
+        'e',
+      );
+      const all = await store.buildStatuses();
+      expect(all.map((s) => [s.firmware, s.device, s.specHash, s.gate, s.counts.flaky])).toEqual([
+        ['1.0', 'A', 'spec-a', 'not-certified', 1],
+        ['1.0', 'B', 'spec-a', 'not-certified', 0],
+        ['1.0', 'A', 'spec-b', 'certified', 0],
+        ['2.0', 'A', 'spec-a', 'certified', 0],
+      ]);
+      const one = await store.status('1.0', 'A', { specHash: 'spec-a' });
+      expect(all[0]?.cases.map((c) => [c.id, c.verdict, c.decidedBy])).toEqual(
+        one.cases.map((c) => [c.id, c.verdict, c.decidedBy]),
+      );
+      expect((await store.buildStatuses('B')).map((s) => s.firmware)).toEqual(['1.0']);
+    } finally {
+      await store.close();
+    }
   });
 });
