@@ -100,6 +100,8 @@ export interface StripCell {
 export interface ClauseStrip {
   device: string;
   cells: StripCell[];
+  /** Builds of the strip left out around the ones shown (the clause's own page shows them all). */
+  hidden?: number;
 }
 
 /** Where the pages' data came from, and what to say about it. */
@@ -297,7 +299,7 @@ ${input.others?.length ? `<p class="small others">Also in the ledger: ${input.ot
 <td>${verdictBadge(cl.verdict)}</td>
 <td class="decided-by">${runLink(cl.decidedBy, worstCase(cl, byCase))}</td>
 <td>${caseItems ? `<ul class="clause-cases">${caseItems}</ul>` : '<span class="muted">no case covers it</span>'}</td>
-${input.strips ? `<td class="strip-col">${strip ? stripHtml(strip, ref2) : ''}</td>` : ''}
+${input.strips ? `<td class="strip-col">${strip ? stripHtml(strip, ref2) : ''}${strip?.hidden ? `<a class="small strip-more" href="${e(clauseHref(cl.id, ref.device))}">${strip.hidden} more build(s): the whole history</a>` : ''}</td>` : ''}
 </tr>`;
     })
     .join('\n');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveCommand, startReportServer } from '../../cli/commands/serve-command.ts';
-import { clauseStrip, type LedgerBuild } from '../../cli/ledger-pages-data.ts';
+import { buildStrips, clauseStrip, type LedgerBuild } from '../../cli/ledger-pages-data.ts';
 import { type BuildStatus, type MergedVerdict, openLedger } from '../../src/ledger/index.ts';
 import { makeReport } from '../ledger/make-report.ts';
 
@@ -107,6 +107,23 @@ describe("a clause's strip across builds", () => {
       ]),
     ).toEqual(['1:pass', '2:could-not-test', '3:absent', '4:fail!']);
     expect(strip([build('1', 'not-applicable'), build('2', 'fail')])).toEqual(['1:not-applicable', '2:fail']);
+  });
+});
+
+describe("a build page's strips", () => {
+  it('show the builds around this one, and how many more the clause page has', () => {
+    const builds = Array.from({ length: 20 }, (_, i) => build(String(i), i === 14 ? 'fail' : 'pass'));
+    const current = {
+      ...(builds[14]?.status as BuildStatus),
+      firmware: '14',
+      specHash: 'h',
+      runs: [{ device: { key: 'd' } }],
+      excluded: [],
+    } as unknown as BuildStatus;
+    const strip = buildStrips(current, builds)['C-1'];
+    expect(strip?.cells.map((c) => c.ref.firmware)).toEqual(Array.from({ length: 13 }, (_, i) => String(i + 5)));
+    expect(strip?.hidden).toBe(7);
+    expect(strip?.cells.find((c) => c.regression)?.ref.firmware).toBe('14');
   });
 });
 
