@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveCommand, startReportServer } from '../../cli/commands/serve-command.ts';
+import { buildHref, certificateHref, clauseHref } from '../../reports/html/ledger-links.ts';
 import { buildStrips, clauseStrip, type LedgerBuild } from '../../cli/ledger-pages-data.ts';
 import { type BuildStatus, type MergedVerdict, openLedger } from '../../src/ledger/index.ts';
 import { makeReport } from '../ledger/make-report.ts';
@@ -165,6 +166,41 @@ describe('buildStatuses: every build as firmware × device × spec hash', () => 
       expect((await store.buildStatuses('B')).map((s) => s.firmware)).toEqual(['1.0']);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('build addresses', () => {
+  it('reach a firmware with a slash, spaces and a middle dot, and the build with no firmware reading', async () => {
+    const ledger = join(work, 'addresses.sqlite');
+    const store = await openLedger(ledger);
+    const odd = 'V6R2C01/b 3 · 2.1';
+    try {
+      await store.recordRun(
+        makeReport({ firmware: odd, licenseKey: 'A', cases: [{ id: 'http.a', verdict: 'pass' }] }),
+        'a',
+      );
+      await store.recordRun(makeReport({ licenseKey: 'A', cases: [{ id: 'http.a', verdict: 'pass' }] }), 'b');
+    } finally {
+      await store.close();
+    }
+    const server = await startReportServer({ dir: out, ledger });
+    try {
+      const builds = await get(server.url, '/builds');
+      expect(builds.body).toContain(
+        buildHref({ firmware: odd, device: 'A', specHash: 'spec-a' }).replace(/&/g, '&amp;'),
+      );
+      for (const firmware of [odd, '']) {
+        const page = await get(server.url, buildHref({ firmware, device: 'A', specHash: 'spec-a' }));
+        expect(page.status, page.body).toBe(200);
+        expect(page.body).toContain(`Firmware ${firmware || '(unknown)'} on A`);
+        const certificate = await get(server.url, certificateHref({ firmware, device: 'A' }));
+        expect(certificate.body).toContain('Certificate of conformance');
+      }
+      expect((await get(server.url, clauseHref('HTTP.A', 'A'))).status).toBe(200);
+      expect((await get(server.url, clauseHref('NO-SUCH'))).status).toBe(404);
+    } finally {
+      await server.close();
     }
   });
 });
