@@ -203,8 +203,9 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
       'pass',
       'flaky',
       'pass',
-      'pass',
     ]);
+    // Three builds after this one; the clause's own page holds the rest.
+    expect(await row.locator('.strip-more').textContent()).toBe('1 more build(s): the whole history');
     // A regression is a pass on the device's previous build, then a failure or a flaky case (as ledger diff reads it).
     expect(
       await row.locator('.strip-cell.regression').evaluateAll((c) => c.map((n) => (n as HTMLElement).dataset.firmware)),

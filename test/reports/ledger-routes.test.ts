@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveCommand, startReportServer } from '../../cli/commands/serve-command.ts';
-import { buildHref, certificateHref, clauseHref } from '../../reports/html/ledger-links.ts';
 import { buildStrips, clauseStrip, type LedgerBuild } from '../../cli/ledger-pages-data.ts';
+import { buildHref, certificateHref, clauseHref } from '../../reports/html/ledger-links.ts';
 import { type BuildStatus, type MergedVerdict, openLedger } from '../../src/ledger/index.ts';
 import { makeReport } from '../ledger/make-report.ts';
 
