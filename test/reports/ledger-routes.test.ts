@@ -7,6 +7,7 @@ import { serveCommand, startReportServer } from '../../cli/commands/serve-comman
 import { buildStrips, clauseStrip, type LedgerBuild } from '../../cli/ledger-pages-data.ts';
 import { buildHref, certificateHref, clauseHref } from '../../reports/html/ledger-links.ts';
 import { type BuildStatus, type MergedVerdict, openLedger } from '../../src/ledger/index.ts';
+import { BACKENDS } from '../ledger/ledger-backends.ts';
 import { makeReport } from '../ledger/make-report.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ledger-routes-'));
@@ -128,9 +129,10 @@ describe("a build page's strips", () => {
   });
 });
 
-describe('buildStatuses: every build as firmware × device × spec hash', () => {
-  it('merges each by the same rule as status, in build order', async () => {
-    const store = await openLedger(join(work, 'statuses.sqlite'));
+describe.each(BACKENDS)('buildStatuses on $name: every build as firmware × device × spec hash', ({ make }) => {
+  it('merges each by the same rule as status, in build order; the pages draw it', async () => {
+    const where = await make();
+    const store = await openLedger(where.location);
     try {
       const at = (day: number) => `2026-12-0${day}T10:00:00.000Z`;
       const cases = (v: 'pass' | 'fail') => [{ id: 'http.a', verdict: v }];
@@ -164,8 +166,20 @@ describe('buildStatuses: every build as firmware × device × spec hash', () => 
         one.cases.map((c) => [c.id, c.verdict, c.decidedBy]),
       );
       expect((await store.buildStatuses('B')).map((s) => s.firmware)).toEqual(['1.0']);
+      const server = await startReportServer({ dir: out, ledger: where.location });
+      try {
+        const page = await get(server.url, '/builds');
+        expect(page.status).toBe(200);
+        expect(page.body.match(/<tr class="build-row"/g)).toHaveLength(4);
+        expect((await get(server.url, buildHref({ firmware: '1.0', device: 'A', specHash: 'spec-a' }))).body).toContain(
+          'data-state="flaky"',
+        );
+      } finally {
+        await server.close();
+      }
     } finally {
       await store.close();
+      await where.remove();
     }
   });
 });
