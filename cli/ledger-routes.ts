@@ -114,7 +114,8 @@ export function registerLedgerRoutes(app: FastifyInstance, location: string): vo
             source,
             ref,
             status,
-            strips: buildStrips(status, builds),
+            // A build merged across devices has no one strip per clause: each device's is on the clause page.
+            ...(soleDevice(status) !== undefined ? { strips: buildStrips(status, builds) } : {}),
             ...(others.length ? { others } : {}),
           }),
         ),

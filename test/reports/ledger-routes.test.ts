@@ -174,6 +174,10 @@ describe.each(BACKENDS)('buildStatuses on $name: every build as firmware × devi
         expect((await get(server.url, buildHref({ firmware: '1.0', device: 'A', specHash: 'spec-a' }))).body).toContain(
           'data-state="flaky"',
         );
+        // Firmware 1.0 merged over devices A and B (as `ledger status --firmware 1.0`): no per-device strip.
+        const merged = await get(server.url, buildHref({ firmware: '1.0' }));
+        expect(merged.body).toContain('Firmware 1.0</h2>');
+        expect(merged.body).not.toContain('Across builds');
       } finally {
         await server.close();
       }
