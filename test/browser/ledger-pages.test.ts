@@ -291,6 +291,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
     const pdf = join(SCREENSHOTS, 'ledger-certificate.pdf');
     mkdirSync(SCREENSHOTS, { recursive: true });
+    // What the print looks like, for a person (the PDF itself is checked below).
+    const printView = join(SCREENSHOTS, 'ledger-certificate-print.png');
+    await page.screenshot({ path: printView, fullPage: true });
+    if (existsSync(SHARED_SCREENS)) copyFileSync(printView, join(SHARED_SCREENS, 'ledger-certificate-print.png'));
     await page.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true });
     const bytes = readFileSync(pdf);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
