@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type JournalHeader, RunJournal } from '../reports/run-journal.ts';
+import { type JournalHeader, type RecordedSettings, RunJournal } from '../reports/run-journal.ts';
 import { writeReports } from '../reports/write-reports.ts';
 import type { PhaseEvent, RunPlan } from '../src/results/progress.ts';
 import type { CaseResult, PlatformLoginRecord, Report } from '../src/results/types.ts';
@@ -25,6 +25,8 @@ export interface RecordOptions {
   /** Which file reports to write into `out` (json, junit, html; `console` is the caller's to print). */
   reporters?: readonly string[] | undefined;
   onEvent?: ((event: RunEvent) => void) | undefined;
+  /** The settings as given (flag → value, no secrets), kept in the journal for a resume (cli/resume-run.ts). */
+  recorded?: RecordedSettings | undefined;
 }
 
 /** A finished (or stopped) run: its report, its gate's exit code, and the files written by kind. */
@@ -51,7 +53,8 @@ export async function runWithReports(settings: RunSettings, options: RecordOptio
     const report = await executeRun({
       ...settings,
       onStart: (plan) => {
-        if (out !== undefined) journal = RunJournal.start(out, journalHeader(settings, plan), kept(settings, plan));
+        if (out !== undefined)
+          journal = RunJournal.start(out, journalHeader(settings, plan, options.recorded), kept(settings, plan));
         emit({ type: 'start', plan });
       },
       onPhase: (phase) => emit({ type: 'phase', phase }),
@@ -73,7 +76,7 @@ export async function runWithReports(settings: RunSettings, options: RecordOptio
   }
 }
 
-function journalHeader(settings: RunSettings, plan: RunPlan): JournalHeader {
+function journalHeader(settings: RunSettings, plan: RunPlan, recorded?: RecordedSettings): JournalHeader {
   return {
     journal: 'sophon-conformance',
     tool: settings.tool.name,
@@ -85,6 +88,7 @@ function journalHeader(settings: RunSettings, plan: RunPlan): JournalHeader {
     specHash: plan.specHash,
     startedAt: plan.startedAt,
     total: plan.total,
+    ...(recorded ? { settings: recorded } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ export interface DeviceContext {
   readonly variants: Variants;
   /** How long a wipe takes before it is answered (variant slow-sync-wipe); 0 otherwise. */
   readonly wipeMs: number;
-  /** performance.now() when this boot started: getuptime counts from here. */
+  /** performance.now() when the host booted (before this process for the first boot): getuptime counts from here. */
   readonly bootedAt: number;
   /** Whether input devices are still initialising (getmediadevices answers DEVICE_INIT_ERROR). */
   isInitializing(): boolean;

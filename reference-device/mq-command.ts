@@ -4,7 +4,7 @@ import type { Store } from './store.ts';
 import { readingFor, readJsonObject } from './strict-json.ts';
 import type { Variants } from './variants.ts';
 import { VendorError } from './vendor-error.ts';
-import { applyWipe, changesAnything, readWipeFlags, WIPE_FLAGS, type WipeScope } from './wipe.ts';
+import { applyWipe, changesAnything, givenFlags, readWipeFlags, WIPE_FLAGS, type WipeScope } from './wipe.ts';
 
 /** The one command this device knows on its MQ channel (001_e656d4a67e7a6228.txt: "此关键字和内容不能变"). */
 export const WIPEDATA = 'wipedata';
@@ -87,7 +87,7 @@ export function readMqCommand(content: Uint8Array, faults: Faults, variants: Var
     deadLetter: false,
     unknownCommand,
     // Variant mq-family-codes: the MQ status codes of the same firmware (状态码详细说明).
-    replyCode: !family ? error.code : notBoolean(body) ? 'BOOLEAN_ARGUMENT_ERROR' : 'PARAM_ERROR',
+    replyCode: !family ? error.code : notBoolean(body, variants) ? 'BOOLEAN_ARGUMENT_ERROR' : 'PARAM_ERROR',
     notJson: false,
     partialScope,
   });
@@ -122,8 +122,9 @@ export function readMqCommand(content: Uint8Array, faults: Faults, variants: Var
   return { kind: 'wipe', scope: flags.scope, messageId, notifyPath };
 }
 
-function notBoolean(body: Readonly<Record<string, unknown>>): boolean {
-  return WIPE_FLAGS.some((flag) => Object.hasOwn(body, flag) && typeof body[flag] !== 'boolean');
+// A null the device reads as not given (variant null-flag-not-given) is no Bool type error.
+function notBoolean(body: Readonly<Record<string, unknown>>, variants: Variants): boolean {
+  return givenFlags(body, variants).some((flag) => typeof body[flag] !== 'boolean');
 }
 
 // A lenient look at a message the strict reader refused, only to echo what can be echoed.

@@ -61,6 +61,13 @@ interface Boot {
 const LISTEN_RETRY_MS = 100;
 
 /**
+ * How long the host has been up when the device starts: the vendor's own example, "3 hours, 57 minutes". A lab
+ * device has been on a while before a run, and a checker reading whole minutes can then tell the first reboot
+ * from an API that only restarted; every later reboot starts the clock from 0 again, as on real hardware.
+ */
+export const HOST_UP_AT_START_MS = (3 * 60 + 57) * 60_000;
+
+/**
  * The device's power cycle (design §5, HTTP-13): boot (load the store from disk, listen on both
  * ports), initialise (getmediadevices answers DEVICE_INIT_ERROR), ready; on a reboot: close both
  * listeners and every connection, drop the in-memory state, stay down, boot again on the same ports.
@@ -74,6 +81,9 @@ export class DeviceLifecycle {
   private phase: 'off' | 'initializing' | 'ready' | 'down' | 'closed' = 'off';
   private rebootPending = false;
   private rebootCount = 0;
+  /** performance.now() when the host booted: a reboot starts it again, an API restart (fault) does not. */
+  private hostBootedAt = performance.now() - HOST_UP_AT_START_MS;
+  private hostRebooting = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Pending delay() waits, ended at once by close(). */
   private readonly waits = new Set<() => void>();
@@ -173,6 +183,8 @@ export class DeviceLifecycle {
     await shutDown(boot);
     if (this.isClosed()) return;
     this.emit('down');
+    // Fault api-restart-only: only the API process goes down and comes back; the host, and its clock, run on.
+    this.hostRebooting = !this.options.faults.has('api-restart-only');
     // Fault not-coming-back: the device never boots again.
     if (this.options.faults.has('not-coming-back')) return;
     this.schedule(this.options.bootMs, () => this.bootUp(false));
@@ -180,6 +192,11 @@ export class DeviceLifecycle {
 
   private async bootUp(first: boolean): Promise<void> {
     if (this.phase === 'closed') return;
+    // The host comes up before anything listens; a retry after a taken port is the same boot, still counting.
+    if (this.hostRebooting) {
+      this.hostBootedAt = performance.now();
+      this.hostRebooting = false;
+    }
     // Re-read from disk on every boot: what survives a reboot is exactly what was persisted.
     const store = await Store.open(this.options.dataDir, first ? { licenseKey: this.options.licenseKey } : {});
     this.licenseKeyValue = store.state.licenseKey;
@@ -278,7 +295,7 @@ export class DeviceLifecycle {
       variants: this.options.variants,
       wipeMs: this.options.wipeMs,
       delay: (ms) => this.delay(ms),
-      bootedAt: performance.now(),
+      bootedAt: this.hostBootedAt,
       isInitializing: () => this.phase === 'initializing',
       rebootAfterResponse: (reply: FastifyReply) => {
         // 'close' follows 'finish' once the response is fully handed to the connection, and also

@@ -212,14 +212,14 @@ export const KNOWN_VARIANTS = [
     name: 'slow-shutdown',
     dimension: 'shutdown',
     clause: 'HTTP-13',
-    allows: 'The document gives no time to go down; design §5: within the configured down window.',
+    allows: 'The document gives no time to go down; the checker gives it the configured down window.',
     description: 'After a wipe is answered the device takes a while (0.8 s by default) to go down.',
   },
   {
     name: 'long-init',
     dimension: 'init',
     clause: 'HTTP-13',
-    allows: 'sophon-api.md: while starting, getmediadevices answers DEVICE_INIT_ERROR (not ready yet).',
+    allows: 'The API documents: while starting, getmediadevices answers DEVICE_INIT_ERROR (not ready yet).',
     description: 'After each boot getmediadevices answers DEVICE_INIT_ERROR for a while (1 s by default).',
   },
   {
@@ -234,28 +234,28 @@ export const KNOWN_VARIANTS = [
     name: 'uptime-clock-format',
     dimension: 'uptime',
     clause: 'HTTP-13',
-    allows: 'sophon-api.md gives one example of getuptime, not a format; `uptime` prints days and a clock.',
+    allows: 'The API documents give one example of getuptime, not a format; `uptime` prints days and a clock.',
     description: 'getuptime answers {"uptime":"up 0 days, 0:03"} (days and h:mm), without uptime_ms.',
   },
   {
     name: 'uptime-seconds-number',
     dimension: 'uptime',
     clause: 'HTTP-13',
-    allows: 'A boot identity is optional (design §5); /proc/uptime style seconds are a plausible answer.',
+    allows: 'A boot identity is optional; /proc/uptime style seconds are a plausible answer.',
     description: 'getuptime answers {"uptime": <seconds since boot, a number>}.',
   },
   {
     name: 'uptime-vendor-format-only',
     dimension: 'uptime',
     clause: 'HTTP-13',
-    allows: 'sophon-api.md\'s own example: "3 hours, 57 minutes", minute resolution and nothing more.',
+    allows: 'The API documents\' own example: "3 hours, 57 minutes", minute resolution and nothing more.',
     description: 'getuptime answers only the vendor text ("0 hours, 0 minutes"), without uptime_ms.',
   },
   {
     name: 'no-system-port',
     dimension: 'uptime',
     clause: 'HTTP-13',
-    allows: 'design §5: getuptime is used "where the device has it"; the system port is not part of wipedata.',
+    allows: 'getuptime is used where the device has it; the system port is not part of wipedata.',
     description: 'The device has no system port at all: nothing listens there.',
   },
   // --- sophon-api.md: the management calls the state adapter uses ------------------------------------------
@@ -358,14 +358,14 @@ export const KNOWN_VARIANTS = [
     name: 'mq-no-correlation-id',
     dimension: 'mq-correlation',
     clause: 'MQ-7',
-    allows: 'No AMQP property is documented (sophon-api.md); copying correlation_id is a courtesy.',
+    allows: 'The API documents name no AMQP property; copying correlation_id is a courtesy.',
     description: "Replies never copy the command's AMQP correlation_id.",
   },
   {
     name: 'mq-reply-bare-properties',
     dimension: 'mq-reply-properties',
     clause: 'MQ-5',
-    allows: 'No AMQP property is documented for replies (sophon-api.md).',
+    allows: 'The API documents name no AMQP property for replies.',
     description: 'Up-queue replies are published without content type and not persistent.',
   },
   {
@@ -410,7 +410,7 @@ export const KNOWN_VARIANTS = [
     dimension: 'mq-consumer-start',
     clause: 'MQ-10',
     allows:
-      'sophon-api.md: the device first logs in at MQ_LOGIN_URL for its broker settings, then connects; MQ-10 asks that the consumer is back, not when.',
+      'The MQ documents: the device first logs in at MQ_LOGIN_URL for its broker settings, then connects; MQ-10 asks that the consumer is back, not when.',
     description:
       'After each reboot the MQ consumer starts a while (2.5 s by default) after the API is ready, as a device logging in first.',
   },
@@ -432,6 +432,42 @@ export const KNOWN_VARIANTS = [
       'V6R2C01 MQ section 4 (管理平台系统登录接口): the device gets its broker, queues and exchange from the platform login, every 必选 field of the answer required.',
     description:
       'At every boot the device logs in at its login URL (GET ?mq_license_key=&device_sn=), refuses an answer missing or mistyping a 必选 field or with mq_login_status not 0 (trying again every second), then consumes the handed mq_down_queue and replies on mq_up_queue.',
+  },
+  // --- HTTP-5, MQ-3: a flag sent as null (issue 20) ----------------------------------------------------------
+  {
+    name: 'null-flag-not-given',
+    dimension: 'null-flag',
+    clause: 'HTTP-5',
+    allows:
+      "The face API's general convention (V6R2C01 接口API详细说明, 通用约定): \"''不为空，None才为空\" — only null is empty, so a flag sent as null may be read as not given (HTTP-5 decision, MQ-3).",
+    description:
+      'A flag sent as null counts as not given, over HTTP and MQ: {"users":null} is refused with MISSING_ARGUMENTS as {} is.',
+  },
+  // --- HTTP-3: a JSON body that is not an object (issue 20's audit) ---------------------------------------------
+  {
+    name: 'non-object-invalid-arguments',
+    dimension: 'non-object-body',
+    clause: 'HTTP-3',
+    allows:
+      'JSON that is not an object fits 无效的JSON数据请求 (INVALID_REQUEST_JSON) and 无效的参数 (INVALID_ARGUMENTS) alike; no sentence picks one (HTTP-3 decision): a SHOULD deviation.',
+    description:
+      'A JSON body that is not an object (array, string, number, true, null) is refused with INVALID_ARGUMENTS.',
+    departs: [
+      'http.wipedata.body.array',
+      'http.wipedata.body.boolean',
+      'http.wipedata.body.null',
+      'http.wipedata.body.number',
+      'http.wipedata.body.string',
+    ],
+  },
+  {
+    name: 'null-body-empty-request-json',
+    dimension: 'non-object-body',
+    clause: 'HTTP-3',
+    allows:
+      '通用约定 (V6R2C01): "\'\'不为空，None才为空": a null body is the empty value, a blank request (EMPTY_REQUEST_JSON, 空白的JSON数据请求, ErrorManager): a SHOULD deviation.',
+    description: 'The body null is refused with EMPTY_REQUEST_JSON instead of INVALID_REQUEST_JSON.',
+    departs: ['http.wipedata.body.null'],
   },
 ] as const satisfies readonly VariantInfo[];
 

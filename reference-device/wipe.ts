@@ -43,7 +43,7 @@ export function readWipeFlags(
   if (refuseUnknown && unknown !== undefined && variants.has('unknown-fields-refused')) {
     return refuse(new VendorError('INVALID_ARGUMENTS', `unknown parameter: ${unknown.slice(0, 100)}`));
   }
-  const present = WIPE_FLAGS.filter((flag) => Object.hasOwn(body, flag));
+  const present = givenFlags(body, variants);
   if (present.length === 0) {
     const wrongCode = faults.has('missing-args-wrong-code');
     if (Object.keys(body).length === 0 && variants.has('empty-object-empty-request-json') && !wrongCode) {
@@ -85,6 +85,16 @@ export function readWipeFlags(
     return refuse(new VendorError('MISSING_ARGUMENTS', missingMessage(variants)));
   }
   return { ok: true, scope };
+}
+
+/**
+ * The flags the request gives. A present key counts, null too (then an invalid value, HTTP-5), unless variant
+ * null-flag-not-given reads null as the face API's general convention does (通用约定: "''不为空，None才为空"):
+ * empty, so not given, and the request is read as if the key were absent.
+ */
+export function givenFlags(body: Readonly<Record<string, unknown>>, variants: Variants): WipeFlag[] {
+  const nullIsAbsent = variants.has('null-flag-not-given');
+  return WIPE_FLAGS.filter((flag) => Object.hasOwn(body, flag) && !(nullIsAbsent && body[flag] === null));
 }
 
 // MISSING_ARGUMENTS carries 缺失参数的名称 (HTTP-4): the variants word it otherwise.
@@ -162,6 +172,15 @@ export async function handleWipe(
     // Fault non-object-missing-args: a firmware that parses, finds no flag, and never checks the type.
     if (reading.reason === 'not-object' && faults.has('non-object-missing-args')) {
       throw new VendorError('MISSING_ARGUMENTS', `missing one of: ${WIPE_FLAGS.join(', ')}`);
+    }
+    // HTTP-3 decision: JSON that is not an object fits 无效的JSON数据请求 and 无效的参数 alike, and null is the empty
+    // value (通用约定), so a blank request (EMPTY_REQUEST_JSON): the variants answer so.
+    if (reading.reason === 'not-object') {
+      const nullBody = new TextDecoder().decode(bytes).trim() === 'null';
+      if (nullBody && variants.has('null-body-empty-request-json')) {
+        throw new VendorError('EMPTY_REQUEST_JSON', 'empty request JSON: null');
+      }
+      if (variants.has('non-object-invalid-arguments')) throw new VendorError('INVALID_ARGUMENTS', reading.message);
     }
     throw new VendorError('INVALID_REQUEST_JSON', reading.message);
   }

@@ -96,6 +96,24 @@ export interface RunComparison {
   changedEvidence: EvidenceChange[];
   /** Cases in both runs with the same verdict and no evidence difference. */
   unchanged: number;
+  /** Cases in both runs: the ones whose verdicts and evidence were compared. */
+  compared: number;
+  /** Cases in either run (compared + only in A + only in B). */
+  cases: number;
+}
+
+/**
+ * How much of the two runs was compared, for every view: a 2-case rerun against a 63-case run compares 2,
+ * and a PASS must not read as if all 63 held.
+ */
+export function comparedCases(comparison: RunComparison): string {
+  const { compared, cases, added, removed } = comparison;
+  if (compared === cases) return `compared all ${cases} cases`;
+  const only = [
+    removed.length ? `${removed.length} only in base` : '',
+    added.length ? `${added.length} only in new` : '',
+  ].filter(Boolean);
+  return `compared ${compared} of ${cases} cases; ${only.join('; ')}`;
 }
 
 const PASSING: ReadonlySet<VerdictKind> = new Set(['pass', 'warn']);
@@ -143,6 +161,8 @@ export function compareRuns(a: Report, b: Report): RunComparison {
     removed: a.results.filter((r) => !inB.has(r.id)).map(onlyIn),
     changedEvidence: [],
     unchanged: 0,
+    compared: 0,
+    cases: 0,
   };
   for (const rb of b.results) {
     const ra = inA.get(rb.id);
@@ -171,6 +191,8 @@ export function compareRuns(a: Report, b: Report): RunComparison {
       comparison.unchanged++;
     }
   }
+  comparison.compared = b.results.length - comparison.added.length;
+  comparison.cases = comparison.compared + comparison.added.length + comparison.removed.length;
   return comparison;
 }
 
@@ -309,6 +331,7 @@ export function renderComparisonHtml(comparison: RunComparison, options: Compari
     script: 'compare.js',
     fallback: [
       `Run comparison: ${a.name} (A) → ${b.name} (B)`,
+      comparedCases(comparison).replace('only in base', 'only in A').replace('only in new', 'only in B'),
       `Newly failing: ${comparison.newlyFailing.map((c) => c.id).join(', ') || 'none'}`,
       `Newly passing: ${comparison.newlyPassing.map((c) => c.id).join(', ') || 'none'}`,
       `Still failing: ${comparison.stillFailing.map((c) => c.id).join(', ') || 'none'}`,

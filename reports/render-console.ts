@@ -62,7 +62,10 @@ export function renderCaseLines(result: CaseResult, style: ConsoleStyle): string
   return lines;
 }
 
-/** The closing block: counts, the gate, and the plain last line `N passed, N failed, N could not test, N skipped`. */
+/**
+ * The closing block: the verdict counts, the gate, the warnings, and the plain last line
+ * `N passed, N failed, N could not test, N skipped` that CI logs show last.
+ */
 export function renderSummary(report: Report, style: ConsoleStyle): string[] {
   const s = report.summary;
   const gate =
@@ -75,13 +78,21 @@ export function renderSummary(report: Report, style: ConsoleStyle): string[] {
   const lines = [
     '',
     `Target ${report.target}  suite ${report.suite}  profile ${report.profile}${report.complete ? '' : '  (interrupted: partial results)'}`,
-    `${s.total} cases: ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.notApplicable} not-applicable, ${s.couldNotTest} could-not-test`,
+    `${s.total} cases: ${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.couldNotTest} could-not-test, ${s.notApplicable} not-applicable`,
   ];
   if (uncovered.length) lines.push(`MUST clauses no selected case covers: ${uncovered.map((c) => c.id).join(', ')}`);
   lines.push(...policySummaryLines(report));
   lines.push(`Gate: ${gate} (exit ${report.exitCode})`);
   // Counted as junit.xml counts them: a warning passes, a waived failure is skipped, could-not-test is not a skip.
+  // The line above says what the plain line folds in, so its "passed" never hides a warning.
   const waived = s.waived ?? 0;
+  const said = [
+    s.warn === 0
+      ? 'Warnings: 0'
+      : `Warnings: ${s.warn}, counted as passed below (a SHOULD not met, or a lenient deviation)`,
+  ];
+  if (waived > 0) said.push(`waived failures: ${waived}, counted as skipped below`);
+  lines.push(said.join('; '));
   lines.push(
     `${s.pass + s.warn} passed, ${s.fail - waived} failed, ${s.couldNotTest} could not test, ${s.notApplicable + waived} skipped`,
   );

@@ -29,7 +29,15 @@ export interface JournalHeader {
   startedAt: string;
   /** Cases planned. */
   total: number;
+  /**
+   * Every setting the run was given (flag name → value as typed, paths absolute, URL passwords as `***`):
+   * what `run --resume` restores. Absent in journals written before it was kept.
+   */
+  settings?: RecordedSettings;
 }
+
+/** A run's settings by flag name (`system-port` → "8899", `only` → ["http.*"]). */
+export type RecordedSettings = Record<string, string | string[]>;
 
 /** What a journal holds: its header and the results of the cases that ended, in the order they ended. */
 export interface JournalContents {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { compareGate, renderComparisonText } from '../../reports/compare-gate.ts';
-import { compareRuns } from '../../reports/compare-runs.ts';
+import { comparedCases, compareRuns } from '../../reports/compare-runs.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { loadReport } from '../load-report.ts';
 
@@ -36,10 +36,14 @@ export async function compareCommand(argv: string[], out: NodeJS.WriteStream = p
   const next = await loadReport(newPath, 'NEW');
   const comparison = compareRuns(base.report, next.report);
   const gate = compareGate(comparison, next.report);
+  // How many cases were compared is said next to the gate, so a PASS over 2 of 63 cases never reads as all 63.
+  const compared = comparedCases(comparison);
   if (values.json) {
-    out.write(`${JSON.stringify({ base: base.source, new: next.source, gate, comparison }, null, 2)}\n`);
+    out.write(`${JSON.stringify({ base: base.source, new: next.source, compared, gate, comparison }, null, 2)}\n`);
   } else {
-    out.write(`${renderComparisonText(comparison, gate, { a: base.source, b: next.source }).join('\n')}\n`);
+    const lines = renderComparisonText(comparison, gate, { a: base.source, b: next.source });
+    lines.splice(lines.length - 1, 0, compared);
+    out.write(`${lines.join('\n')}\n`);
   }
   return gate.exitCode;
 }

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDevice } from '../../reference-device/start-device.ts';
+import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { buildRunSettings } from '../../src/settings/build-run-settings.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../broker.ts';
 import { checkDeviceSwitches } from '../device-switches.ts';
+import { plannedByTransport } from '../planned-transports.ts';
 import { bundleFromFlags, writeRunBundle } from '../policy-options.ts';
 import { KNOWN_REPORTERS } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
@@ -48,6 +50,16 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
   checkDeviceSwitches(values.fault ?? []);
   const brokerUrl = values.amqp ?? process.env.SOPHON_AMQP_URL ?? DEFAULT_BROKER;
   const broker = (await brokerAnswers(brokerUrl)) ? brokerUrl : undefined;
+  const suite = values.suite ?? 'certification';
+  // Without a broker the MQ half cannot be checked at all: say what it needs, and gate the HTTP half alone
+  // rather than end INCOMPLETE behind a wall of could-not-test.
+  const { http } = plannedByTransport(PROJECT_ROOT, suite, {});
+  if (!broker && http.length === 0) {
+    throw new ConformanceError(
+      'CONFIG_INVALID',
+      `suite ${suite} is all MQ cases and no RabbitMQ broker answers at ${redactUrl(brokerUrl)}: start one (rabbitmq-server -detached) or point at one (--amqp URL)`,
+    );
+  }
   // Queues of our own, so the demo never reads or leaves behind anyone else's messages.
   const queues = privateQueues('sc-demo');
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-demo-'));
@@ -67,7 +79,9 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
     `reference device: ${device.url} (system ${device.systemUrl})${broker ? `, MQ on ${redactUrl(broker)} (${queues.commandQueue} → ${queues.upQueue})` : ''}${values.fault?.length ? `, faults ${values.fault.join(',')}` : ''}\n`,
   );
   if (!broker) {
-    out.write(`no broker answers at ${redactUrl(brokerUrl)}: the MQ cases will be could-not-test (pass --amqp URL)\n`);
+    out.write(
+      `no RabbitMQ broker answers at ${redactUrl(brokerUrl)}: the MQ half needs one (start it: rabbitmq-server -detached, or point at one: --amqp URL); checking the HTTP half only (${http.length} cases)\n`,
+    );
   }
   try {
     const outDir = values.out ?? defaultReportsDir(runFolderName());
@@ -76,7 +90,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
       {
         target: device.url,
         'system-port': device.systemPort,
-        suite: values.suite,
+        suite,
         'down-within': 2_000,
         'up-within': 10_000,
         'quiet-ms': 300,
@@ -86,7 +100,8 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
         ...(broker ? { amqp: broker, 'command-queue': queues.commandQueue, 'up-queue': queues.upQueue } : {}),
         'reply-within': broker ? 3_000 : undefined,
       },
-      { root: PROJECT_ROOT, tool: TOOL },
+      // Without a broker, the HTTP half only (said above).
+      { root: PROJECT_ROOT, tool: TOOL, ...(broker ? {} : { selection: { ids: http } }) },
     );
     // The demo's device goes with the demo: an interrupted demo is run again, not resumed.
     const { report, written } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out, {

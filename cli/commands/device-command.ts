@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDevice } from '../../reference-device/start-device.ts';
+import { type LifecycleEvent, startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
 import { checkDeviceSwitches, describeSwitches } from '../device-switches.ts';
@@ -13,7 +13,7 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
   --port N             API port (default 5555; 0 = a free one)
   --system-port N      system API port: getuptime, getsoftwareversion (default 8888)
   --host ADDRESS       interface to listen on (default 127.0.0.1)
-  --boot-ms N          how long a reboot keeps the device down
+  --boot-ms N          how long a reboot keeps the device down (beats the variant slow-boot's own time)
   --data DIR           where the store lives; survives restarts and kill -9 (default: a temporary folder,
                        removed when the device stops)
   --amqp URL           broker of the MQ command channel (without it the device has no MQ channel)
@@ -29,7 +29,8 @@ export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
   --variant NAME       behave another way the documents allow (repeatable, combinable across dimensions);
                        --list-variants lists them
   --list-faults        print every fault's name and what it breaks, and exit
-  --list-variants      print every variant's name and what it does, and exit`;
+  --list-variants      print every variant's name and what it does, and exit
+  --quiet              print only the ready line (no line per reboot)`;
 
 /** `device`: the reference device in the foreground; one line when ready, stops on SIGINT/SIGTERM. */
 export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): Promise<number> {
@@ -52,6 +53,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
       variant: { type: 'string', multiple: true },
       'list-faults': { type: 'boolean' },
       'list-variants': { type: 'boolean' },
+      quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -105,13 +107,15 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     port,
     systemPort,
     dataDir,
-    ...(bootMs !== undefined ? { bootMs } : {}),
+    // The flag is what the person asked for: it wins over the time a timing variant (slow-boot) brings.
+    ...(bootMs !== undefined ? { bootMs, variantTiming: { bootMs } } : {}),
     ...(values.license ? { licenseKey: values.license } : {}),
     ...(values.firmware ? { firmware: values.firmware } : {}),
     faults: values.fault ?? [],
     variants: values.variant ?? [],
     ...(amqp ? { amqp } : {}),
     ...(loginUrl ? { login: { url: loginUrl } } : {}),
+    ...(values.quiet ? {} : { onLifecycle: rebootLines(out) }),
   }).catch((error: unknown) => {
     removeStore();
     // A port in use or a folder that cannot be written is put in one line by main (cli/describe-error.ts).
@@ -148,4 +152,26 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
     removeStore();
   }
   return 0;
+}
+
+/**
+ * One line when a wipe's reboot takes the device down and one when it is back, so a person watching the
+ * device sees a wipe happen; the first boot is the ready line's. Every reboot of the reference device follows
+ * a wipedata (over HTTP or MQ) that was answered.
+ */
+function rebootLines(out: NodeJS.WriteStream): (event: LifecycleEvent) => void {
+  let booted = false;
+  let downAt = 0;
+  const say = (line: string) => out.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);
+  return (event) => {
+    if (event.kind === 'stop-serving') {
+      downAt = event.at;
+      say('wipedata answered: rebooting (API and system ports closed)');
+    } else if (event.kind === 'down') {
+      say('down');
+    } else if (event.kind === 'ready') {
+      if (booted) say(`back: ready again ${event.at - downAt} ms after going down`);
+      booted = true;
+    }
+  };
 }

@@ -27,6 +27,8 @@ nothing is created, wiped or purged). Each line is ✓ or ✗ with what to do.
   --target URL            the device's API
   --system-port N         its system API port (default 8888; 0 = none)
   --amqp URL / --command-queue Q / --up-queue Q / --license KEY / --reply-within MS
+                          as for run: the command queue is --command-queue, or queue-dev-KEY with --license KEY;
+                          without --license the key is learnt from a harmless probe on that queue
   --callback-host HOST / --callback-listen HOST / --callback-port N
   --record-source URL     the face video a run plays to make recognition records
   --suite NAME|FILE       the suite the run will use (default certification): MQ checks only when it has MQ cases
@@ -85,12 +87,15 @@ export async function doctorCommand(argv: string[], out: NodeJS.WriteStream = pr
   const writeTo = (flags as { 'write-capabilities'?: string })['write-capabilities'];
   const paint = picocolors.createColors(colorWanted(process.env, Boolean(out.isTTY)));
   const started = performance.now();
+  // The MQ flags are checked as run checks them (the license is learnt from a probe on the command queue,
+  // which must be known), before the first line is printed: a mistake is one line, as in run.
+  const amqp = amqpFlags(v as Parameters<typeof amqpFlags>[0]);
   out.write(`sophon-conformance doctor: ${redactUrl(v.target)} (suite ${v.suite ?? 'certification'})\n`);
   const result = await runDoctor(
     {
       target: v.target,
       systemPort: systemPort === 0 ? undefined : systemPort,
-      amqp: amqpFlags(v as Parameters<typeof amqpFlags>[0]),
+      amqp,
       needsAmqp: suite.some((c) => c.transport === 'amqp'),
       stateAdapter: v['state-adapter'] ?? 'sophon-http',
       recordSource: v['record-source'],

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runWithReports } from '../../api/run-with-reports.ts';
 import { type ConsoleMode, LiveConsole, type StatusLine } from '../../reports/live-console.ts';
 import { colorWanted, renderSummary } from '../../reports/render-console.ts';
+import type { RecordedSettings } from '../../reports/run-journal.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { loadSuite } from '../../src/plan/load-suite.ts';
 import { planCases, type Selection } from '../../src/plan/plan-cases.ts';
@@ -18,9 +18,10 @@ import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLab } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
+import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
 import { ledgerLocation, recordIntoLedger } from '../record-into-ledger.ts';
-import { checkResumeFlag, failedCases, loadResumePoint, type ResumePoint } from '../resume-run.ts';
+import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../resume-run.ts';
 import { intFlag, listFlag, RUN_FLAGS } from '../run-options.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
@@ -63,7 +64,7 @@ export async function runCommand(
 async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: StatusLine): Promise<number> {
   const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
   // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
-  const { values } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
+  const { values, origins } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
   if (values.help) {
     out.write(`${RUN_USAGE}\n`);
     return 0;
@@ -72,6 +73,8 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     throw new ConformanceError('CONFIG_INVALID', '--resume and --rerun-failed do not go together: pick one');
   }
   const resume = values.resume !== undefined ? loadResumePoint(values.resume) : undefined;
+  // Every setting of the interrupted run comes back from its journal; one given again must agree.
+  const restored = resume ? restoreResumedSettings(resume, values, origins) : [];
   const rerun =
     values['rerun-failed'] !== undefined ? await loadReport(values['rerun-failed'], '--rerun-failed') : undefined;
   const earlier = resume ?? (rerun ? { suite: rerun.report.suite, profile: rerun.report.profile } : undefined);
@@ -80,8 +83,6 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     tags: listFlag(values.tag),
     ...(rerun ? { ids: failedCases(rerun) } : {}),
   };
-  if (resume) checkResume(resume, values, selection);
-  if (resume?.selection && !values.only && !values.tag) Object.assign(selection, resume.selection);
   if (rerun && selection.ids?.length === 0) {
     out.write(`nothing to rerun: ${rerun.source} has no fail or could-not-test case\n`);
     return 0;
@@ -117,7 +118,9 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     listCases(settings.root, settings.suite, selection, out);
     return 0;
   }
+  if (!settings.amqp) refuseMqOnlyWithoutBroker(settings.root, settings.suite, selection);
   const outDir = resume?.dir ?? values.out ?? defaultReportsDir(runFolderName());
+  if (restored.length) out.write(`settings of the interrupted run: ${restored.join(' ')}\n`);
   if (rerun) {
     out.write(`running again the ${selection.ids?.length} fail and could-not-test cases of ${rerun.source}\n`);
   }
@@ -126,6 +129,7 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
     quiet: values.quiet === true,
     status,
     ledger,
+    recorded: recordSettings(values),
   });
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
@@ -152,6 +156,8 @@ export interface ConsoleOptions {
   incompleteAdvice?: string;
   /** The results ledger the run records into once its reports are written (none: not recorded). */
   ledger?: string | undefined;
+  /** The run's settings, kept in its journal for `run --resume` (cli/resume-run.ts). */
+  recorded?: RecordedSettings | undefined;
 }
 
 /**
@@ -196,6 +202,7 @@ export async function runAndReport(
       {
         out: outDir,
         reporters,
+        recorded: options.recorded,
         onEvent: (event) => {
           if (event.type === 'start') {
             const what = settings.rerunOf ? 'cases to run again' : 'cases';
@@ -226,10 +233,7 @@ export async function runAndReport(
         ...(options.quiet ? [] : Object.entries(written).map(([kind, path]) => `${kind} report: ${path}`)),
         ...(report.complete
           ? []
-          : [
-              options.incompleteAdvice ??
-                `continue it: sophon-conformance run --resume ${outDir} (with the same flags)`,
-            ]),
+          : [options.incompleteAdvice ?? `continue it: sophon-conformance run --resume ${outDir}`]),
       ]);
     }
     return { report, written };
@@ -244,26 +248,6 @@ export async function runAndReport(
 function heartbeatFromEnv(): number | undefined {
   const value = process.env.SOPHON_HEARTBEAT_MS;
   return value === undefined ? undefined : intFlag('SOPHON_HEARTBEAT_MS', value, 100);
-}
-
-// A resumed run plans the interrupted run's cases again: its suite, profile and selection, given again or not.
-function checkResume(
-  point: ResumePoint,
-  values: { out?: string | undefined; suite?: string | undefined; profile?: string | undefined },
-  selection: Selection,
-): void {
-  if (values.out !== undefined && resolve(values.out) !== point.dir) {
-    throw new ConformanceError(
-      'CONFIG_INVALID',
-      `--resume ${point.dir} writes its report there: leave out --out ${values.out}`,
-    );
-  }
-  checkResumeFlag(point, 'suite', values.suite, point.suite);
-  checkResumeFlag(point, 'profile', values.profile, point.profile);
-  if (point.selection && (selection.only?.length || selection.tags?.length)) {
-    checkResumeFlag(point, 'only', (selection.only ?? []).join(','), point.selection.only.join(','));
-    checkResumeFlag(point, 'tag', (selection.tags ?? []).join(','), point.selection.tags.join(','));
-  }
 }
 
 /** A folder name that sorts by time and never collides within a second. */

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { compareRuns, renderComparisonHtml } from '../../reports/compare-runs.ts';
 import { renderNoticePage } from '../../reports/html/page-shell.ts';
 import { type RunListing, renderRunIndexHtml } from '../../reports/html/render-run-index.ts';
@@ -16,13 +16,18 @@ import { portFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
 
 export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS] [--ledger PATH|postgres://…]
+                                [--lab FILE --token-file FILE]
 
   DIR              folder holding one subfolder per run, each with a report.json (default reports/out)
-  --ledger L       the results ledger whose builds /builds shows, read-only (default: SOPHON_LEDGER, else the
-                   config file's ledger key, else reports/ledger/ledger.sqlite, where run records)
-  --no-ledger      show the run folders only
   --port N         port to listen on (default 0: a free port)
-  --host ADDRESS   address to listen on (default 127.0.0.1; the reports hold device details)`;
+  --host ADDRESS   address to listen on (default 127.0.0.1; the reports hold device details)
+  --lab FILE       also be the lab's console (/console, REST under /api/, /api/openapi.json): start, watch,
+                   stop and resume runs on the devices of FILE (the format run --lab reads). Runs wipe devices
+  --token-file F   a secret every page and API call then needs (Authorization: Bearer <token>, or the login
+                   form); required with --lab on any address other than loopback
+  --ledger PATH|URL  the results ledger: /builds shows its builds read-only, and the console records its runs
+                   and every start, stop and resume into it (default: SOPHON_LEDGER, else the config file's
+                   ledger key, else reports/ledger/ledger.sqlite, where run records); --no-ledger: none`;
 
 /**
  * A run folder name: what `run` writes (`2026-11-23_09-30-00-1234`) and anything alike. No slash, no
@@ -38,6 +43,8 @@ export interface ReportServerOptions {
   port?: number;
   /** The results ledger to show at /builds (read-only); none when undefined. */
   ledger?: string;
+  /** Registers more routes and guards before the browser's own (the lab console); returns its clean-up. */
+  extend?: (app: FastifyInstance) => Promise<() => Promise<void>>;
 }
 
 export interface ReportServer {
@@ -124,10 +131,13 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
 
   const app = Fastify({ logger: false });
   await app.register(fastifyStatic, { root: dir, serve: false });
+  const cleanUp = options.extend ? await options.extend(app) : undefined;
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    // The console's pages say same-origin: a browser then sends their own Origin with a form or a fetch (with
+    // no-referrer it sends "null"), which is how the console tells its own calls from another site's.
+    if (!reply.hasHeader('referrer-policy')) reply.header('referrer-policy', 'no-referrer');
     reply.header('cache-control', 'no-store');
   });
 
@@ -211,7 +221,13 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const host = options.host ?? '127.0.0.1';
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return { url: `http://${shownHost}:${port}/`, close: () => app.close() };
+  return {
+    url: `http://${shownHost}:${port}/`,
+    close: async () => {
+      await cleanUp?.();
+      await app.close();
+    },
+  };
 }
 
 function isDirectory(path: string): boolean {
@@ -255,6 +271,8 @@ export async function serveCommand(
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      lab: { type: 'string' },
+      'token-file': { type: 'string' },
       ledger: { type: 'string' },
       'no-ledger': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -269,14 +287,30 @@ export async function serveCommand(
   }
   const port = portFlag('port', values.port) ?? 0;
   if (port > 65535) throw new ConformanceError('CONFIG_INVALID', `--port ${port}: want 0…65535`);
+  const host = values.host ?? '127.0.0.1';
+  const dir = positionals[0] ?? defaultReportsDir();
+  // One ledger for both: the pages show what the console records.
   const ledger = serveLedgerLocation(values.ledger, values['no-ledger'] === true);
+  const lab = values.lab
+    ? await (await import('../../console/start-console.ts')).consoleExtension({
+        lab: values.lab,
+        tokenFile: values['token-file'],
+        host,
+        dir,
+        ledger,
+        say: (line) => out.write(`${line}\n`),
+      })
+    : undefined;
+  if (!lab && values['token-file']) throw new ConformanceError('CONFIG_INVALID', '--token-file goes with --lab FILE');
   const server = await startReportServer({
-    dir: positionals[0] ?? defaultReportsDir(),
-    host: values.host ?? '127.0.0.1',
+    dir,
+    host,
     port,
+    ...(lab ? { extend: lab.extend } : {}),
     ...(ledger ? { ledger } : {}),
   });
   out.write(`serving reports at ${server.url}\n`);
+  if (lab) out.write(`${lab.describe(server.url)}\n`);
   if (ledger) out.write(`the ledger's builds at ${server.url}builds (${redactUrl(ledger)}, read-only)\n`);
   await new Promise<void>((resolveStop) => {
     const done = () => {

@@ -269,6 +269,10 @@
     'compare.what': { en: 'What', zh: '内容' },
     'compare.none': { en: 'None.', zh: '无。' },
     'compare.unchanged': { en: '{n} cases with the same verdict and evidence.', zh: '{n} 个用例结论与证据均未变化。' },
+    'compare.compared': {
+      en: 'Compared {compared} of {cases} cases ({onlyA} only in A, {onlyB} only in B).',
+      zh: '共 {cases} 个用例，比较了 {compared} 个（仅 A 有 {onlyA} 个，仅 B 有 {onlyB} 个）。',
+    },
     'compare.differentSuite': {
       en: 'The two runs used different suites, targets or spec hashes; compare with care.',
       zh: '两次运行的测试套件、被测设备或规范哈希不同，请谨慎对比。',

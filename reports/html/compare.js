@@ -69,6 +69,19 @@
               ),
             ),
           ),
+          // Reports compared before these counts existed have neither: the page then says nothing of them.
+          c.cases === undefined
+            ? null
+            : h('p', {
+                class: c.compared === c.cases ? 'muted' : 'compare-warning',
+                role: 'note',
+                text: t('compare.compared', {
+                  compared: c.compared,
+                  cases: c.cases,
+                  onlyA: c.removed.length,
+                  onlyB: c.added.length,
+                }),
+              }),
           h('p', { class: 'muted', text: t('compare.unchanged', { n: c.unchanged }) }),
         ),
         changeSection('newlyFailing', c.newlyFailing, evidenceById),

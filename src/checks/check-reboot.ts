@@ -59,13 +59,15 @@ export function checkReboot(expect: RebootExpectSpec, seen: RebootObservation, l
           `no complete response (${seen.transportError ?? 'unknown'}); nothing to reboot after`,
         );
       }
-      return outcome(
-        'reboot',
-        level,
-        rebooted,
-        describeWant(expect),
-        rebooted ? story : `never went down within ${t.watchedMs} ms`,
-      );
+      if (!rebooted)
+        return outcome('reboot', level, false, describeWant(expect), `never went down within ${t.watchedMs} ms`);
+      // "本API在返回后会自动重启主机": the host reboots. Down and up while the host's uptime reads longer than the
+      // time since the device was last seen up is no host reboot (its API restarted, or another host answers now);
+      // readings that cannot tell (minute resolution, a fresh boot) are said, never failed.
+      if (t.identity?.verdict === 'kept-counting') {
+        return outcome('reboot', level, false, describeWant(expect), `${t.identity.reason}; ${describeSteps(t)}`);
+      }
+      return outcome('reboot', level, true, describeWant(expect), story);
     case 'none':
       return outcome('reboot', level, !rebooted, describeWant(expect), rebooted ? `rebooted: ${story}` : story);
     case 'any':
@@ -73,10 +75,18 @@ export function checkReboot(expect: RebootExpectSpec, seen: RebootObservation, l
   }
 }
 
+/**
+ * What a case message says when a reboot was seen but uptime could not confirm it (minute resolution and a boot
+ * moments before, or no reading after): the reboot was accepted on down and up alone, never proven.
+ */
+export function unprovenReboot(t: RebootTimeline | undefined): string | undefined {
+  return t?.outcome === 'rebooted' && t.identity?.verdict === 'indeterminate' ? t.identity.reason : undefined;
+}
+
 function describeWant(expect: RebootExpectSpec): string {
   switch (expect) {
     case 'required':
-      return 'answers first, then goes down within the down window and is ready again within the up window';
+      return 'answers first, then the host reboots (uptime starts again, where it can tell): down within the down window, ready again within the up window';
     case 'none':
       return 'stays up (no reboot)';
     case 'any':
@@ -92,8 +102,12 @@ export function describeTimeline(t: RebootTimeline): string {
     case 'rebooted-unseen':
       return `uptime fell back from "${t.uptimeBefore}" to "${t.uptimeAfter}": rebooted between two probes`;
     default:
-      return `down +${ms(t.downAtMs)}, up +${ms(t.upAtMs)}, ready +${ms(t.readyAtMs)} after the response`;
+      return t.identity ? `${describeSteps(t)}; ${t.identity.reason}` : describeSteps(t);
   }
+}
+
+function describeSteps(t: RebootTimeline): string {
+  return `down +${ms(t.downAtMs)}, up +${ms(t.upAtMs)}, ready +${ms(t.readyAtMs)} after the response`;
 }
 
 function ms(value: number | undefined): string {

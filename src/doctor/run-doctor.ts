@@ -89,7 +89,7 @@ export async function runDoctor(
     mqWorks = broker.replies;
     add(...broker.findings);
   }
-  const records = settings.recordSource !== undefined;
+  const records = declared?.['can-seed-records'] !== false;
   return {
     findings,
     ready: findings.every((f) => f.ok),
@@ -107,9 +107,11 @@ export async function runDoctor(
       'reboots-after-mq-wipe': mqWorks
         ? 'not checked (it takes a wipe): assumed; set false if the device does not reboot after an MQ wipe (MQ-10)'
         : 'no MQ channel',
-      'can-seed-records': records
-        ? `records are made from --record-source ${settings.recordSource}`
-        : 'no --record-source: the device makes records only by recognising a face',
+      'can-seed-records': !records
+        ? 'declared false in --capabilities'
+        : settings.recordSource !== undefined
+          ? `records are made from --record-source ${settings.recordSource}`
+          : 'not tried (it leaves records behind): a run adds a file input and waits for records; set false if the device makes none without a face video',
     },
   };
 }

@@ -12,6 +12,7 @@ import type {
   BuildDiff,
   BuildStatus,
   BuildSummary,
+  ConsoleAction,
   LedgerCase,
   LedgerClause,
   LedgerRun,
@@ -48,6 +49,10 @@ export interface LedgerStore {
   setAside(run: string, why: string): Promise<LedgerRun>;
   /** A run's full report, as it was recorded (a run id or a unique prefix of one). */
   openRun(run: string): Promise<Report>;
+  /** Records a start, stop or resume of the lab console (never changed afterwards). */
+  recordAction(action: ConsoleAction): Promise<void>;
+  /** The console's actions, oldest first, of one console run or all. */
+  actions(run?: string): Promise<ConsoleAction[]>;
   close(): Promise<void>;
 }
 
@@ -241,21 +246,24 @@ class Store implements LedgerStore {
     const all = await this.evidence(null, device ?? null, true);
     const byBuild = new Map<string, RunEvidence[]>();
     for (const e of all) byBuild.set(e.run.firmware, [...(byBuild.get(e.run.firmware) ?? []), e]);
-    return [...byBuild.entries()]
-      .map(([firmware, evidence]) => {
-        const status = mergeBuild(firmware, evidence, device ? { device } : {});
-        const times = evidence.map((e) => e.run.startedAt).sort();
-        return {
-          firmware,
-          devices: [...new Set(evidence.map((e) => e.run.device.key))].sort(),
-          runs: evidence.length,
-          setAside: evidence.filter((e) => e.run.setAside).length,
-          firstRun: times[0] ?? '',
-          lastRun: times[times.length - 1] ?? '',
-          gate: status.gate,
-        };
-      })
-      .sort((a, b) => (a.firstRun < b.firstRun ? -1 : a.firstRun > b.firstRun ? 1 : 0));
+    return (
+      [...byBuild.entries()]
+        .map(([firmware, evidence]) => {
+          const status = mergeBuild(firmware, evidence, device ? { device } : {});
+          const times = evidence.map((e) => e.run.startedAt).sort();
+          return {
+            firmware,
+            devices: [...new Set(evidence.map((e) => e.run.device.key))].sort(),
+            runs: evidence.length,
+            setAside: evidence.filter((e) => e.run.setAside).length,
+            firstRun: times[0] ?? '',
+            lastRun: times[times.length - 1] ?? '',
+            gate: status.gate,
+          };
+        })
+        // Ties (runs started in the same millisecond) keep one order on both backends: by firmware.
+        .sort((a, b) => a.firstRun.localeCompare(b.firstRun) || a.firmware.localeCompare(b.firmware))
+    );
   }
 
   async buildStatuses(device?: string): Promise<BuildStatus[]> {
@@ -307,6 +315,33 @@ class Store implements LedgerStore {
         [id],
       );
       return toRun(row ?? {});
+    });
+  }
+
+  async recordAction(action: ConsoleAction): Promise<void> {
+    this.writable();
+    await this.driver.write(async (query) => {
+      await query(
+        'insert into console_actions (at, who, action, console_run, device, request) values ($1, $2, $3, $4, $5, $6)',
+        [action.at, action.who, action.action, action.run, action.device, JSON.stringify(action.request)],
+      );
+    });
+  }
+
+  async actions(run?: string): Promise<ConsoleAction[]> {
+    return this.driver.read(async (query) => {
+      const rows = await query<Record<string, string>>(
+        `select at, who, action, console_run, device, request from console_actions${run === undefined ? '' : ' where console_run = $1'} order by at`,
+        run === undefined ? [] : [run],
+      );
+      return rows.map((r) => ({
+        at: String(r.at),
+        who: String(r.who),
+        action: r.action as ConsoleAction['action'],
+        run: String(r.console_run),
+        device: String(r.device),
+        request: JSON.parse(String(r.request)) as Record<string, unknown>,
+      }));
     });
   }
 

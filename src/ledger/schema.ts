@@ -72,6 +72,21 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    description: "the lab console's starts, stops and resumes: who, when, what",
+    statements: [
+      `create table console_actions (
+        at text not null,
+        who text not null,
+        action text not null,
+        console_run text not null,
+        device text not null,
+        request text not null
+      )`,
+      'create index console_actions_by_run on console_actions (console_run, at)',
+    ],
+  },
 ];
 
 /** The schema version this tool writes. */

@@ -9,6 +9,18 @@ export interface DeviceIdentity {
   target: string;
 }
 
+/** A start, stop or resume of the lab console: who asked, when, on which device and run, with what request. */
+export interface ConsoleAction {
+  at: string;
+  who: string;
+  action: 'start' | 'stop' | 'resume';
+  /** The console's run id (its folder under the console's reports). */
+  run: string;
+  device: string;
+  /** The run's request (suite, selection, profile, windows) as JSON. */
+  request: Record<string, unknown>;
+}
+
 /** One run as the ledger keeps it (without its full report: `openRun` gives that back). */
 export interface LedgerRun {
   /** Content hash of the report: the same report recorded twice is one run. */

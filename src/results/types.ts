@@ -83,9 +83,21 @@ export interface RebootTimeline {
   /** The device's boot identity before and after, where it exposes one (uptime). */
   uptimeBefore?: string;
   uptimeAfter?: string;
+  /** What the two uptimes say about the host (HTTP-13: the host reboots, not only the API), where both were read. */
+  identity?: BootIdentity;
   /** Probe interval used, so a reader knows the timeline's resolution. */
   probeIntervalMs: number;
   outcome: 'stayed-up' | 'rebooted' | 'not-back' | 'not-ready' | 'rebooted-unseen';
+}
+
+/**
+ * The boot identity's reading: the host's clock started again; it kept counting (it reads longer than the time
+ * since the device was last seen up, so no host rebooted); or the readings cannot tell.
+ */
+export interface BootIdentity {
+  verdict: 'reset' | 'kept-counting' | 'indeterminate';
+  /** Both readings, how far apart they were taken, and what they show, in one line. */
+  reason: string;
 }
 
 export type StateCategory = 'identities' | 'permissions' | 'mediaDevices' | 'events' | 'settings';

@@ -1,13 +1,14 @@
-import type { RebootTimeline } from '../results/types.ts';
+import { judgeBootIdentity, parseUptime, type Uptime, type UptimeReading } from '../checks/boot-identity.ts';
+import type { BootIdentity, RebootTimeline } from '../results/types.ts';
 import { callApi, facePath, systemPath } from '../transports/device-api.ts';
 import { NO_TCP_ANSWER, tcpConnect } from '../transports/tcp-connect.ts';
 
-/** The device's boot identity as `getuptime` reports it. */
-export interface Uptime {
-  text: string;
-  ms: number;
-  /** Resolution of `ms`: the vendor format counts minutes; some devices add `uptime_ms`. */
-  resolutionMs: number;
+export { parseUptime, type Uptime };
+
+/** An uptime as read, with when it was asked and answered (performance.now()). */
+export interface UptimeRead extends Uptime {
+  sentAt: number;
+  answeredAt: number;
 }
 
 /** What the watcher reports as it goes: it starts looking, the device went down, it accepts connections again. */
@@ -25,7 +26,7 @@ export interface WatchOptions {
   probeIntervalMs: number;
   /** performance.now() when the response was complete: the timeline's zero. */
   since: number;
-  uptimeBefore?: Uptime | undefined;
+  uptimeBefore?: UptimeRead | undefined;
   signal?: AbortSignal | undefined;
   /** Told each step with its time (ms after `since`), for the live console. */
   onStep?: ((step: WatchStep, atMs: number) => void) | undefined;
@@ -64,6 +65,8 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
 
   const probe = options.probe ?? tcpProbe;
   const accepts = async (timeoutMs: number) => (await probe(url.hostname, port, timeoutMs)) === 'accepted';
+  // The last moment the device was seen up before it went down: a reboot's host clock starts after it.
+  let lastUpAtMs: number | undefined;
   // Down: the API port stops accepting connections (refused, or silent twice).
   options.onStep?.('watch', 0);
   const until = options.watchUntil ?? (() => options.watchMs);
@@ -76,18 +79,19 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
       options.onStep?.('down', timeline.downAtMs);
       break;
     }
+    lastUpAtMs = probedAt;
     await pause(Math.min(probeIntervalMs, Math.max(0, until() - at())));
   }
+  const before = options.uptimeBefore;
   if (timeline.downAtMs === undefined) {
     timeline.watchedMs = Math.round(at());
-    // The time passed is taken before asking: a slow answer (a busy device, a runner driving many devices)
-    // then only makes the uptime read higher, never makes a device that stayed up look rebooted.
-    const elapsed = at();
-    const after = options.systemUrl ? await readUptime(options.systemUrl) : undefined;
+    const after = options.systemUrl ? await readUptime(options.systemUrl, signal) : undefined;
     if (after) timeline.uptimeAfter = after.text;
-    if (options.uptimeBefore && after && rebootedBetween(options.uptimeBefore, after, elapsed)) {
-      timeline.outcome = 'rebooted-unseen';
-    }
+    // Unseen, a reboot could have started the clock at any time between the two readings.
+    const unseen = before && { notBeforeMs: before.sentAt - since, notAfterMs: Number.POSITIVE_INFINITY };
+    const identity = before && after && unseen && identityOf(before, after, since, unseen);
+    if (identity) timeline.identity = identity;
+    if (identity?.verdict === 'reset') timeline.outcome = 'rebooted-unseen';
     return timeline;
   }
 
@@ -117,9 +121,47 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
     return timeline;
   }
   timeline.outcome = 'rebooted';
-  const after = options.systemUrl ? await readUptime(options.systemUrl) : undefined;
+  if (!options.systemUrl) return timeline;
+  // The system API may come up after the face API: with a reading to compare, it is asked again for a while.
+  const readUntil = since + (before ? Math.min(upDeadline, at() + UPTIME_AFTER_BOOT_MS) : 0);
+  const after = await readUptimeUntil(options.systemUrl, readUntil, probeIntervalMs, signal);
   if (after) timeline.uptimeAfter = after.text;
+  if (!before) return timeline;
+  const boot = {
+    notBeforeMs: Math.max(before.sentAt - since, lastUpAtMs ?? Number.NEGATIVE_INFINITY),
+    notAfterMs: timeline.upAtMs,
+  };
+  const identity = identityOf(before, after, since, boot);
+  if (identity) timeline.identity = identity;
   return timeline;
+}
+
+/** How long after the device is ready again its system API is given to answer getuptime. */
+const UPTIME_AFTER_BOOT_MS = 10_000;
+
+// The two readings on the timeline's clock (ms after `since`), judged; a reading that did not come is said.
+function identityOf(
+  before: UptimeRead,
+  after: UptimeRead | undefined,
+  since: number,
+  boot: { notBeforeMs: number; notAfterMs: number },
+): BootIdentity | undefined {
+  if (!after) {
+    return {
+      verdict: 'indeterminate',
+      reason: `getuptime answered "${before.text}" before the request but not after it: the reboot rests on down and up alone`,
+    };
+  }
+  const onTimeline = (u: UptimeRead): UptimeReading => ({
+    text: u.text,
+    ms: u.ms,
+    resolutionMs: u.resolutionMs,
+    sentAtMs: u.sentAt - since,
+    answeredAtMs: u.answeredAt - since,
+  });
+  const reading = onTimeline(after);
+  const notAfterMs = Math.min(boot.notAfterMs, reading.answeredAtMs);
+  return judgeBootIdentity(onTimeline(before), reading, { notBeforeMs: boot.notBeforeMs, notAfterMs });
 }
 
 /** Readiness after boot (sophon-api.md): `getconfigs {}` answers and `getmediadevices` is past DEVICE_INIT_ERROR. */
@@ -146,52 +188,28 @@ export async function waitReady(
   return false;
 }
 
-/** Reads `getuptime` from the system port; undefined when the device has none. */
-export async function readUptime(systemUrl: string, signal?: AbortSignal): Promise<Uptime | undefined> {
+/** Reads `getuptime` from the system port, with when it was asked and answered; undefined when the device has none. */
+export async function readUptime(systemUrl: string, signal?: AbortSignal): Promise<UptimeRead | undefined> {
+  const sentAt = performance.now();
   const answer = await callApi(systemUrl, systemPath('getuptime'), {}, 2_000, signal);
+  const answeredAt = performance.now();
   if (answer.kind !== 'ok') return undefined;
-  return parseUptime(answer.data);
+  const uptime = parseUptime(answer.data);
+  return uptime && { ...uptime, sentAt, answeredAt };
 }
 
-/** Parses the vendor's "3 hours, 57 minutes" (and a precise `uptime_ms` where a device adds one). */
-export function parseUptime(data: Record<string, unknown>): Uptime | undefined {
-  const text = typeof data.uptime === 'string' ? data.uptime : undefined;
-  if (typeof data.uptime_ms === 'number' && Number.isFinite(data.uptime_ms)) {
-    return { text: text ?? `${data.uptime_ms} ms`, ms: data.uptime_ms, resolutionMs: 1 };
+// Reads getuptime until it answers or `until` (performance.now()) passes.
+async function readUptimeUntil(
+  systemUrl: string,
+  until: number,
+  probeIntervalMs: number,
+  signal?: AbortSignal,
+): Promise<UptimeRead | undefined> {
+  for (;;) {
+    const reading = await readUptime(systemUrl, signal);
+    if (reading || signal?.aborted || performance.now() >= until) return reading;
+    await pause(Math.max(probeIntervalMs, 50));
   }
-  if (!text) return undefined;
-  const units: Record<string, number> = {
-    day: 86_400_000,
-    hour: 3_600_000,
-    minute: 60_000,
-    min: 60_000,
-    second: 1_000,
-  };
-  let ms = 0;
-  let finest = Number.POSITIVE_INFINITY;
-  let matched = false;
-  for (const m of text.matchAll(/(\d+)\s*(day|hour|minute|min|second)s?/gi)) {
-    const unit = units[(m[2] ?? '').toLowerCase()] ?? 0;
-    ms += Number(m[1]) * unit;
-    finest = Math.min(finest, unit);
-    matched = true;
-  }
-  return matched ? { text, ms, resolutionMs: finest } : undefined;
-}
-
-/** How far a precise uptime may lag the checker's clock without a reboot (the two reads' own latency). */
-const UPTIME_JITTER_MS = 100;
-
-/**
- * Whether uptime fell back by more than its resolution: the device rebooted even if no probe saw it.
- * Either it now reads less than before, or it fell behind the time that passed by more than its
- * resolution and read jitter: a device booted moments before the request (uptime 300 ms) and
- * rebooted within a 1 s window reads 900 ms after, more than before yet a reboot all the same.
- */
-export function rebootedBetween(before: Uptime, after: Uptime, elapsedMs: number): boolean {
-  const slack = Math.max(before.resolutionMs, after.resolutionMs);
-  const behind = before.ms + elapsedMs - after.ms;
-  return behind > 2 * slack && (after.ms < before.ms || behind > 2 * slack + UPTIME_JITTER_MS);
 }
 
 async function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {

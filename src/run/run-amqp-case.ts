@@ -19,7 +19,7 @@ import { awaitConsumer, ConsumerWatch } from './await-consumer.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import { type CaseRun, establishGiven, note, quietWindow, readStateAfter, wipeWindowFor } from './case-steps.ts';
 import { interpolate } from './interpolate.ts';
-import { waitReady, watchReboot } from './reboot-watcher.ts';
+import { readUptime, waitReady, watchReboot } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
 
 type Role = AmqpPublishEvidence['role'];
@@ -249,6 +249,8 @@ async function publishAndObserve(
     );
   }
 
+  // Read before the command: after it the device may already be going down (MQ-10 reports what the reboot was).
+  const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, ctx.signal) : undefined;
   const command = await publish(send, 'command');
   const expected = channelsExpected(spec.expect);
   const mayReboot = outcomesOf(spec.expect).some((o) => o.reboot === 'required' || o.reboot === 'any');
@@ -306,6 +308,7 @@ async function publishAndObserve(
   let timeline = await watchReboot({
     target: ctx.target,
     systemUrl: ctx.systemUrl,
+    uptimeBefore,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
     watchMs: commandWindow + ctx.downWithinMs,

@@ -1,4 +1,5 @@
 import { checkHttpCase, outcomesFitting } from '../checks/check-http-case.ts';
+import { unprovenReboot } from '../checks/check-reboot.ts';
 import { type ResponseView, viewResponse } from '../checks/check-response.ts';
 import { foldVerdict } from '../results/fold-verdict.ts';
 import type { Evidence } from '../results/types.ts';
@@ -115,6 +116,8 @@ export async function runHttpCase(
     ctx.profile,
   );
   if (judged.outcome) evidence.outcome = judged.unmatched ? `none of: ${judged.unmatched.join(', ')}` : judged.outcome;
+  const unproven = unprovenReboot(timeline);
+  if (unproven) evidence.outcome = evidence.outcome ? `${evidence.outcome}; ${unproven}` : unproven;
   return { verdict: foldVerdict(judged.checks), evidence };
 }
 

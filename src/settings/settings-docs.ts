@@ -12,7 +12,7 @@ const HELP_WIDTH = 112;
 export const SECTIONS: Record<string, string> = {
   amqp: 'The MQ command channel; without url only HTTP cases run.',
   callback: 'The notify_path receiver (MQ-6), and the login endpoint it can also serve.',
-  windows: 'Time windows (design §5), in milliseconds.',
+  windows: 'Time windows of the reboot watch and the replies, in milliseconds (docs/real-hardware.md).',
 };
 
 /** The default as a reader writes it: `30000`, `all`, `queue-dev-<license>`. */

@@ -23,7 +23,7 @@ export const CAPABILITIES = [
     description:
       'Recognition records can be produced on the device (a face source it can recognise, see --record-source).',
     basis:
-      'sophon-api.md has no call that creates a record: records come from recognising a face, which a lab may not be able to arrange.',
+      "The vendor's API documents have no call that creates a record: records come from recognising a face, which a lab may not be able to arrange.",
   },
 ] as const;
 

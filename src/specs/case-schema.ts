@@ -365,7 +365,7 @@ export const ClauseSchema = Type.Object(
     text: Type.String({ minLength: 10, description: 'The normative statement, in our words.' }),
     source: Type.Object(
       {
-        document: Type.String({ description: 'File name under shared/seeds.' }),
+        document: Type.String({ description: 'File name of the vendor document, as `documents` lists it.' }),
         section: Type.String({ description: 'Section of that document.' }),
       },
       closed,
@@ -377,7 +377,9 @@ export const ClauseSchema = Type.Object(
 
 export const SourceDocumentSchema = Type.Object(
   {
-    file: Type.String({ description: 'File name under shared/seeds, as clauses cite it in source.document.' }),
+    file: Type.String({
+      description: 'File name of the vendor document (firmware V6R2C01), as clauses cite it in source.document.',
+    }),
     title: Type.String({ minLength: 1, description: "The document's own title: its heading line, as written." }),
   },
   closed,

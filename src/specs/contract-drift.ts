@@ -339,29 +339,53 @@ class HttpContract {
       contentKey,
       'schema',
     ]);
-    const derived: Derived = validate(read.value)
+    const derived = this.judgeBody(validate, read.value);
+    return read.bom ? withBom(derived) : derived;
+  }
+
+  private judgeBody(validate: ValidateFunction, body: unknown): Derived {
+    return eitherNullReading(body, (read) => this.judgeAsSent(validate, read));
+  }
+
+  private judgeAsSent(validate: ValidateFunction, body: unknown): Derived {
+    return validate(body)
       ? {
           success: 'required',
           // HTTP-9 and HTTP-10: a device MAY refuse several true flags, or only false ones, with INVALID_ARGUMENTS;
           // only false ones also with MISSING_ARGUMENTS (a flag at its default read as not given).
-          codes: new Set(noFlagTrue(read.value) ? ['INVALID_ARGUMENTS', 'MISSING_ARGUMENTS'] : ['INVALID_ARGUMENTS']),
+          codes: new Set(noFlagTrue(body) ? ['INVALID_ARGUMENTS', 'MISSING_ARGUMENTS'] : ['INVALID_ARGUMENTS']),
           because: 'the request schema accepts the body',
         }
-      : (() => {
-          const code = refusalCode(validate.errors ?? []);
-          return {
-            success: 'forbidden' as const,
-            codes: new Set([code]),
-            because: `the request schema refuses the body: ${describeErrors(validate.errors)}`,
-          };
-        })();
-    return read.bom ? withBom(derived) : derived;
+      : {
+          success: 'forbidden',
+          codes: new Set([refusalCode(validate.errors ?? [])]),
+          because: `the request schema refuses the body: ${describeErrors(validate.errors)}`,
+        };
   }
+}
+
+const WIPE_FLAGS = ['users', 'events', 'all'];
+
+/**
+ * HTTP-5 decision, and MQ-3 after it: a flag sent as null may also be read as not given (通用约定 "''不为空，None才为空"),
+ * so such a body allows both what `judge` says of it as sent and what it says of it without its null flags.
+ */
+function eitherNullReading(body: unknown, judge: (body: unknown) => Derived): Derived {
+  const asSent = judge(body);
+  const fields = asObject(body);
+  const nulls = WIPE_FLAGS.filter((flag) => flag in fields && fields[flag] === null);
+  if (!nulls.length) return asSent;
+  const absent = judge(Object.fromEntries(Object.entries(fields).filter(([key]) => !nulls.includes(key))));
+  return {
+    success: asSent.success === absent.success ? asSent.success : 'allowed',
+    codes: new Set([...asSent.codes, ...absent.codes]),
+    because: `${asSent.because}; with null read as not given: ${absent.because}`,
+  };
 }
 
 function noFlagTrue(body: unknown): boolean {
   const flags = asObject(body);
-  return !['users', 'events', 'all'].some((flag) => flags[flag] === true);
+  return !WIPE_FLAGS.some((flag) => flags[flag] === true);
 }
 
 // --- AsyncAPI -----------------------------------------------------------------------------------------
@@ -543,18 +567,19 @@ class MqContract {
       value = read.value;
     } else return undefined;
     const validate = this.command;
-    if (validate(value)) {
-      return {
-        success: 'required',
-        codes: new Set(['INVALID_ARGUMENTS']),
-        because: 'the command schema accepts the message',
-      };
-    }
-    return {
-      success: 'forbidden',
-      codes: new Set([refusalCode(validate.errors ?? [])]),
-      because: `the command schema refuses the message: ${describeErrors(validate.errors)}`,
-    };
+    return eitherNullReading(value, (message) =>
+      validate(message)
+        ? {
+            success: 'required',
+            codes: new Set(['INVALID_ARGUMENTS']),
+            because: 'the command schema accepts the message',
+          }
+        : {
+            success: 'forbidden',
+            codes: new Set([refusalCode(validate.errors ?? [])]),
+            because: `the command schema refuses the message: ${describeErrors(validate.errors)}`,
+          },
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compareRuns, renderComparisonHtml } from '../../reports/compare-runs.ts';
 import { renderHtml } from '../../reports/render-html.ts';
 import { renderJunit } from '../../reports/render-junit.ts';
 import { writeBundle } from '../../src/bundle/write-bundle.ts';
@@ -81,6 +82,31 @@ describe('compare BASE NEW', () => {
     const run = await runCli(['compare', older, waived]);
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/^waived in new \(not counted\): .*http\.wipedata\.flags\.users/m);
+  });
+
+  it('says how many cases it compared: a 2-case rerun against the whole run is 2 of N, in console, JSON and HTML', async () => {
+    const base = JSON.parse(readFileSync(join(older, 'report.json'), 'utf8')) as Report;
+    const passing = base.results.filter((r) => r.verdict === 'pass').slice(0, 2);
+    const rerun = join(parent, 'rerun.json');
+    const summary = { total: 2, pass: 2, fail: 0, warn: 0, notApplicable: 0, couldNotTest: 0 };
+    writeFileSync(rerun, JSON.stringify({ ...base, summary, results: passing }));
+    const total = base.results.length;
+    const text = await runCli(['compare', older, rerun]);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines.slice(-2)).toEqual([
+      `compared 2 of ${total} cases; ${total - 2} only in base`,
+      'Gate: PASS (exit 0): no MUST case newly fails',
+    ]);
+    const json = await runCli(['compare', older, rerun, '--json']);
+    const parsed = JSON.parse(json.stdout) as { compared: string; comparison: { compared: number; cases: number } };
+    expect(parsed.compared).toBe(`compared 2 of ${total} cases; ${total - 2} only in base`);
+    expect(parsed.comparison).toMatchObject({ compared: 2, cases: total });
+    const whole = await runCli(['compare', older, join(older, 'report.json')]);
+    expect(whole.stdout).toContain(`\ncompared all ${total} cases\nGate: PASS`);
+    const page = renderComparisonHtml(compareRuns(base, { ...base, results: passing }));
+    expect(page).toContain(`compared 2 of ${total} cases; ${total - 2} only in A`);
+    expect(page).toContain('"compared":2');
   });
 
   it('answers what it cannot read with exit 2 and one line', async () => {

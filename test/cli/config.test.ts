@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -167,9 +167,27 @@ describe('config file, environment and flags', () => {
     expect(missing.describe()).toBe('CONFIG_INVALID: --config nope.yaml: no such file');
   });
 
-  it('documents every SOPHON_* variable in the README', () => {
-    const readme = readFileSync(join(PROJECT, 'README.md'), 'utf8');
-    for (const setting of SETTINGS) expect(readme, setting.env).toContain(setting.env);
+  it("documents every SOPHON_* variable: a setting's beside its flag in docs/cli.md, any other the code reads in docs/configuration.md", () => {
+    const reference = readFileSync(join(PROJECT, 'docs', 'cli.md'), 'utf8');
+    const settingVariables = new Set<string>();
+    for (const setting of SETTINGS) {
+      if (setting.env === undefined) continue;
+      settingVariables.add(setting.env);
+      expect(reference, setting.env).toMatch(new RegExp(`\\| \`--${setting.flag}[^\`]*\` \\| \`${setting.env}\` \\|`));
+    }
+    const configuration = readFileSync(join(PROJECT, 'docs', 'configuration.md'), 'utf8');
+    const read = new Set<string>();
+    for (const folder of ['api', 'cli', 'src', 'reports', 'reference-device']) {
+      for (const file of readdirSync(join(PROJECT, folder), { recursive: true, encoding: 'utf8' })) {
+        if (!/\.(ts|js|mjs)$/.test(file)) continue;
+        const text = readFileSync(join(PROJECT, folder, file), 'utf8');
+        for (const [name] of text.matchAll(/\bSOPHON_[A-Z][A-Z_]*[A-Z]\b/g)) read.add(name);
+      }
+    }
+    expect(read.size).toBeGreaterThan(settingVariables.size);
+    for (const name of read) {
+      if (!settingVariables.has(name)) expect(configuration, name).toContain(`\`${name}\``);
+    }
   });
 
   it('keeps specs/schema/config.schema.json in step with the TypeBox source (npm run schema)', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerAnswers, deletePrivateQueues, deleteQueues, privateQueues } from '../../cli/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import { loadCapabilityManifest } from '../../src/plan/load-capabilities.ts';
+import type { Report } from '../../src/results/types.ts';
 import { createSophonHttpAdapter } from '../../src/state/sophon-http-adapter.ts';
 import { runCli } from '../helpers/cli-process.ts';
-import { mqFlags, TEST_BROKER } from '../helpers/run-against-device.ts';
+import { FAST_WINDOW_FLAGS, mqFlags, TEST_BROKER } from '../helpers/run-against-device.ts';
 import { closedPort } from '../hostile/servers.ts';
 
 // doctor, the preflight, through the command line: ✓ on every line for a ready reference device (and the
@@ -90,6 +91,36 @@ describe.skipIf(!hasBroker)('doctor', () => {
     });
   });
 
+  it('judges records as run does: ready on the reference device without --record-source, where run passes the records cases', async () => {
+    const manifest = join(dir, 'no-record-source.yaml');
+    const checked = await doctor(
+      ...['--target', device.url, '--system-port', String(device.systemPort), '--suite', 'http'],
+      ...['--write-capabilities', manifest],
+    );
+    expect(checked.code, checked.stdout).toBe(0);
+    expect(crosses(checked.stdout)).toEqual([]);
+    expect(checked.stdout).toMatch(
+      /^✓ records: \d+ read; no --record-source: a run adds a file input and waits for records/m,
+    );
+    expect(loadCapabilityManifest(manifest).declared).toMatchObject({ 'can-seed-records': true });
+    const run = await runCli([
+      ...[
+        'run',
+        '--target',
+        device.url,
+        '--system-port',
+        String(device.systemPort),
+        '--only',
+        'http.wipedata.flags.events',
+      ],
+      ...FAST_WINDOW_FLAGS,
+      ...['--capabilities', manifest, '--reporter', 'json', '--out', join(dir, 'records-run')],
+    ]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'records-run', 'report.json'), 'utf8')) as Report;
+    expect(report.results.map((r) => `${r.id} ${r.verdict}`)).toEqual(['http.wipedata.flags.events pass']);
+  });
+
   it('fails an unreachable target, saying what to check', async () => {
     const run = await doctor('--target', `http://127.0.0.1:${await closedPort()}`, '--suite', 'http');
     expect(run.code).toBe(1);
@@ -99,7 +130,7 @@ describe.skipIf(!hasBroker)('doctor', () => {
     expect(run.stdout).toMatch(/^not ready: 1 problem\(s\) to fix/m);
   });
 
-  it('fails a missing system port, a broker that does not answer, a callback host of another machine, and no record source', async () => {
+  it('fails a missing system port, a broker that does not answer and a callback host of another machine', async () => {
     const manifest = join(dir, 'broken.yaml');
     const run = await doctor(
       ...['--target', device.url, '--system-port', String(await closedPort())],
@@ -109,7 +140,6 @@ describe.skipIf(!hasBroker)('doctor', () => {
     expect(run.code).toBe(1);
     expect(crosses(run.stdout)).toEqual([
       expect.stringMatching(/^✗ system port \S+ does not answer getuptime \(ECONNREFUSED\)$/),
-      expect.stringMatching(/^✗ records: \d+ read, but no --record-source/),
       expect.stringMatching(/^✗ broker amqp:\/\/guest:\*\*\*@127\.0\.0\.1:\d+ is unreachable/),
       expect.stringMatching(
         /^✗ the callback address a device is given, http:\/\/203\.0\.113\.7:<free port>\/callback\/…, resolves to 203\.0\.113\.7: no interface of this machine$/,
@@ -117,7 +147,7 @@ describe.skipIf(!hasBroker)('doctor', () => {
     ]);
     expect(run.stdout).toMatch(/fix: give the device system API port with --system-port/);
     expect(run.stdout).toMatch(/fix: --callback-host must be this machine's address on the device's network/);
-    expect(loadCapabilityManifest(manifest).declared).toMatchObject({ 'mq-channel': false, 'can-seed-records': false });
+    expect(loadCapabilityManifest(manifest).declared).toMatchObject({ 'mq-channel': false, 'can-seed-records': true });
   });
 
   it('fails a command queue no device consumes, without publishing to it', async () => {

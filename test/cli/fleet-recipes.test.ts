@@ -1,5 +1,5 @@
-// The README's lab recipes (GitHub Actions matrix, GitLab parallel matrix, Kubernetes Indexed Job), read from
-// the README itself: every command they run must be a command line `run` and `merge` accept, each shard must be
+// The lab recipes of docs/lab-and-ci.md (GitHub Actions matrix, GitLab parallel matrix, Kubernetes Indexed Job),
+// read from the page itself: every command they run must be a command line `run` and `merge` accept, each shard must be
 // told a different slice, together all of them, and the merge must find every shard where the recipe puts it.
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,18 +11,19 @@ import { describeLab, isLabRun, parseLab } from '../../cli/lab-run.ts';
 import { sampleLab, writeShardFolders } from '../fixtures/reports/fleet-shards.ts';
 import { PROJECT_ROOT } from '../helpers/run-against-device.ts';
 
-const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('### A lab beyond one machine'), readme.indexOf('## Benchmarks'));
+const page = readFileSync(join(PROJECT_ROOT, 'docs', 'lab-and-ci.md'), 'utf8');
+// From the sharded lab on: the one-device recipes above it start with the same comment lines.
+const section = page.slice(page.indexOf('## A lab beyond one machine'));
 const blocks = [...section.matchAll(/```(yaml|sh)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], text: m[2] ?? '' }));
 const block = (firstLine: string) => {
   const found = blocks.find((b) => b.text.startsWith(firstLine));
-  if (!found) throw new Error(`README: no block starting ${firstLine}`);
+  if (!found) throw new Error(`docs/lab-and-ci.md: no block starting ${firstLine}`);
   return found.text;
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'sophon-recipes-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-// The README's own lab file stands in for lab/lab.yaml.
+// The page's own lab file stands in for lab/lab.yaml.
 const labFile = join(scratch, 'lab.yaml');
 writeFileSync(labFile, block('# lab.yaml'));
 
@@ -140,7 +141,7 @@ interface KubernetesJob {
 // GitHub's expression syntax, written without a `${` a linter would take for a template placeholder.
 const gh = (expression: string) => `$\{{ ${expression} }}`;
 
-describe('the README lab recipes', () => {
+describe('the lab recipes of docs/lab-and-ci.md', () => {
   it('GitHub Actions: a strategy.matrix of shards, each a run of its own slice, then a merge that gates', async () => {
     const wf = parseYaml(block('# GitHub Actions')) as { jobs: Record<string, GitHubJob> };
     const shard = wf.jobs.shard as GitHubJob;

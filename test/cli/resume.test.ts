@@ -2,10 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { recordSettings, restoreResumedSettings } from '../../cli/resume-run.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
-import { runCli } from '../helpers/cli-process.ts';
-import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
+import { oneErrorLine, runCli } from '../helpers/cli-process.ts';
+import { FAST_WINDOW_FLAGS, TEST_BROKER } from '../helpers/run-against-device.ts';
 
 // A run cut short (kill -9, as a power cut does: nothing is written at the end) is continued with
 // --resume: the cases that ended keep their results, the rest run, and one complete report comes out with
@@ -135,6 +137,128 @@ describe('run --resume', () => {
     const missing = await runCli(['run', '--resume', join(dir, 'no-such-run')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--resume \S+: no such folder/);
+  });
+});
+
+describe('run --resume restores every setting of the interrupted run', () => {
+  it('resumed with --resume DIR alone, the rest runs on the same system port, windows, profile, queues and callback port', async () => {
+    const queues = privateQueues('sc-resume');
+    // No password in the URL (amqplib logs in as guest): the journal keeps none, so this one can come back whole.
+    const broker = `amqp://${new URL(TEST_BROKER).host}`;
+    const mqDevice = await startDevice({
+      port: 0,
+      systemPort: 0,
+      dataDir: join(dir, 'mq-device'),
+      bootMs: 40,
+      amqp: { url: TEST_BROKER, ...queues, log: () => {} },
+    });
+    const out = join(dir, 'settings');
+    const callbackPort = String(40_000 + Math.floor(Math.random() * 20_000));
+    const ids = [
+      'http.wipedata.flags.users',
+      'amqp.wipedata.reply.notify-path-only',
+      'http.wipedata.content-type.text-plain',
+      'amqp.wipedata.flags.users',
+      'http.wipedata.flags.all',
+    ];
+    try {
+      const cut = runCli(
+        [
+          'run',
+          ...['--target', mqDevice.url, '--system-port', String(mqDevice.systemPort), '--profile', 'lenient'],
+          ...['--down-within', '1700', '--up-within', '7000', '--quiet-ms', '120', '--probe-ms', '15'],
+          ...['--timeout', '4000', '--concurrency', '1', '--reply-within', '3000'],
+          ...['--amqp', broker, '--command-queue', queues.commandQueue, '--up-queue', queues.upQueue],
+          ...['--callback-port', callbackPort, '--reporter', 'json', '--out', out],
+          ...ids.flatMap((id) => ['--only', id]),
+        ],
+        {
+          onStdout: () => {},
+        },
+      );
+      // Cut (as a power cut does) once the journal holds a first result.
+      const journalFile = join(out, 'journal.ndjson');
+      while (cut.child.exitCode === null) {
+        if (existsSync(journalFile) && readFileSync(journalFile, 'utf8').trim().split('\n').length >= 2) {
+          cut.child.kill('SIGKILL');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect((await cut).code).toBeNull();
+      const keptIds = readFileSync(journalFile, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => (JSON.parse(l) as { result: { id: string } }).result.id);
+      expect(keptIds.length).toBeLessThan(ids.length);
+
+      // A setting given again that differs is refused before anything runs, naming the flag and both values.
+      const line = await oneErrorLine(['run', '--resume', out, '--system-port', '8888']);
+      expect(line).toContain(`--system-port ${mqDevice.systemPort}, not 8888`);
+      expect(await oneErrorLine(['run', '--resume', out, '--profile', 'strict'])).toContain(
+        'the interrupted run had --profile lenient, not strict',
+      );
+
+      const resumed = await runCli(['run', '--resume', out], { killAfterMs: 90_000 });
+      expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+      // Said before anything runs: what came back from the journal.
+      expect(resumed.stdout).toMatch(
+        new RegExp(
+          `^settings of the interrupted run: .*--system-port ${mqDevice.systemPort} .*--profile lenient .*--down-within 1700 `,
+          'm',
+        ),
+      );
+      const report = readReport(join(out, 'report.json'));
+      expect(report.profile).toBe('lenient');
+      expect(report.results.map((r) => r.id).sort()).toEqual([...ids].sort());
+      const ran = report.results.filter((r) => !keptIds.includes(r.id));
+      expect(ran.length).toBe(ids.length - keptIds.length);
+      for (const result of ran) {
+        const timeline = result.evidence.reboot;
+        if (result.id.endsWith('flags.users') || result.id.endsWith('flags.all')) {
+          // The boot identity: uptime read on the interrupted run's system port (also before the request, on HTTP).
+          expect(timeline?.outcome, result.id).toBe('rebooted');
+          expect(timeline?.uptimeAfter, result.id).toBeDefined();
+          if (result.id.startsWith('http.')) expect(timeline?.uptimeBefore, result.id).toBeDefined();
+        }
+        if (timeline)
+          expect([timeline.downWithinMs, timeline.upWithinMs, timeline.probeIntervalMs]).toEqual([1700, 7000, 15]);
+        for (const sent of result.evidence.amqp?.published ?? []) expect(sent.queue).toBe(queues.commandQueue);
+        if (result.id === 'amqp.wipedata.reply.notify-path-only') {
+          expect(JSON.stringify(result.evidence.amqp)).toContain(`:${callbackPort}/`);
+        }
+      }
+      expect(ran.some((r) => r.evidence.reboot?.uptimeBefore !== undefined)).toBe(true);
+      expect(report.results.every((r) => r.verdict === 'pass')).toBe(true);
+    } finally {
+      await mqDevice.close();
+      await deletePrivateQueues(TEST_BROKER, queues);
+    }
+  });
+
+  it('keeps no password: a broker URL with one must be given again, and then is used as given', () => {
+    const recorded = recordSettings(
+      { amqp: 'amqp://qa:s3cret@broker:5672/lab', 'system-port': '08899', only: ['a.*,b.*'], quiet: true },
+      '/work',
+    );
+    expect(recorded).toEqual({ amqp: 'amqp://qa:***@broker:5672/lab', 'system-port': '8899', only: ['a.*', 'b.*'] });
+    const point = { dir: '/work/out', suite: 'certification', profile: 'strict' as const, settings: recorded };
+    const earlier = { source: 'x', startedAt: '', target: '', specHash: '', results: [] };
+    expect(() => restoreResumedSettings({ ...point, earlier }, {}, {}, '/work')).toThrow(
+      /had --amqp amqp:\/\/qa:\*\*\*@broker:5672\/lab, whose password the journal does not keep: give --amqp again/,
+    );
+    const values: Record<string, string | string[] | undefined> = { amqp: 'amqp://qa:s3cret@broker:5672/lab' };
+    restoreResumedSettings({ ...point, earlier }, values, { amqp: 'flag' }, '/work');
+    expect(values).toEqual({ amqp: 'amqp://qa:s3cret@broker:5672/lab', 'system-port': '8899', only: ['a.*', 'b.*'] });
+    expect(() =>
+      restoreResumedSettings(
+        { ...point, earlier },
+        { ...values, 'system-port': '8888' },
+        { 'system-port': 'env' },
+        '/work',
+      ),
+    ).toThrow('the interrupted run had --system-port 8899, not 8888 (from the environment)');
   });
 });
 

@@ -66,6 +66,27 @@ describe('contract drift: the specs and contracts/ describe the same device', ()
     );
   });
 
+  // HTTP-5 decision: a null flag is an invalid value or not given; either reading's answer agrees, no other does.
+  it('derives both readings of a null flag, and still finds a case that expects neither', () => {
+    const caseOf = (id: string, expect: string) => `
+  - id: ${id}
+    title: a null flag beside a true one, judged one way only
+    clauses: [HTTP-5]
+    level: MUST
+    send: { json: { users: true, events: null } }
+    expect: ${expect}
+`;
+    const wipeOnly = specsWithExtraCase('http', caseOf('http.wipedata.drift.null-wipe', '{ status: 200 }'));
+    expect(messages(checkContractDrift(loadSpecs(wipeOnly).cases, join(wipeOnly, 'contracts')))).toEqual([]);
+    const wrongCode = specsWithExtraCase(
+      'http',
+      caseOf('http.wipedata.drift.null-json', '{ error: INVALID_REQUEST_JSON }'),
+    );
+    expect(messages(checkContractDrift(loadSpecs(wrongCode).cases, join(wrongCode, 'contracts'))).join('\n')).toMatch(
+      /case http\.wipedata\.drift\.null-json: expects INVALID_REQUEST_JSON, but the contract answers INVALID_ARGUMENTS \(.*; with null read as not given: the request schema accepts/,
+    );
+  });
+
   it('fails when openapi.yaml accepts a content type the specs refuse', () => {
     const dir = mutatedContracts('openapi.yaml', (doc) =>
       doc.setIn([...WIPE, 'requestBody', 'content', 'text/plain'], { schema: { type: 'string' } }),

@@ -170,7 +170,9 @@ describe('a ledger that cannot be written, and bad input', () => {
     const run = await ledgerCli(file, 'import', bad, foreign, good);
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/^refused {2}.*bad-report.*: CONFIG_INVALID: import .*report\.json: is not JSON/m);
-    expect(run.stdout).toMatch(/^refused {2}.*foreign\.json: LEDGER_REFUSED: .*foreign\.json: no tool/m);
+    expect(run.stdout).toMatch(
+      /^refused {2}.*foreign\.json: CONFIG_INVALID: import .*foreign\.json: is not a sophon-conformance report/m,
+    );
     expect(run.stdout).toMatch(/^recorded [0-9a-f]{16} {2}firmware 8\.0\.0 /m);
     const unknown = await ledgerCli(file, 'status', '--firmware', '9.9');
     expect(unknown.code).toBe(2);

@@ -85,7 +85,10 @@ describe.each(BACKENDS)('ledger store on $name', ({ make }) => {
     expect((await store.status('6.2.3')).gate).toBe('not-certified');
     expect((await store.status('6.2.4')).gate).toBe('certified');
     // A run with no getsoftwareversion reading is the build '' of its own, not every build.
-    await store.recordRun(makeReport({ cases: [{ id: 'http.a', verdict: 'fail' }] }), 'c');
+    await store.recordRun(
+      makeReport({ startedAt: '2026-12-01T11:00:00.000Z', cases: [{ id: 'http.a', verdict: 'fail' }] }),
+      'c',
+    );
     expect((await store.status('')).runs).toHaveLength(1);
     expect((await store.status('6.2.4')).runs).toHaveLength(1);
     const diff = await store.diff('6.2.3', '6.2.4');

@@ -66,7 +66,14 @@ export function makeReport(spec: ReportSpec): Report {
         }
       : {}),
     exitCode: fail ? 1 : cnt ? 3 : 0,
-    summary: { total: results.length, pass: 0, fail, warn: 0, notApplicable: 0, couldNotTest: cnt },
+    summary: {
+      total: results.length,
+      pass: results.filter((r) => r.verdict === 'pass').length,
+      fail: results.filter((r) => r.verdict === 'fail').length,
+      warn: results.filter((r) => r.verdict === 'warn').length,
+      notApplicable: results.filter((r) => r.verdict === 'not-applicable').length,
+      couldNotTest: cnt,
+    },
     clauses: [...cited.entries()].map(([id, level]) => ({
       id,
       level,

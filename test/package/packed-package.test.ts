@@ -1,16 +1,18 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import semver from 'semver';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 
-// The package as a user gets it: `npm pack`, installed into an empty folder, `npx sophon-conformance demo`
-// there. Nothing is fetched: the install is `npm ci --offline`, from the npm cache that the repository's own
-// `npm ci` filled. Needs the build (npm test runs it first) and, for the MQ cases, the broker.
+// The package as a user gets it: `npm pack`, then `npm install ./the.tgz` into an empty folder, then
+// `npx sophon-conformance demo` there. The dependencies travel inside the tarball (bundleDependencies): a
+// registry install would honour a shrinkwrap, a tarball install would not, and neither would stop a
+// dependency's own ranges from resolving to newer versions than CI tested. Nothing is fetched (--offline).
+// Needs the build (npm test runs it first) and, for the MQ cases, the broker.
 
-/** What the package may hold: what a user runs, reads and is licensed under. */
+/** What the package may hold: what a user runs, reads (README.md and docs/) and is licensed under, and its bundled dependencies. */
 const SHIPPED = [
   /^bin\/sophon-conformance\.mjs$/,
   /^dist\/(api|cli|src|reports|reference-device)\/[\w./-]+\.(js|d\.ts)$/,
@@ -18,8 +20,13 @@ const SHIPPED = [
   /^suites\/[\w-]+\.yaml$/,
   /^contracts\/[\w-]+\.yaml$/,
   /^reports\/html\/[\w-]+\.(js|css)$/,
-  /^(package\.json|npm-shrinkwrap\.json|README\.md|LICENSE)$/,
+  /^(package\.json|README\.md|LICENSE)$/,
+  /^docs\/[\w-]+\.md$/,
+  /^node_modules\//,
 ];
+
+/** The Node versions the package supports, as its engines field says (README: Requires). */
+const SUPPORTED = '^20.19.0 || >=22.12.0';
 
 const work = realpathSync(mkdtempSync(join(tmpdir(), 'sophon-packed-')));
 const app = join(work, 'app');
@@ -46,22 +53,13 @@ interface PackedFile {
   path: string;
 }
 
-/**
- * `npm pack` as prepack does it (the shrinkwrap written first), without its prepare: rebuilding dist/ here
- * would pull it from under the other test files that run the bin.
- */
+/** `npm pack` without its prepack: rebuilding dist/ here would pull it from under the other test files. */
 function pack(): { tarball: string; files: string[] } {
-  const write = run(process.execPath, ['scripts/write-shrinkwrap.mjs'], PACKAGE_ROOT, 30_000);
-  expect(write.status, shown(write)).toBe(0);
-  try {
-    const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], PACKAGE_ROOT, 60_000);
-    expect(packed.status, shown(packed)).toBe(0);
-    const [info] = JSON.parse(packed.stdout) as { filename: string; files: PackedFile[] }[];
-    if (!info) throw new Error(`npm pack printed no package: ${packed.stdout}`);
-    return { tarball: join(work, info.filename), files: info.files.map((f) => f.path) };
-  } finally {
-    run(process.execPath, ['scripts/write-shrinkwrap.mjs', '--remove'], PACKAGE_ROOT, 30_000);
-  }
+  const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], PACKAGE_ROOT, 120_000);
+  expect(packed.status, shown(packed)).toBe(0);
+  const [info] = JSON.parse(packed.stdout) as { filename: string; files: PackedFile[] }[];
+  if (!info) throw new Error(`npm pack printed no package: ${packed.stdout}`);
+  return { tarball: join(work, info.filename), files: info.files.map((f) => f.path) };
 }
 
 function fromTarball<T>(tarball: string, path: string): T {
@@ -72,49 +70,38 @@ function fromTarball<T>(tarball: string, path: string): T {
 
 interface Manifest {
   name: string;
-  version: string;
-  license: string;
-  bin: Record<string, string>;
   engines: Record<string, string>;
   dependencies: Record<string, string>;
-  overrides?: Record<string, unknown>;
+  bundleDependencies?: boolean | string[];
 }
 
 interface Lock {
-  packages: Record<string, { dev?: boolean } & Record<string, unknown>>;
+  packages: Record<string, { version?: string; dev?: boolean; engines?: { node?: string } }>;
 }
 
-/**
- * The app folder a registry install of the package leaves: the package, and below it the tree of its
- * npm-shrinkwrap.json (npm honours a published package's shrinkwrap). Written as the app's lockfile so that
- * `npm ci --offline` installs exactly that tree; a local tarball's shrinkwrap is otherwise not read. The
- * package's overrides come along: npm applies a project's overrides only at its root.
- */
-function writeApp(tarball: string, manifest: Manifest, shrinkwrap: Lock): void {
-  const spec = `file:../${relative(work, tarball)}`;
-  const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
-  const root = `node_modules/${manifest.name}`;
-  const packages: Lock['packages'] = {
-    '': { name: 'app', dependencies: { [manifest.name]: spec } },
-    [root]: {
-      version: manifest.version,
-      resolved: spec,
-      integrity,
-      license: manifest.license,
-      dependencies: manifest.dependencies,
-      bin: manifest.bin,
-      engines: manifest.engines,
-    },
-  };
-  for (const [path, entry] of Object.entries(shrinkwrap.packages)) if (path) packages[`${root}/${path}`] = entry;
-  const pkg = { name: 'app', private: true, dependencies: { [manifest.name]: spec }, overrides: manifest.overrides };
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  writeFileSync(
-    join(app, 'package-lock.json'),
-    `${JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages }, null, 2)}\n`,
+/** path below node_modules → version, of the packages a lockfile holds under `prefix` (dev ones left out). */
+function versions(lock: Lock, prefix: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(lock.packages)
+      .filter(([path, entry]) => path.startsWith(`${prefix}node_modules/`) && !entry.dev)
+      .map(([path, entry]) => [path.slice(prefix.length), entry.version ?? '']),
   );
 }
+
+const ourLock = (): Lock => JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package-lock.json'), 'utf8')) as Lock;
+
+describe('the dependency tree', () => {
+  it('fits every supported Node: no engines range of a production dependency leaves one out', () => {
+    const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as Manifest;
+    expect(manifest.engines.node).toBe(SUPPORTED);
+    const misfits = Object.entries(ourLock().packages)
+      .filter(([path, entry]) => path && !entry.dev && entry.engines?.node)
+      .filter(([, entry]) => !semver.subset(SUPPORTED, entry.engines?.node as string))
+      .map(([path, entry]) => `${path}@${entry.version} wants node ${entry.engines?.node}`);
+    expect(misfits).toEqual([]);
+    for (const node of ['20.19.0', '22.12.0', '24.0.0', '26.0.0']) expect(semver.satisfies(node, SUPPORTED)).toBe(true);
+  });
+});
 
 // A user's script: the reference device and a smoke run through the package's exports, with progress events.
 const API_CHECK = `import { ConformanceError, listCases, runSuite, startReferenceDevice } from 'sophon-conformance';
@@ -151,12 +138,16 @@ try {
 `;
 
 describe('the packed package', () => {
-  it('ships only what a user runs, installs offline without engine warnings, and its demo passes every case there', () => {
+  it("ships only what a user runs and its dependencies, installs from the tarball offline to our lock's versions without engine warnings, and its demo passes every case there", () => {
     const { tarball, files } = pack();
 
     const unexpected = files.filter((path) => !SHIPPED.some((allowed) => allowed.test(path)));
     expect(unexpected, 'files outside the whitelist').toEqual([]);
-    expect(files.filter((path) => /(^|\/)(test|bench|fixtures|scripts)\//.test(path))).toEqual([]);
+    expect(
+      files.filter((path) =>
+        /^(test|bench|fixtures|scripts)\/|^(?!node_modules\/).*\/(test|bench|fixtures)\//.test(path),
+      ),
+    ).toEqual([]);
     for (const needed of [
       'bin/sophon-conformance.mjs',
       'dist/cli/main.js',
@@ -166,24 +157,32 @@ describe('the packed package', () => {
       'reports/html/report.js',
       'reports/html/report.css',
       'README.md',
+      'docs/cli.md',
+      'docs/writing-cases.md',
       'LICENSE',
-      'npm-shrinkwrap.json',
+      'node_modules/fastify/package.json',
     ])
       expect(files, needed).toContain(needed);
 
     const manifest = fromTarball<Manifest>(tarball, 'package.json');
-    const shrinkwrap = fromTarball<Lock>(tarball, 'npm-shrinkwrap.json');
-    expect(
-      Object.entries(shrinkwrap.packages)
-        .filter(([, entry]) => entry.dev)
-        .map(([path]) => path),
-    ).toEqual([]);
+    // npm pack spells `bundleDependencies: true` out as the list of every dependency.
+    expect(manifest.bundleDependencies).toEqual(Object.keys(manifest.dependencies));
     expect(Object.keys(manifest.dependencies)).not.toContain('tsx');
 
-    writeApp(tarball, manifest, shrinkwrap);
-    const install = run('npm', ['ci', '--offline', '--no-fund'], app, 180_000);
+    // As a user does it: an empty folder, npm install of the tarball.
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'app', private: true }, null, 2)}\n`);
+    const install = run('npm', ['install', '--offline', '--no-fund', tarball], app, 300_000);
     expect(install.status, shown(install)).toBe(0);
     expect(`${install.stdout}${install.stderr}`).not.toContain('EBADENGINE');
+    // Every package it resolved is the one (and at the place) our lock has, and nothing else came in.
+    const installed = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as Lock;
+    expect(versions(installed, `node_modules/${manifest.name}/`)).toEqual(versions(ourLock(), ''));
+    expect(
+      Object.keys(installed.packages).filter(
+        (p) => p && p !== `node_modules/${manifest.name}` && !p.startsWith(`node_modules/${manifest.name}/`),
+      ),
+    ).toEqual([]);
 
     const demo = run('npx', ['--offline', 'sophon-conformance', 'demo'], app, 240_000);
     expect(demo.status, shown(demo)).toBe(0);

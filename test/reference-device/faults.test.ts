@@ -74,6 +74,7 @@ describe('the fault registry', () => {
         'mq-bad-flag-partial-wipe',
         'mq-message-key-loose',
         'mq-unreachable-notify-stops-consumer',
+        'api-restart-only',
       ].sort(),
     );
     for (const fault of KNOWN_FAULTS) expect(fault.description.length).toBeGreaterThan(20);

@@ -3,6 +3,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HOST_UP_AT_START_MS } from '../../reference-device/reboot.ts';
 import { KNOWN_FAULTS, startDevice } from '../../reference-device/start-device.ts';
 import {
   face,
@@ -140,16 +141,29 @@ describe('reboot after a successful wipe (HTTP-13, design §5)', () => {
     expect(again.licenseKey).toBe('LAB-KEY-1');
   });
 
-  it('getuptime falls back after a reboot; uptime_ms is the precise boot identity', async () => {
+  it('getuptime counts from the host boot, 3 h 57 min before the start, and starts again at a reboot', async () => {
     const device = await startTestDevice();
-    await quiet(120);
-    const before = (await send(device.systemUrl, '/sophon/v2/system/getuptime')).json as Record<string, unknown>;
-    expect(before.uptime).toBe('0 hours, 0 minutes');
-    expect(before.uptime_ms).toBeGreaterThanOrEqual(120);
+    const uptime = async () =>
+      (await send(device.systemUrl, '/sophon/v2/system/getuptime')).json as { uptime: string; uptime_ms: number };
+    const before = await uptime();
+    expect(before.uptime).toBe('3 hours, 57 minutes');
+    expect(before.uptime_ms).toBeGreaterThanOrEqual(HOST_UP_AT_START_MS);
     await wipe(device, { events: true });
     await device.waitFor('ready', 2);
-    const after = (await send(device.systemUrl, '/sophon/v2/system/getuptime')).json as Record<string, unknown>;
-    expect(after.uptime_ms).toBeLessThan(before.uptime_ms as number);
+    const after = await uptime();
+    expect(after.uptime).toBe('0 hours, 0 minutes');
+    expect(after.uptime_ms).toBeLessThan(1_000);
+  });
+
+  it('fault api-restart-only: down and back after a wipe, but the host clock keeps counting', async () => {
+    const device = await startTestDevice({ faults: ['api-restart-only'] });
+    const uptime = async () =>
+      ((await send(device.systemUrl, '/sophon/v2/system/getuptime')).json as { uptime_ms: number }).uptime_ms;
+    const before = await uptime();
+    await wipe(device, { events: true });
+    await device.waitFor('ready', 2);
+    expect(device.reboots()).toBe(1);
+    expect(await uptime()).toBeGreaterThan(before);
   });
 
   it('getsoftwareversion names the reference device', async () => {

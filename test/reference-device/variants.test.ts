@@ -161,6 +161,47 @@ describe('each HTTP variant shows its behaviour (and the default device does not
     await rebooting.waitFor('down', 1, 2_000);
   });
 
+  it('null-flag-not-given reads a null flag as absent (通用约定), where the default device refuses its value', async () => {
+    const answer = async (d: TestDevice, body: unknown) => {
+      const { status, json } = await wipe(d, body);
+      return status === 200 ? json : errorOf(json);
+    };
+    const plain = await startTestDevice();
+    expect(await answer(plain, { users: null })).toEqual({ code: 'INVALID_ARGUMENTS', message: 'users: null' });
+    expect(await answer(plain, { users: true, events: null })).toEqual({
+      code: 'INVALID_ARGUMENTS',
+      message: 'events: null',
+    });
+    const nullAbsent = await device('null-flag-not-given');
+    expect(await answer(nullAbsent, { all: null })).toEqual({
+      code: 'MISSING_ARGUMENTS',
+      message: 'missing one of: users, events, all',
+    });
+    // Beside a true flag the null one is simply not there: the users wipe, its answer and its reboot.
+    expect(await answer(nullAbsent, { users: true, events: null })).toEqual({ result: true });
+    await nullAbsent.waitFor('down', 1, 2_000);
+  });
+
+  it('non-object-invalid-arguments and null-body-empty-request-json answer a body that is no object otherwise', async () => {
+    const code = async (d: TestDevice, body: string) =>
+      errorOf((await wipedata(d, { body, contentType: 'application/json' })).json).code;
+    const plain = await startTestDevice();
+    expect([await code(plain, '[{"users":true}]'), await code(plain, 'null')]).toEqual([
+      'INVALID_REQUEST_JSON',
+      'INVALID_REQUEST_JSON',
+    ]);
+    const asArgument = await device('non-object-invalid-arguments');
+    expect([await code(asArgument, '[{"users":true}]'), await code(asArgument, 'null')]).toEqual([
+      'INVALID_ARGUMENTS',
+      'INVALID_ARGUMENTS',
+    ]);
+    const asBlank = await device('null-body-empty-request-json');
+    expect([await code(asBlank, '[{"users":true}]'), await code(asBlank, 'null')]).toEqual([
+      'INVALID_REQUEST_JSON',
+      'EMPTY_REQUEST_JSON',
+    ]);
+  });
+
   it('unknown-fields-refused, other-methods-bare-405, get-answers-200 and the client error statuses', async () => {
     const unknown = await wipe(await device('unknown-fields-refused'), { users: true, force: true });
     expect(errorOf(unknown.json)).toEqual({ code: 'INVALID_ARGUMENTS', message: 'unknown parameter: force' });
@@ -205,9 +246,10 @@ describe('each HTTP variant shows its behaviour (and the default device does not
   it('the getuptime formats, and no system port at all', async () => {
     const uptime = async (variant: VariantName) =>
       (await send((await device(variant)).systemUrl, '/sophon/v2/system/getuptime', { body: {} })).json;
-    expect(await uptime('uptime-clock-format')).toEqual({ uptime: 'up 0 days, 0:00' });
-    expect(typeof ((await uptime('uptime-seconds-number')) as { uptime: unknown }).uptime).toBe('number');
-    expect(await uptime('uptime-vendor-format-only')).toEqual({ uptime: '0 hours, 0 minutes' });
+    // The host has been up 3 hours, 57 minutes when the device starts (reboot.ts HOST_UP_AT_START_MS).
+    expect(await uptime('uptime-clock-format')).toEqual({ uptime: 'up 0 days, 3:57' });
+    expect(((await uptime('uptime-seconds-number')) as { uptime: unknown }).uptime).toBeGreaterThanOrEqual(14_220);
+    expect(await uptime('uptime-vendor-format-only')).toEqual({ uptime: '3 hours, 57 minutes' });
     expect((await device('no-system-port')).systemPort).toBe(0);
   });
 
@@ -315,6 +357,17 @@ describe('each MQ variant shows its behaviour', () => {
     const { mq } = await startMqDevice({ variants: ['mq-family-codes'] });
     expect((await mq.roundTrip(command({ users: 'true' }))).json.code).toBe('BOOLEAN_ARGUMENT_ERROR');
     expect((await mq.roundTrip(command({}))).json.code).toBe('PARAM_ERROR');
+    expect((await mq.roundTrip(command({ all: null }))).json.code).toBe('BOOLEAN_ARGUMENT_ERROR');
+  });
+
+  it('null-flag-not-given reads a null flag as absent over MQ too: no flag, not a Bool type error', async () => {
+    const { mq } = await startMqDevice({ variants: ['null-flag-not-given'] });
+    expect((await mq.roundTrip(command({ all: null }))).json).toMatchObject({
+      result: false,
+      code: 'MISSING_ARGUMENTS',
+    });
+    const family = (await startMqDevice({ variants: ['null-flag-not-given', 'mq-family-codes'] })).mq;
+    expect((await family.roundTrip(command({ all: null }))).json.code).toBe('PARAM_ERROR');
   });
 
   it('ext_data with content, extra fields, and the message_id in one place or as correlation_id', async () => {

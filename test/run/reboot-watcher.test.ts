@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkReboot } from '../../src/checks/check-reboot.ts';
 import { CONFIRM_TIMEOUT_MS, type ProbeResult, readUptime, watchReboot } from '../../src/run/reboot-watcher.ts';
 
 // A lost SYN on a lab network must not read as a reboot: a probe that only times out is asked again, longer,
@@ -123,5 +124,128 @@ describe('the reboot watcher with a slow boot identity', () => {
   it('still sees a reboot between probes, answered as slowly', async () => {
     rebootedAt = performance.now() - 50;
     expect(await watch()).toBe('rebooted-unseen');
+  });
+});
+
+// A device whose system API answers before the wipe but not once it is back (a service that starts late, or
+// never): the reboot rests on down and up, and the timeline says uptime could not confirm it.
+describe('a boot identity that does not answer after the reboot', () => {
+  let face: Server;
+  let silentSystem: Server;
+  let faceUrl: string;
+  let silentUrl: string;
+
+  beforeAll(async () => {
+    face = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{}');
+      });
+    });
+    silentSystem = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(503, { 'content-type': 'application/json' });
+        response.end('{"error":{"code":"INTERNAL_ERROR","message":"starting"}}');
+      });
+    });
+    faceUrl = `http://127.0.0.1:${await listening(face)}`;
+    silentUrl = `http://127.0.0.1:${await listening(silentSystem)}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => face.close(resolve));
+    await new Promise((resolve) => silentSystem.close(resolve));
+  });
+
+  it('is said, not failed, and asked again only within the up window', async () => {
+    const { probe } = scripted(['accepted', 'refused', 'refused'], 'accepted');
+    const since = performance.now();
+    const timeline = await watchReboot({
+      target: faceUrl,
+      systemUrl: silentUrl,
+      downWithinMs: 500,
+      upWithinMs: 600,
+      watchMs: 500,
+      probeIntervalMs: 10,
+      since,
+      uptimeBefore: {
+        text: '3 hours, 57 minutes',
+        ms: 14_220_000,
+        resolutionMs: 60_000,
+        sentAt: since - 5,
+        answeredAt: since - 3,
+      },
+      probe,
+    });
+    expect(timeline.outcome).toBe('rebooted');
+    expect(timeline.uptimeAfter).toBeUndefined();
+    expect(timeline.identity).toEqual({
+      verdict: 'indeterminate',
+      reason:
+        'getuptime answered "3 hours, 57 minutes" before the request but not after it: the reboot rests on down and up alone',
+    });
+    expect(performance.now() - since).toBeLessThan(1_500);
+  });
+});
+
+// While the device was down another program took its ports: the checker sees down, then up and ready, but what
+// answers getuptime has been up 9 minutes, seconds after the device was last seen up. That is no reboot.
+describe('another program on the ports after the device went down', () => {
+  let face: Server;
+  let system: Server;
+  let readings = 0;
+
+  beforeAll(async () => {
+    face = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{}');
+      });
+    });
+    system = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ uptime: readings++ === 0 ? '0 hours, 0 minutes' : '0 hours, 9 minutes' }));
+      });
+    });
+    await listening(face);
+    await listening(system);
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => face.close(resolve));
+    await new Promise((resolve) => system.close(resolve));
+  });
+
+  it('fails the required reboot with both readings', async () => {
+    const url = (server: Server) => `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const uptimeBefore = await readUptime(url(system));
+    const { probe } = scripted(['accepted', 'refused', 'refused'], 'accepted');
+    const timeline = await watchReboot({
+      target: url(face),
+      systemUrl: url(system),
+      downWithinMs: 500,
+      upWithinMs: 600,
+      watchMs: 500,
+      probeIntervalMs: 10,
+      since: performance.now(),
+      uptimeBefore,
+      probe,
+    });
+    expect(timeline).toMatchObject({
+      outcome: 'rebooted',
+      uptimeBefore: '0 hours, 0 minutes',
+      uptimeAfter: '0 hours, 9 minutes',
+      identity: { verdict: 'kept-counting' },
+    });
+    const judged = checkReboot('required', { timeline, answered: true }, 'MUST');
+    expect(judged.result).toBe('fail');
+    expect(judged.received).toMatch(
+      /^the host did not reboot: what answers getuptime has been up 9 min, longer than the [\d.]+ s since the device was last seen up \(0 min before, 9 min after, [\d.–]+ s apart\); down \+\d+ ms, up \+\d+ ms, ready \+\d+ ms after the response$/,
+    );
   });
 });
