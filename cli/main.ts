@@ -40,7 +40,7 @@ export const USAGE = `sophon-conformance ${TOOL.version}: conformance checker fo
   sophon-conformance init [FILE] [--force]                     write a commented sophon-conformance.config.yaml
   sophon-conformance kill-matrix [options]                     every fault of the reference device against the suite
   sophon-conformance variant-matrix [options]                  every allowed variant of the reference device against it
-  sophon-conformance serve [DIR] [--port N]                    browse past reports (default reports/out)
+  sophon-conformance serve [DIR] [--port N]                    browse past reports and the ledger's builds
   sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]      check a certification bundle offline
   sophon-conformance compare BASE NEW [--json]                 regression gate: exit 1 when a MUST case newly fails
   sophon-conformance merge OUT SHARD…                          one fleet report from a lab's shards

@@ -9,12 +9,14 @@ import { type RunListing, renderRunIndexHtml } from '../../reports/html/render-r
 import { renderHtml } from '../../reports/render-html.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { readReport } from '../../src/results/read-report.ts';
+import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
-import { ledgerLocation } from '../record-into-ledger.ts';
+import { registerLedgerRoutes, serveLedgerLocation } from '../ledger-routes.ts';
 import { portFlag } from '../run-options.ts';
 import { defaultReportsDir } from '../tool-info.ts';
 
-export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS] [--lab FILE --token-file FILE]
+export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS] [--ledger PATH|postgres://…]
+                                [--lab FILE --token-file FILE]
 
   DIR              folder holding one subfolder per run, each with a report.json (default reports/out)
   --port N         port to listen on (default 0: a free port)
@@ -23,8 +25,9 @@ export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--
                    stop and resume runs on the devices of FILE (the format run --lab reads). Runs wipe devices
   --token-file F   a secret every page and API call then needs (Authorization: Bearer <token>, or the login
                    form); required with --lab on any address other than loopback
-  --ledger PATH|URL  the results ledger the console records its runs and every start, stop and resume into
-                   (default reports/ledger/ledger.sqlite, or SOPHON_LEDGER); --no-ledger: none`;
+  --ledger PATH|URL  the results ledger: /builds shows its builds read-only, and the console records its runs
+                   and every start, stop and resume into it (default: SOPHON_LEDGER, else the config file's
+                   ledger key, else reports/ledger/ledger.sqlite, where run records); --no-ledger: none`;
 
 /**
  * A run folder name: what `run` writes (`2026-11-23_09-30-00-1234`) and anything alike. No slash, no
@@ -38,6 +41,8 @@ export interface ReportServerOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** The results ledger to show at /builds (read-only); none when undefined. */
+  ledger?: string;
   /** Registers more routes and guards before the browser's own (the lab console); returns its clean-up. */
   extend?: (app: FastifyInstance) => Promise<() => Promise<void>>;
 }
@@ -143,7 +148,12 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
       .send(renderNoticePage({ title: 'Not found · 未找到', message, backHref: '/' }));
 
   app.get('/', async (_request, reply) => {
-    const html = renderRunIndexHtml({ dir: options.dir, runs: listRuns(), compareHref: 'compare' });
+    const html = renderRunIndexHtml({
+      dir: options.dir,
+      runs: listRuns(),
+      compareHref: 'compare',
+      ...(options.ledger ? { ledgerHref: '/builds' } : {}),
+    });
     return reply.type('text/html; charset=utf-8').send(html);
   });
 
@@ -201,6 +211,8 @@ export async function startReportServer(options: ReportServerOptions): Promise<R
     });
     return reply.type('text/html; charset=utf-8').send(html);
   });
+
+  if (options.ledger) registerLedgerRoutes(app, options.ledger);
 
   app.setNotFoundHandler((request, reply) => notFound(reply, `Nothing at ${request.url}.`));
 
@@ -277,20 +289,29 @@ export async function serveCommand(
   if (port > 65535) throw new ConformanceError('CONFIG_INVALID', `--port ${port}: want 0…65535`);
   const host = values.host ?? '127.0.0.1';
   const dir = positionals[0] ?? defaultReportsDir();
+  // One ledger for both: the pages show what the console records.
+  const ledger = serveLedgerLocation(values.ledger, values['no-ledger'] === true);
   const lab = values.lab
     ? await (await import('../../console/start-console.ts')).consoleExtension({
         lab: values.lab,
         tokenFile: values['token-file'],
         host,
         dir,
-        ledger: ledgerLocation(values.ledger, values['no-ledger'] === true),
+        ledger,
         say: (line) => out.write(`${line}\n`),
       })
     : undefined;
   if (!lab && values['token-file']) throw new ConformanceError('CONFIG_INVALID', '--token-file goes with --lab FILE');
-  const server = await startReportServer({ dir, host, port, ...(lab ? { extend: lab.extend } : {}) });
+  const server = await startReportServer({
+    dir,
+    host,
+    port,
+    ...(lab ? { extend: lab.extend } : {}),
+    ...(ledger ? { ledger } : {}),
+  });
   out.write(`serving reports at ${server.url}\n`);
   if (lab) out.write(`${lab.describe(server.url)}\n`);
+  if (ledger) out.write(`the ledger's builds at ${server.url}builds (${redactUrl(ledger)}, read-only)\n`);
   await new Promise<void>((resolveStop) => {
     const done = () => {
       process.off('SIGINT', done);

@@ -283,6 +283,7 @@
     },
 
     'index.title': { en: 'Conformance runs', zh: '测试运行记录' },
+    'index.builds': { en: 'Firmware builds (ledger)', zh: '固件版本（结果台账）' },
     'index.in': { en: 'Runs in {dir}, newest first', zh: '{dir} 中的运行记录（最新在前）' },
     'index.run': { en: 'Run', zh: '运行' },
     'index.counts': { en: 'Pass / fail / warn / n.a. / could not test', zh: '通过 / 失败 / 警告 / 不适用 / 无法测试' },

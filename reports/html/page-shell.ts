@@ -6,7 +6,7 @@ import { packagePath } from '../../src/package-root.ts';
 export type PageScript = 'report.js' | 'compare.js' | 'run-index.js' | 'fleet.js';
 
 /** Styles a page adds after the shared report.css. */
-export type PageStyle = 'fleet.css';
+export type PageStyle = 'fleet.css' | 'ledger.css';
 
 const assets = new Map<string, string>();
 
@@ -147,6 +147,35 @@ export function renderNoticePage(input: { title: string; message: string; backHr
 <p>${escapeHtml(input.message)}</p>
 ${back}
 </section></main>
+</body>
+</html>
+`;
+}
+
+/**
+ * A page drawn on the server, with no script at all (the ledger's pages: read-only tables and a certificate
+ * that must print the same with scripts off). `body` is trusted markup: the caller escapes what it holds.
+ */
+export function renderStaticPage(input: { title: string; body: string; style?: PageStyle }): string {
+  const css = mustNotClose(
+    input.style ? `${asset('report.css')}\n${asset(input.style)}` : asset('report.css'),
+    'style',
+    input.style ?? 'report.css',
+  );
+  const csp = ["default-src 'none'", `style-src ${sha256(css)}`, 'img-src data:', "base-uri 'none'"].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="color-scheme" content="light">
+<title>${escapeHtml(input.title)}</title>
+<link rel="icon" href="data:,">
+<style>${css}</style>
+</head>
+<body>
+${input.body}
 </body>
 </html>
 `;

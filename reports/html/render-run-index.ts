@@ -30,6 +30,8 @@ export interface RunIndex {
   runs: RunListing[];
   /** Where the comparison form is sent (GET with `a` and `b`). */
   compareHref: string;
+  /** The results ledger's builds page, when serve shows a ledger. */
+  ledgerHref?: string;
 }
 
 /** The report browser's front page: every run, newest first, and a form to compare two of them. */

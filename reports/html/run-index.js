@@ -13,7 +13,17 @@
     const readable = runs.filter((r) => !r.error);
     document.title = t('index.title');
     root.replaceChildren(
-      topbar(t('index.title'), h('div', { class: 'topbar-nav' }), render),
+      topbar(
+        t('index.title'),
+        h(
+          'div',
+          { class: 'topbar-nav' },
+          data.ledgerHref
+            ? h('a', { class: 'button-link ledger-link', href: data.ledgerHref, text: t('index.builds') })
+            : null,
+        ),
+        render,
+      ),
       h(
         'main',
         { class: 'page' },

@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConformanceError } from '../errors/conformance-error.ts';
 import type { Level, Profile, Report, VerdictKind } from '../results/types.ts';
 import { diffBuilds } from './diff-builds.ts';
-import { mergeBuild } from './merge-build.ts';
+import { byTime, mergeBuild } from './merge-build.ts';
 import { openPostgres } from './postgres-driver.ts';
 import { ReportRefused, runEvidence } from './run-record.ts';
 import { inDialect, MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
@@ -38,6 +38,11 @@ export interface LedgerStore {
   diff(older: string, newer: string, device?: string): Promise<BuildDiff>;
   /** The builds in the ledger, oldest first, each with its gate. */
   builds(device?: string): Promise<BuildSummary[]>;
+  /**
+   * Every build as firmware × device × spec hash, each merged by the rule, in build order (first run), without
+   * case messages: the builds page and a clause's history across builds, in three queries whatever the count.
+   */
+  buildStatuses(device?: string): Promise<BuildStatus[]>;
   /** The runs recorded, oldest first, of one build or all. */
   runs(firmware?: string, device?: string): Promise<LedgerRun[]>;
   /** Takes a run out of its build's evidence, with why (kept and shown, never deleted). */
@@ -259,6 +264,19 @@ class Store implements LedgerStore {
         // Ties (runs started in the same millisecond) keep one order on both backends: by firmware.
         .sort((a, b) => a.firstRun.localeCompare(b.firstRun) || a.firmware.localeCompare(b.firmware))
     );
+  }
+
+  async buildStatuses(device?: string): Promise<BuildStatus[]> {
+    const all = (await this.evidence(null, device ?? null, true)).sort((a, b) => byTime(a.run, b.run));
+    const groups = new Map<string, RunEvidence[]>();
+    for (const e of all) {
+      const key = JSON.stringify([e.run.firmware, e.run.device.key, e.run.specHash]);
+      groups.set(key, [...(groups.get(key) ?? []), e]);
+    }
+    return [...groups.values()].map((evidence) => {
+      const { firmware, device: d, specHash } = (evidence[0] as RunEvidence).run;
+      return mergeBuild(firmware, evidence, { device: d.key, specHash });
+    });
   }
 
   async runs(firmware?: string, device?: string): Promise<LedgerRun[]> {
