@@ -91,6 +91,10 @@ function watch(id) {
     const gate = { 0: 'PASS', 1: 'FAIL', 2: 'ERROR', 3: 'INCOMPLETE' }[end.exitCode] || 'exit ' + end.exitCode;
     $('#live-gate').textContent = 'Gate: ' + gate + (end.complete ? '' : ' (partial: resume it from the runs list)');
     $('#live-gate').className = 'gate-' + gate;
+    const links = document.createElement('p'); links.id = 'live-links';
+    const report = document.createElement('a'); report.href = '/runs/' + encodeURIComponent(watching) + '/'; report.textContent = 'its report';
+    const builds = document.createElement('a'); builds.href = '/builds'; builds.textContent = "the builds' status and history (ledger)";
+    links.append(report, ' · ', builds); $('#live-links')?.remove(); $('#live').append(links);
     source.close(); loadRuns(); loadDevices();
   });
 }
@@ -127,6 +131,6 @@ export function consolePage(): string {
 <section id="live" hidden><h2 id="live-title"></h2><div id="status"></div><p id="live-gate"></p><ol id="results"></ol></section>
 <h2>Runs</h2>
 <table id="runs"><thead><tr><th>run</th><th>device</th><th>state</th><th>gate</th><th>started by</th><th></th></tr></thead><tbody></tbody></table>
-<p class="muted">REST API: <a href="/api/openapi.json">/api/openapi.json</a> · past reports: <a href="/">/</a></p>
+<p class="muted">REST API: <a href="/api/openapi.json">/api/openapi.json</a> · past reports: <a href="/">/</a> · builds in the ledger: <a href="/builds">/builds</a></p>
 <script>${SCRIPT}</script></body></html>`;
 }

@@ -1,9 +1,6 @@
-import { parseArgs } from 'node:util';
-import { parseLab } from '../cli/lab-run.ts';
-import { RUN_FLAGS } from '../cli/run-options.ts';
+import { loadLab } from '../src/lab/lab-file.ts';
 import { redactUrl } from '../src/results/redact.ts';
 import type { SettingValues } from '../src/settings/build-run-settings.ts';
-import { RUN_SETTINGS } from '../src/settings/run-settings-registry.ts';
 import { callApi, facePath, systemPath } from '../src/transports/device-api.ts';
 
 /** A device of the lab file, with the settings its runs use (its own flags over the defaults). */
@@ -31,23 +28,14 @@ export interface DeviceProbe {
   error?: string | undefined;
 }
 
-const SETTING_FLAGS = new Set<string>(RUN_SETTINGS.map((s) => s.flag));
-
 /** The devices of a lab file (the format `run --lab` reads), each with its run settings. */
 export function loadLabDevices(file: string): ConsoleDevice[] {
-  const parsed = parseLab(['--lab', file], () => '');
-  return parsed.devices.map((device) => {
-    const { values } = parseArgs({ args: device.flags, options: RUN_FLAGS, strict: true, allowPositionals: false });
-    const settings: SettingValues = Object.fromEntries(
-      Object.entries(values).filter(([flag, value]) => SETTING_FLAGS.has(flag) && value !== undefined),
-    );
-    return {
-      name: device.name,
-      target: device.target,
-      values: { ...settings, target: device.target },
-      ...(device.expectedMinutes !== undefined ? { expectedMinutes: device.expectedMinutes } : {}),
-    };
-  });
+  return loadLab(file).devices.map((device) => ({
+    name: device.name,
+    target: device.target,
+    values: { ...device.values, target: device.target },
+    ...(device.expectedMinutes !== undefined ? { expectedMinutes: device.expectedMinutes } : {}),
+  }));
 }
 
 export function deviceView(device: ConsoleDevice): DeviceView {

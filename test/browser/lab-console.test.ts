@@ -125,6 +125,8 @@ describe.skipIf(!HAS_CHROMIUM)('the lab console in Chromium', () => {
     expect(await page.textContent('#live-gate')).toBe('Gate: PASS');
     await page.screenshot({ path: join(SCREENSHOTS, 'console-passed.png') });
 
+    // From the ended run: its report, and the builds' status and history in the ledger.
+    expect(await page.getAttribute('#live-links a[href="/builds"]', 'href')).toBe('/builds');
     await page.click('#runs tr a.report-link');
     await page.waitForSelector('h1');
     expect(await page.title()).toMatch(/^Conformance report: certification/);
