@@ -112,7 +112,7 @@ describe.skipIf(!HAS_CHROMIUM)('the lab console in Chromium', () => {
     await page.waitForSelector('#live:not([hidden])');
     expect(asked).toMatch(/WIPES bench-1/);
     await page.waitForFunction(() => Number(document.querySelector('#status')?.getAttribute('data-updates')) >= 5);
-    expect(await page.textContent('#status')).toMatch(/^\[\d+\/92\] \d+:\d\d · /);
+    expect(await page.textContent('#status')).toMatch(/^\[\d+\/\d+\] \d+:\d\d · /);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-running.png') });
 
     await page.click('#runs tr button[data-action=stop]');
