@@ -56,6 +56,18 @@ const MQ_REFUSED_WITH_VARIANTS = {
 // Nothing left to break: the fault needs a reboot after an MQ wipe, which the variants' device never does.
 const MASKED_WITHOUT_MQ_REBOOT = { drop: ['amqp.wipedata'] };
 
+// Every HTTP case the device must answer with a successful wipe (and then reboot, HTTP-13): a fault in the
+// success path or the reboot after it (result false, no reboot, only the API restarting) shows in each of them.
+const HTTP_SUCCESSFUL_WIPES = [
+  'http.wipedata.combination.*',
+  'http.wipedata.content-type.charset-no-space',
+  'http.wipedata.content-type.charset-utf-8',
+  'http.wipedata.content-type.upper-case',
+  'http.wipedata.extra-fields.unknown-beside-users',
+  'http.wipedata.flags.*',
+  'http.wipedata.idempotent.all-on-empty-device',
+];
+
 /**
  * Every fault the reference device can inject. Each changes exactly what its name says and nothing
  * else, so that a run with one fault fails exactly the cases that look at that behaviour.
@@ -121,15 +133,7 @@ export const KNOWN_FAULTS = [
   {
     name: 'never-reboots',
     withVariants: WIPE_PATH_WITH_VARIANTS,
-    catches: [
-      'http.wipedata.combination.*',
-      'http.wipedata.content-type.charset-no-space',
-      'http.wipedata.content-type.charset-utf-8',
-      'http.wipedata.content-type.upper-case',
-      'http.wipedata.extra-fields.unknown-beside-users',
-      'http.wipedata.flags.*',
-      'http.wipedata.idempotent.all-on-empty-device',
-    ],
+    catches: HTTP_SUCCESSFUL_WIPES,
     description: 'A successful wipe is answered correctly but the device never reboots.',
   },
   {
@@ -149,15 +153,7 @@ export const KNOWN_FAULTS = [
   {
     name: 'result-false-200',
     withVariants: WIPE_PATH_WITH_VARIANTS,
-    catches: [
-      'http.wipedata.combination.*',
-      'http.wipedata.content-type.charset-no-space',
-      'http.wipedata.content-type.charset-utf-8',
-      'http.wipedata.content-type.upper-case',
-      'http.wipedata.extra-fields.unknown-beside-users',
-      'http.wipedata.flags.*',
-      'http.wipedata.idempotent.all-on-empty-device',
-    ],
+    catches: HTTP_SUCCESSFUL_WIPES,
     description: 'A successful wipe (data deleted, reboot follows) answers 200 {"result":false}.',
   },
   {
@@ -511,15 +507,7 @@ export const KNOWN_FAULTS = [
     // been up for hours when the device starts (reboot.ts HOST_UP_AT_START_MS), so a clock that kept counting
     // still shows; only a device without a system port (not among the combined variants) cannot tell.
     withVariants: WIPE_PATH_WITH_VARIANTS,
-    catches: [
-      'http.wipedata.combination.*',
-      'http.wipedata.content-type.charset-no-space',
-      'http.wipedata.content-type.charset-utf-8',
-      'http.wipedata.content-type.upper-case',
-      'http.wipedata.extra-fields.unknown-beside-users',
-      'http.wipedata.flags.*',
-      'http.wipedata.idempotent.all-on-empty-device',
-    ],
+    catches: HTTP_SUCCESSFUL_WIPES,
     description:
       'After a successful wipe only the API process restarts: the device goes down and comes back, but the host does not reboot and getuptime keeps counting.',
   },
