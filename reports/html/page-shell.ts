@@ -102,17 +102,7 @@ export function pageParts(input: Omit<PageInput, 'data'>): { head: string; tail:
   const extra = (input.extraData ?? [])
     .map(({ id, data }) => `<script type="application/json" id="${escapeHtml(id)}">${embedJson(data)}</script>\n`)
     .join('');
-  const head = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="color-scheme" content="light">
-<title>${escapeHtml(input.title)}</title>
-<link rel="icon" href="data:,">
-<style>${css}</style>
-</head>
+  const head = `${documentHead(input.title, csp, css)}
 <body>
 <div id="app"><noscript><div class="page"><div class="card">
 ${fallback}
@@ -163,6 +153,16 @@ export function renderStaticPage(input: { title: string; body: string; style?: P
     input.style ?? 'report.css',
   );
   const csp = ["default-src 'none'", `style-src ${sha256(css)}`, 'img-src data:', "base-uri 'none'"].join('; ');
+  return `${documentHead(input.title, csp, css)}
+<body>
+${input.body}
+</body>
+</html>
+`;
+}
+
+// The head every page shares: its policy, its inline style, no favicon request.
+function documentHead(title: string, csp: string, css: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -170,13 +170,8 @@ export function renderStaticPage(input: { title: string; body: string; style?: P
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="color-scheme" content="light">
-<title>${escapeHtml(input.title)}</title>
+<title>${escapeHtml(title)}</title>
 <link rel="icon" href="data:,">
 <style>${css}</style>
-</head>
-<body>
-${input.body}
-</body>
-</html>
-`;
+</head>`;
 }
