@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runLab } from '../api/lab/run-lab.ts';
+import { ledgerLocation } from '../api/record-into-ledger.ts';
 import type { LabBundleRequest } from '../src/bundle/write-lab-bundle.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { type LabPlan, describeLab as planLab } from '../src/lab/describe-lab.ts';
@@ -19,7 +20,6 @@ import { resolveRunValues } from './config/resolve-run-values.ts';
 import { openLabOutput } from './lab-output.ts';
 import { refuseMqOnlyWithoutBroker } from './planned-transports.ts';
 import { bundleFromFlags, policyFromFlags } from './policy-options.ts';
-import { ledgerLocation } from './record-into-ledger.ts';
 import { recordSettings } from './resume-run.ts';
 import { listCases } from './run-console.ts';
 import { RUN_FLAGS } from './run-options.ts';

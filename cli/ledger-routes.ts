@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { configLedger, ledgerLocation } from '../api/record-into-ledger.ts';
 import { type BuildRef, firmwareOfSegment } from '../reports/html/ledger-links.ts';
 import { renderNoticePage } from '../reports/html/page-shell.ts';
 import {
@@ -23,7 +24,6 @@ import {
   ledgerBuilds,
   soleDevice,
 } from './ledger-pages-data.ts';
-import { configLedger, ledgerLocation } from './record-into-ledger.ts';
 
 /**
  * The results ledger in `serve`: `/builds`, `/builds/<firmware>[?device=&spec=]` (the clause matrix),

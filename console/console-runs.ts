@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordIntoLedger } from '../api/record-into-ledger.ts';
 import { type RunEvent, runWithReports } from '../api/run-with-reports.ts';
-import { recordIntoLedger } from '../cli/record-into-ledger.ts';
 import { loadResumePoint } from '../cli/resume-run.ts';
 import { ProgressEstimate } from '../reports/progress-estimate.ts';
 import type { ConsoleAction } from '../src/ledger/types.ts';

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ledgerLocation } from '../../api/record-into-ledger.ts';
 import { runWithReports } from '../../api/run-with-reports.ts';
 import type { StatusLine } from '../../reports/live-console.ts';
 import type { RecordedSettings } from '../../reports/run-journal.ts';
@@ -16,7 +17,6 @@ import { isLabRun, runLabCommand } from '../lab-run.ts';
 import { loadReport } from '../load-report.ts';
 import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
-import { ledgerLocation } from '../record-into-ledger.ts';
 import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../resume-run.ts';
 import { type ConsoleOptions, listCases, openRunConsole } from '../run-console.ts';
 import { listFlag, RUN_FLAGS } from '../run-options.ts';

@@ -1,6 +1,6 @@
+import { configLedger } from '../../api/record-into-ledger.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { RUN_SETTINGS, type SettingDeclaration } from '../../src/settings/run-settings-registry.ts';
-import { configLedger } from '../record-into-ledger.ts';
 import { RUN_FLAGS } from '../run-options.ts';
 import type { SophonConfig } from './config-schema.ts';
 import { validateConfig as validateEnv } from './config-validator.compiled.ts';
