@@ -7,6 +7,7 @@ import { recordSettings, restoreResumedSettings } from '../../cli/resume-run.ts'
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
 import { oneErrorLine, runCli } from '../helpers/cli-process.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { FAST_WINDOW_FLAGS, TEST_BROKER } from '../helpers/run-against-device.ts';
 
 // A run cut short (kill -9, as a power cut does: nothing is written at the end) is continued with
@@ -153,7 +154,7 @@ describe('run --resume restores every setting of the interrupted run', () => {
       amqp: { url: TEST_BROKER, ...queues, log: () => {} },
     });
     const out = join(dir, 'settings');
-    const callbackPort = String(40_000 + Math.floor(Math.random() * 20_000));
+    const callbackPort = String(await freePort());
     const ids = [
       'http.wipedata.flags.users',
       'amqp.wipedata.reply.notify-path-only',
