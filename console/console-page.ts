@@ -10,7 +10,7 @@ button{font:inherit;padding:.2rem .7rem;cursor:pointer}
 .gate-PASS,.v-pass{color:var(--ok);font-weight:600}.gate-FAIL,.v-fail{color:var(--bad);font-weight:600}
 .gate-INCOMPLETE,.gate-ERROR,.v-could-not-test,.v-warn{color:var(--warn);font-weight:600}
 .muted{color:var(--muted)}#live{border:1px solid #8886;border-radius:6px;padding:.8rem;margin-top:.5rem}
-#status{font:14px ui-monospace,monospace;white-space:pre-wrap}#results{max-height:24rem;overflow:auto;padding-left:1.2rem}
+#status{font:14px ui-monospace,monospace;white-space:pre-wrap}#results{max-height:24rem;overflow:auto;padding-left:0;list-style:none}
 form.start{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end;margin:.6rem 0}label{display:flex;flex-direction:column;font-size:.85rem}
 input,select{font:inherit;padding:.2rem}`;
 
@@ -128,7 +128,7 @@ export function consolePage(): string {
 <label>Profile <select id="profile"><option>strict</option><option>lenient</option></select></label>
 <label>Only (case globs) <input id="only" placeholder="http.wipedata.**"></label>
 <button type="submit" id="run-button">Run…</button></form>
-<section id="live" hidden><h2 id="live-title"></h2><div id="status"></div><p id="live-gate"></p><ol id="results"></ol></section>
+<section id="live" hidden><h2 id="live-title"></h2><div id="status"></div><p id="live-gate"></p><ul id="results"></ul></section>
 <h2>Runs</h2>
 <table id="runs"><thead><tr><th>run</th><th>device</th><th>state</th><th>gate</th><th>started by</th><th></th></tr></thead><tbody></tbody></table>
 <p class="muted">REST API: <a href="/api/openapi.json">/api/openapi.json</a> · past reports: <a href="/">/</a> · builds in the ledger: <a href="/builds">/builds</a></p>
