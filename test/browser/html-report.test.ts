@@ -215,6 +215,10 @@ describe.skipIf(!HAS_CHROMIUM)(`the HTML report in Chromium (${CHROMIUM})`, () =
     expect(await page.textContent('.count[data-verdict="fail"] .count-label')).toContain('失败');
     expect(await page.textContent('#cases-title')).toBe('测试用例');
     await page.reload();
+    // The page draws itself from its data once loaded; the remembered language is the one it draws in.
+    await page.waitForFunction(() => document.querySelector('#gate-title')?.textContent === '门禁结论', undefined, {
+      timeout: 5_000,
+    });
     expect(await page.textContent('#gate-title')).toBe('门禁结论');
     await page.click('.lang-switch');
     expect(await page.getAttribute('html', 'lang')).toBe('en');

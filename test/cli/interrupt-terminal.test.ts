@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -25,12 +25,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The run in a tmux pane that stays once the process is gone, so its exit status (or signal) can be read. */
+// The run's exit, written by its parent: tmux's own pane status is not always recorded before the pane reads as
+// dead. The parent ignores the terminal's Ctrl-C (it is the run's to handle) and only reports how the run ended.
+const REPORT_EXIT = `
+const { spawn } = require('node:child_process');
+const [file, args] = [process.argv[2], JSON.parse(process.argv[3])];
+process.on('SIGINT', () => {});
+spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', (code, signal) => {
+  require('node:fs').writeFileSync(file, (code ?? '') + '/' + (signal ?? ''));
+});`;
+
+/** The run in a tmux pane that stays once the process is gone; its exit status (or signal) as `code/signal`. */
 async function runInTerminal(out: string): Promise<{ screens: string[]; exit: string }> {
   const socket = `sophon-ctrl-c-${process.pid}-${out}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const exitFile = join(dir, `${out}.exit`);
+  const wrapper = join(dir, 'report-exit.cjs');
+  writeFileSync(wrapper, REPORT_EXIT);
   const args = [
-    process.execPath,
     BIN,
     'run',
     '--target',
@@ -49,7 +61,10 @@ async function runInTerminal(out: string): Promise<{ screens: string[]; exit: st
     join(dir, out),
   ];
   // Several arguments: tmux runs the process itself, no shell between it and the terminal's Ctrl-C.
-  tmux('-f', '/dev/null', 'new-session', '-d', '-x', '80', '-y', '30', '-s', 'run', ...args);
+  tmux(
+    ...['-f', '/dev/null', 'new-session', '-d', '-x', '80', '-y', '30', '-s', 'run'],
+    ...[process.execPath, wrapper, exitFile, JSON.stringify(args)],
+  );
   tmux('set-option', '-t', 'run', 'remain-on-exit', 'on');
   const screens: string[] = [];
   const screen = () => {
@@ -66,8 +81,9 @@ async function runInTerminal(out: string): Promise<{ screens: string[]; exit: st
     const ended = await until(dead, 45_000);
     screen();
     expect(ended, screens.join('\n=====\n')).toBe(true);
-    const exit = tmux('display-message', '-p', '-t', 'run', '#{pane_dead_status}/#{pane_dead_signal}').trim();
-    return { screens, exit };
+    const written = await until(() => existsSync(exitFile), 5_000);
+    expect(written, screens.join('\n=====\n')).toBe(true);
+    return { screens, exit: readFileSync(exitFile, 'utf8') };
   } finally {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
   }

@@ -95,7 +95,10 @@ describe('the command line in a child process exits within its windows', () => {
           { killAfterMs: budget + RUN_SLACK_MS },
         );
         expect(run.killed, run.stdout).toBe(false);
-        expect(run.stdout).toMatch(/did not answer purging the command queue within 5000 ms/);
+        // The stall is met by whichever comes first: the purge, or the watch of the command queue's consumer.
+        expect(run.stdout).toMatch(
+          /did not answer (purging the command queue|opening a channel to look for the command queue's consumer) within 5000 ms/,
+        );
         expect(run.code).toBe(3);
       } finally {
         await proxy.close();
