@@ -4,6 +4,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PACKAGE_ROOT } from '../src/package-root.ts';
+import type { Report } from '../src/results/types.ts';
 
 /** The project's root folder (specs/, suites/, bin/). */
 export const PROJECT_ROOT = PACKAGE_ROOT;
@@ -131,4 +132,16 @@ export async function startDeviceProcess(options: { bootMs?: number; faults?: st
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A synthetic report's clause list: `perChannel` passing MUST clauses of each channel (HTTP-0…, MQ-0…). */
+export function passingClauses(perChannel: number): Report['clauses'] {
+  return Array.from({ length: perChannel * 2 }, (_, i) => ({
+    id: `${i < perChannel ? 'HTTP' : 'MQ'}-${i % perChannel}`,
+    level: 'MUST' as const,
+    text: 'a clause',
+    source: 'doc',
+    cases: [],
+    verdict: 'pass' as const,
+  }));
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startReportServer } from '../cli/commands/serve-command.ts';
 import { openLedger } from '../src/ledger/index.ts';
 import type { CaseResult, Report, VerdictKind } from '../src/results/types.ts';
-import { emit, machine, median } from './bench-kit.ts';
+import { emit, machine, median, passingClauses } from './bench-kit.ts';
 
 const BUILDS = Number(process.env.LEDGER_PAGES_BUILDS ?? 300);
 const CASES = 92;
@@ -52,14 +52,7 @@ function report(build: number, run: number): Report {
     device: { firmware: { app_gate_version: firmware }, licenseKey: 'LK-BENCH' },
     exitCode: 0,
     summary: { total: CASES, pass: 0, fail: 0, warn: 0, notApplicable: 0, couldNotTest: 0 },
-    clauses: Array.from({ length: CLAUSES * 2 }, (_, i) => ({
-      id: `${i < CLAUSES ? 'HTTP' : 'MQ'}-${i % CLAUSES}`,
-      level: 'MUST' as const,
-      text: 'a clause',
-      source: 'doc',
-      cases: [],
-      verdict: 'pass' as const,
-    })),
+    clauses: passingClauses(CLAUSES),
     results,
   };
 }

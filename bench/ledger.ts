@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openLedger } from '../src/ledger/index.ts';
 import type { CaseResult, Level, Report, VerdictKind } from '../src/results/types.ts';
-import { BIN, emit, machine, median, quantile } from './bench-kit.ts';
+import { BIN, emit, machine, median, passingClauses, quantile } from './bench-kit.ts';
 
 const BUILDS = Number(process.env.LEDGER_BENCH_BUILDS ?? 1000);
 const BACKENDS = (process.env.LEDGER_BENCH_BACKENDS ?? 'sqlite,postgres').split(',');
@@ -68,14 +68,7 @@ function report(build: number, run: number): Report {
     device: { firmware: { app_gate_version: firmware, nnsdk_version: firmware } },
     exitCode: 0,
     summary: { total: results.length, pass: 0, fail: 0, warn: 0, notApplicable: 0, couldNotTest: 0 },
-    clauses: Array.from({ length: CLAUSES * 2 }, (_, i) => ({
-      id: `${i < CLAUSES ? 'HTTP' : 'MQ'}-${i % CLAUSES}`,
-      level: 'MUST' as const,
-      text: 'a clause',
-      source: 'doc',
-      cases: [],
-      verdict: 'pass' as const,
-    })),
+    clauses: passingClauses(CLAUSES),
     results,
     ...(rerun ? { origin: { rerunOf: { report: 'x', startedAt, target: 'x', cases: 2 } } } : {}),
   };
