@@ -2,31 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeShards } from '../../api/lab/merge-shards.ts';
 import type { FleetSummary } from '../../src/results/fleet-types.ts';
 import { sampleLab, writeShardFolders } from '../fixtures/reports/fleet-shards.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'reports', 'out', 'screenshots');
-
-// CI installs Chromium (.ci/run), so there a missing browser is a broken machine, not a reason to skip.
-if (!HAS_CHROMIUM && process.env.CI) {
-  throw new Error(`test/browser: ${CHROMIUM} is absent under CI; .ci/run should have installed it`);
-}
-
-/** Every request a page makes, and every script error it meets. */
-function watch(page: Page): { requests: string[]; errors: string[] } {
-  const seen = { requests: [] as string[], errors: [] as string[] };
-  page.on('request', (r) => seen.requests.push(r.url()));
-  page.on('pageerror', (e) => seen.errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.errors.push(m.text());
-  });
-  return seen;
-}
+import { CHROMIUM, HAS_CHROMIUM, launchChromium, SCREENSHOTS, watchPage } from '../helpers/browser.ts';
 
 const rows = (page: Page, selector: string) =>
   page.$$eval(selector, (nodes) => nodes.map((n) => (n as HTMLElement).dataset.device ?? ''));
@@ -43,10 +24,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the fleet page in Chromium (${CHROMIUM})`, () =>
     const shards = writeShardFolders(dir, sampleLab(), 3);
     fleet = (await mergeShards(dir, shards)).fleet;
     half = (await mergeShards(join(dir, 'half'), [shards[0] as string, shards[2] as string])).fleet;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -54,16 +32,16 @@ describe.skipIf(!HAS_CHROMIUM)(`the fleet page in Chromium (${CHROMIUM})`, () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(file: string, locale = 'en-US'): Promise<{ page: Page; seen: ReturnType<typeof watch> }> {
+  async function open(file: string, locale = 'en-US'): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
     const context = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
-    const seen = watch(page);
+    const seen = watchPage(page);
     await page.goto(pathToFileURL(file).href);
     return { page, seen };
   }
 
   /** Nothing but files on disk (and data:/about:) may be asked for, and no script may fail. */
-  async function done(page: Page, seen: ReturnType<typeof watch>): Promise<void> {
+  async function done(page: Page, seen: ReturnType<typeof watchPage>): Promise<void> {
     expect(seen.requests.filter((url) => !/^(file:|data:|about:)/.test(url))).toEqual([]);
     expect(seen.errors).toEqual([]);
     await page.context().close();

@@ -2,54 +2,23 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
 import { renderHtml } from '../../reports/render-html.ts';
 import type { Report } from '../../src/results/types.ts';
 import { makeRunFolders, NEWER_RUN, OLDER_RUN } from '../fixtures/reports/run-folders.ts';
 import { HOSTILE_VALUE, mixedReport } from '../fixtures/reports/sample-reports.ts';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium, SCREENSHOTS, watchPage } from '../helpers/browser.ts';
 import { runSuiteAgainst, withDevice } from '../helpers/run-against-device.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'reports', 'out', 'screenshots');
 const FAILING = 'http.wipedata.flags.users';
 const FAIL_IDS = [FAILING, 'http.wipedata.content-type.text-plain'];
 
-// CI installs Chromium (.ci/run), so there a missing browser is a broken machine, not a reason to skip.
-if (!HAS_CHROMIUM && process.env.CI) {
-  throw new Error(`test/browser: ${CHROMIUM} is absent under CI; .ci/run should have installed it`);
-}
 if (!HAS_CHROMIUM) {
   process.stderr.write(
     `test/browser: skipped, ${CHROMIUM} is absent (apt-get install chromium); the HTML report is not checked in a browser\n`,
   );
-}
-
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
-}
-
-/** Every request a page makes, and every script error it meets. */
-function watch(page: Page): { requests: string[]; errors: string[] } {
-  const seen = { requests: [] as string[], errors: [] as string[] };
-  page.on('request', (r) => seen.requests.push(r.url()));
-  page.on('pageerror', (e) => seen.errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.errors.push(m.text());
-  });
-  return seen;
 }
 
 const visibleCaseIds = (page: Page) =>
@@ -62,14 +31,14 @@ describe.skipIf(!HAS_CHROMIUM)(`the HTML report in Chromium (${CHROMIUM})`, () =
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let seen: ReturnType<typeof watch>;
+  let seen: ReturnType<typeof watchPage>;
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'sophon-html-'));
     const file = join(folder, 'report.html');
     writeFileSync(file, renderHtml(report));
     fileUrl = pathToFileURL(file).href;
-    browser = await launch();
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -80,7 +49,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the HTML report in Chromium (${CHROMIUM})`, () =
   beforeEach(async () => {
     context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
     page = await context.newPage();
-    seen = watch(page);
+    seen = watchPage(page);
   });
 
   afterEach(async () => {
@@ -229,7 +198,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the HTML report in Chromium (${CHROMIUM})`, () =
   it('starts in Chinese for a Chinese browser', async () => {
     const zh = await browser.newContext({ locale: 'zh-CN' });
     const zhPage = await zh.newPage();
-    const zhSeen = watch(zhPage);
+    const zhSeen = watchPage(zhPage);
     await zhPage.goto(fileUrl);
     expect(await zhPage.textContent('#gate-title')).toBe('门禁结论');
     expect(zhSeen.requests.filter((url) => !/^(file:|data:|about:)/.test(url))).toEqual([]);
@@ -274,7 +243,7 @@ describe.skipIf(!HAS_CHROMIUM)('the report browser (serve) in Chromium', () => {
   beforeAll(async () => {
     folders = makeRunFolders();
     server = await startReportServer({ dir: folders.dir, port: 0 });
-    browser = await launch();
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -286,7 +255,7 @@ describe.skipIf(!HAS_CHROMIUM)('the report browser (serve) in Chromium', () => {
   it('lists the runs, opens one, and compares two, showing the newly failing case', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
     const page = await context.newPage();
-    const seen = watch(page);
+    const seen = watchPage(page);
     const origin = new URL(server.url).origin;
 
     await page.goto(server.url);
@@ -343,12 +312,12 @@ describe.skipIf(!HAS_CHROMIUM)('the HTML report of a real run (reference device 
     );
     expect(report.summary.fail).toBeGreaterThan(0);
     const folder = mkdtempSync(join(tmpdir(), 'sophon-html-real-'));
-    const browser = await launch();
+    const browser = await launchChromium();
     try {
       const file = join(folder, 'report.html');
       writeFileSync(file, renderHtml(report));
       const page = await browser.newPage({ locale: 'en-US' });
-      const seen = watch(page);
+      const seen = watchPage(page);
       await page.goto(pathToFileURL(file).href);
       await page.click('.first-failure-link');
       const first = report.results.find((r) => r.verdict === 'fail');

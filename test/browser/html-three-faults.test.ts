@@ -2,17 +2,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRuns, renderComparisonHtml } from '../../reports/compare-runs.ts';
 import { renderHtml } from '../../reports/render-html.ts';
 import { type FailureGroups, groupFailures } from '../../src/results/group-failures.ts';
 import type { Report } from '../../src/results/types.ts';
+import { HAS_CHROMIUM, launchChromium, SCREENSHOTS, watchPage } from '../helpers/browser.ts';
 import { runMqSuite } from '../helpers/run-against-device.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'reports', 'out', 'screenshots');
 const SCREENSHOT = join(SCREENSHOTS, 'html-three-faults.png');
 /** The window a QA engineer reads the report in: what must be visible without scrolling. */
 const VIEWPORT = { width: 1400, height: 900 };
@@ -20,22 +18,6 @@ const VIEWPORT = { width: 1400, height: 900 };
 const FAULTS = ['error-status-200', 'ok-on-malformed-json', 'users-keeps-permissions'];
 const HTTP_TITLE = '清理数据/sophon/v2/face/wipedata（POST）';
 const MQ_TITLE = '设备数据清理MQ消息';
-
-// CI installs Chromium (.ci/run), so there a missing browser is a broken machine, not a reason to skip.
-if (!HAS_CHROMIUM && process.env.CI) {
-  throw new Error(`test/browser: ${CHROMIUM} is absent under CI; .ci/run should have installed it`);
-}
-
-/** Every request a page makes, and every script error it meets. */
-function watch(page: Page): { requests: string[]; errors: string[] } {
-  const seen = { requests: [] as string[], errors: [] as string[] };
-  page.on('request', (r) => seen.requests.push(r.url()));
-  page.on('pageerror', (e) => seen.errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.errors.push(m.text());
-  });
-  return seen;
-}
 
 describe.skipIf(!HAS_CHROMIUM)('the HTML report of a run with three faults, at 1400×900', () => {
   let folder: string;
@@ -49,10 +31,7 @@ describe.skipIf(!HAS_CHROMIUM)('the HTML report of a run with three faults, at 1
     groups = groupFailures(report);
     folder = mkdtempSync(join(tmpdir(), 'sophon-html-three-'));
     writeFileSync(join(folder, 'report.html'), renderHtml(report));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
@@ -60,15 +39,15 @@ describe.skipIf(!HAS_CHROMIUM)('the HTML report of a run with three faults, at 1
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  async function open(file: string): Promise<{ page: Page; seen: ReturnType<typeof watch> }> {
+  async function open(file: string): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
     const context = await browser.newContext({ locale: 'en-US', viewport: VIEWPORT });
     const page = await context.newPage();
-    const seen = watch(page);
+    const seen = watchPage(page);
     await page.goto(pathToFileURL(join(folder, file)).href);
     return { page, seen };
   }
 
-  async function done(page: Page, seen: ReturnType<typeof watch>): Promise<void> {
+  async function done(page: Page, seen: ReturnType<typeof watchPage>): Promise<void> {
     expect(seen.requests.filter((url) => !/^(file:|data:|about:)/.test(url))).toEqual([]);
     expect(seen.errors).toEqual([]);
     await page.context().close();

@@ -1,20 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
 import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
 import { consoleExtension } from '../../console/start-console.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
+import { HAS_CHROMIUM, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 // The lab console as a tester uses it in Chromium: log in with the token, start a certification run on the
 // reference device, watch the live line change, stop it, resume it, and open its report.
-
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'reports', 'out', 'screenshots');
-if (!HAS_CHROMIUM && process.env.CI) throw new Error(`${CHROMIUM} is absent under CI; .ci/run installs it`);
 
 const work = mkdtempSync(join(tmpdir(), 'sc-console-browser-'));
 const TOKEN = 'browser-console-token-0123456789';
@@ -60,16 +56,7 @@ beforeAll(async () => {
     dir: join(work, 'runs'),
   });
   server = await startReportServer({ dir: join(work, 'runs'), host: '127.0.0.1', port: 0, extend: lab.extend });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

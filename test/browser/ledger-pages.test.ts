@@ -2,20 +2,18 @@ import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { readArchive } from '../../src/bundle/verify-bundle.ts';
 import { openLedger } from '../../src/ledger/index.ts';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli-process.ts';
 import { FAST_WINDOW_FLAGS } from '../helpers/run-against-device.ts';
 import { MINIMAL_CASE, MINIMAL_CLAUSES, tempSpecRoot } from '../helpers/temp-specs.ts';
 import { makeReport } from '../ledger/make-report.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'reports', 'out', 'screenshots');
 // Where the integrator collects the pictures of a session's work (absent on CI: then only SCREENSHOTS).
 const SHARED_SCREENS = '/work/screens';
 
@@ -120,10 +118,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the ledger's pages in serve, in Chromium (${CHRO
       await store.close();
     }
     server = await startReportServer({ dir: join(work, 'out'), ledger });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
