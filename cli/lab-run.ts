@@ -15,8 +15,8 @@ import {
 import { chooseShard, type ShardChoice } from '../src/lab/lab-shards.ts';
 import { renderLabSummary } from '../src/lab/lab-summary.ts';
 import { buildRunSettings, type SettingValues } from '../src/settings/build-run-settings.ts';
+import { resolveRunValues } from '../src/settings/resolve-run-values.ts';
 import { RUN_SETTINGS } from '../src/settings/run-settings-registry.ts';
-import { resolveRunValues } from './config/resolve-run-values.ts';
 import { openLabOutput } from './lab-output.ts';
 import { refuseMqOnlyWithoutBroker } from './planned-transports.ts';
 import { bundleFromFlags, policyFromFlags } from './policy-options.ts';

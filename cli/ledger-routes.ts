@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { configLedger, ledgerLocation } from '../api/record-into-ledger.ts';
+import { ledgerLocation } from '../api/record-into-ledger.ts';
 import { type BuildRef, firmwareOfSegment } from '../reports/html/ledger-links.ts';
 import { renderNoticePage } from '../reports/html/page-shell.ts';
 import {
@@ -14,7 +14,7 @@ import { renderHtml } from '../reports/render-html.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import type { BuildStatus, LedgerStore } from '../src/ledger/index.ts';
 import { redactDeep, redactUrl } from '../src/results/redact.ts';
-import { findConfigFile, loadConfig } from './config/load-config.ts';
+import { configLedger, findConfigFile, loadConfig } from '../src/settings/load-config.ts';
 import {
   buildRows,
   buildStrips,

@@ -10,9 +10,9 @@ import { loadCapabilityManifest } from '../../src/plan/load-capabilities.ts';
 import { loadSuite } from '../../src/plan/load-suite.ts';
 import { planCases } from '../../src/plan/plan-cases.ts';
 import { redactUrl } from '../../src/results/redact.ts';
+import { resolveRunValues } from '../../src/settings/resolve-run-values.ts';
 import { CAPABILITY_NAMES } from '../../src/specs/capabilities.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
-import { resolveRunValues } from '../config/resolve-run-values.ts';
 import { amqpFlags, intFlag, portFlag, RUN_FLAGS, targetFlag } from '../run-options.ts';
 import { PROJECT_ROOT } from '../tool-info.ts';
 

@@ -1,8 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { configTemplate } from '../config/config-template.ts';
-import { DEFAULT_CONFIG_FILE } from '../config/load-config.ts';
+import { configTemplate } from '../../src/settings/config-template.ts';
+import { DEFAULT_CONFIG_FILE } from '../../src/settings/load-config.ts';
 
 export const INIT_USAGE = `Usage: sophon-conformance init [FILE] [--force]
 
