@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { LabEvent } from '../api/lab/run-lab.ts';
+import { TOOL } from '../api/tool-info.ts';
 import type { StatusBoard } from '../reports/status-line.ts';
 import { openRunConsole, type RunConsole } from './run-console.ts';
-import { TOOL } from './tool-info.ts';
 
 /** What a lab run prints: each device's console lines prefixed with its name, or one status line each. */
 export interface LabOutput {

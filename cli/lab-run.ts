@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import { runLab } from '../api/lab/run-lab.ts';
+import { bundleFromFlags, policyFromFlags } from '../api/policy-options.ts';
 import { ledgerLocation } from '../api/record-into-ledger.ts';
+import { recordSettings } from '../api/resume-run.ts';
+import { RUN_FLAGS } from '../api/run-flags.ts';
+import { PROJECT_ROOT, TOOL } from '../api/tool-info.ts';
 import type { LabBundleRequest } from '../src/bundle/write-lab-bundle.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { type LabPlan, describeLab as planLab } from '../src/lab/describe-lab.ts';
@@ -19,11 +23,7 @@ import { resolveRunValues } from '../src/settings/resolve-run-values.ts';
 import { RUN_SETTINGS } from '../src/settings/run-settings-registry.ts';
 import { openLabOutput } from './lab-output.ts';
 import { refuseMqOnlyWithoutBroker } from './planned-transports.ts';
-import { bundleFromFlags, policyFromFlags } from './policy-options.ts';
-import { recordSettings } from './resume-run.ts';
 import { listCases } from './run-console.ts';
-import { RUN_FLAGS } from './run-options.ts';
-import { PROJECT_ROOT, TOOL } from './tool-info.ts';
 
 export { worstExit } from '../src/results/worst-exit.ts';
 

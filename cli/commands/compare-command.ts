@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
+import { loadReport } from '../../api/load-report.ts';
 import { compareGate, renderComparisonText } from '../../reports/compare-gate.ts';
 import { comparedCases, compareRuns } from '../../reports/compare-runs.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { loadReport } from '../load-report.ts';
 
 export const COMPARE_USAGE = `Usage: sophon-conformance compare BASE NEW [--json]
 

@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import picocolors from 'picocolors';
 import { stringify } from 'yaml';
+import { amqpFlags, intFlag, portFlag, RUN_FLAGS, targetFlag } from '../../api/run-flags.ts';
+import { PROJECT_ROOT } from '../../api/tool-info.ts';
 import { colorWanted } from '../../reports/render-console.ts';
 import { runDoctor } from '../../src/doctor/run-doctor.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
@@ -13,8 +15,6 @@ import { redactUrl } from '../../src/results/redact.ts';
 import { resolveRunValues } from '../../src/settings/resolve-run-values.ts';
 import { CAPABILITY_NAMES } from '../../src/specs/capabilities.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
-import { amqpFlags, intFlag, portFlag, RUN_FLAGS, targetFlag } from '../run-options.ts';
-import { PROJECT_ROOT } from '../tool-info.ts';
 
 export const DOCTOR_USAGE = `Usage: sophon-conformance doctor --target http://HOST:PORT [options]
 

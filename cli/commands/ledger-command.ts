@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadReport } from '../../api/load-report.ts';
 import { ledgerLocation } from '../../api/record-into-ledger.ts';
 import { unpackLabArchive } from '../../src/bundle/read-lab-bundle.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import type { BuildDiff, BuildStatus, BuildSummary, LedgerRun, LedgerStore } from '../../src/ledger/index.ts';
 import { configLedger, findConfigFile, loadConfig } from '../../src/settings/load-config.ts';
-import { loadReport } from '../load-report.ts';
 
 export const LEDGER_USAGE = `Usage: sophon-conformance ledger COMMAND [options]
 

@@ -1,8 +1,13 @@
 import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadReport } from '../../api/load-report.ts';
+import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../../api/policy-options.ts';
 import { ledgerLocation } from '../../api/record-into-ledger.ts';
+import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../../api/resume-run.ts';
+import { listFlag, RUN_FLAGS } from '../../api/run-flags.ts';
 import { runWithReports } from '../../api/run-with-reports.ts';
+import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../../api/tool-info.ts';
 import type { StatusLine } from '../../reports/live-console.ts';
 import type { RecordedSettings } from '../../reports/run-journal.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
@@ -14,13 +19,8 @@ import { resolveRunValues } from '../../src/settings/resolve-run-values.ts';
 import { settingsUsage } from '../../src/settings/settings-docs.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
 import { isLabRun, runLabCommand } from '../lab-run.ts';
-import { loadReport } from '../load-report.ts';
 import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
-import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
-import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../resume-run.ts';
 import { type ConsoleOptions, listCases, openRunConsole } from '../run-console.ts';
-import { listFlag, RUN_FLAGS } from '../run-options.ts';
-import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
 export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:PORT [options]
 
@@ -142,7 +142,7 @@ export async function runAndReport(
   reporters: readonly string[],
   out: NodeJS.WriteStream,
   options: ConsoleOptions & {
-    /** The run's settings, kept in its journal for `run --resume` (cli/resume-run.ts). */
+    /** The run's settings, kept in its journal for `run --resume` (api/resume-run.ts). */
     recorded?: RecordedSettings | undefined;
   } = {},
 ): Promise<{ report: Report; written: Record<string, string> }> {

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { portFlag } from '../../api/run-flags.ts';
+import { defaultReportsDir } from '../../api/tool-info.ts';
 import { compareRuns, renderComparisonHtml } from '../../reports/compare-runs.ts';
 import { renderNoticePage } from '../../reports/html/page-shell.ts';
 import { type RunListing, renderRunIndexHtml } from '../../reports/html/render-run-index.ts';
@@ -12,8 +14,6 @@ import { readReport } from '../../src/results/read-report.ts';
 import { redactUrl } from '../../src/results/redact.ts';
 import type { Report } from '../../src/results/types.ts';
 import { registerLedgerRoutes, serveLedgerLocation } from '../ledger-routes.ts';
-import { portFlag } from '../run-options.ts';
-import { defaultReportsDir } from '../tool-info.ts';
 
 export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS] [--ledger PATH|postgres://…]
                                 [--lab FILE --token-file FILE]

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PROJECT_ROOT } from '../../api/tool-info.ts';
 import { listSuites, loadSuite } from '../../src/plan/load-suite.ts';
 import { planCases } from '../../src/plan/plan-cases.ts';
 import { checkContractDrift } from '../../src/specs/contract-drift.ts';
 import { loadSpecs } from '../../src/specs/load-specs.ts';
-import { PROJECT_ROOT } from '../tool-info.ts';
 
 /** `validate [--specs DIR]`: loads every spec file and suite; a bad one is exit 2 with file:line:col. */
 export function validateCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): number {

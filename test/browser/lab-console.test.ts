@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../../api/broker.ts';
 import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
 import { consoleExtension } from '../../console/start-console.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
