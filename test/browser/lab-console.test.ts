@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../../api/broker.ts';
-import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
+import { type ReportServer, startReportServer } from '../../api/serve/start-report-server.ts';
 import { consoleExtension } from '../../console/start-console.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 
