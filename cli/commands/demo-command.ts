@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../../api/broker.ts';
+import { checkDeviceSwitches } from '../../api/device-switches.ts';
+import { plannedByTransport } from '../../api/planned-transports.ts';
 import { bundleFromFlags, writeRunBundle } from '../../api/policy-options.ts';
 import { KNOWN_REPORTERS } from '../../api/run-flags.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../../api/tool-info.ts';
@@ -10,8 +12,6 @@ import { startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { buildRunSettings } from '../../src/settings/build-run-settings.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
-import { checkDeviceSwitches } from '../device-switches.ts';
-import { plannedByTransport } from '../planned-transports.ts';
 import { runAndReport, runFolderName } from './run-command.ts';
 
 export const DEMO_USAGE = `Usage: sophon-conformance demo [options]

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkDeviceSwitches, describeSwitches } from '../../api/device-switches.ts';
 import { intFlag, portFlag } from '../../api/run-flags.ts';
 import { type LifecycleEvent, startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { redactUrl } from '../../src/transports/amqp-transport.ts';
-import { checkDeviceSwitches, describeSwitches } from '../device-switches.ts';
 
 export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
 

@@ -1,10 +1,13 @@
 import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isLabRun, runLabCommand } from '../../api/lab/lab-run.ts';
 import { loadReport } from '../../api/load-report.ts';
+import { refuseMqOnlyWithoutBroker } from '../../api/planned-transports.ts';
 import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../../api/policy-options.ts';
 import { ledgerLocation } from '../../api/record-into-ledger.ts';
 import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../../api/resume-run.ts';
+import { type ConsoleOptions, listCases, openRunConsole } from '../../api/run-console.ts';
 import { listFlag, RUN_FLAGS } from '../../api/run-flags.ts';
 import { runWithReports } from '../../api/run-with-reports.ts';
 import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../../api/tool-info.ts';
@@ -18,9 +21,6 @@ import { buildRunSettings, reportersOf } from '../../src/settings/build-run-sett
 import { resolveRunValues } from '../../src/settings/resolve-run-values.ts';
 import { settingsUsage } from '../../src/settings/settings-docs.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
-import { isLabRun, runLabCommand } from '../lab-run.ts';
-import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
-import { type ConsoleOptions, listCases, openRunConsole } from '../run-console.ts';
 
 export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:PORT [options]
 
@@ -49,7 +49,7 @@ export async function runCommand(
   out: NodeJS.WriteStream = process.stdout,
   status?: StatusLine,
 ): Promise<number> {
-  // Several devices (--target twice, URL,system=N, --lab FILE, a shard): one run each, side by side (cli/lab-run.ts).
+  // Several devices (--target twice, URL,system=N, --lab FILE, a shard): one run each, side by side (api/lab/lab-run.ts).
   if (isLabRun(argv)) {
     const defaultOut = () => defaultReportsDir(`${runFolderName()}-lab`);
     return runLabCommand(argv, out, { defaultOut });

@@ -1,6 +1,3 @@
-import { recordIntoLedger } from '../api/record-into-ledger.ts';
-import type { RunEvent } from '../api/run-with-reports.ts';
-import { TOOL } from '../api/tool-info.ts';
 import { type ConsoleMode, LiveConsole, type StatusLine } from '../reports/live-console.ts';
 import { colorWanted, renderSummary } from '../reports/render-console.ts';
 import { loadSuite } from '../src/plan/load-suite.ts';
@@ -11,6 +8,9 @@ import type { RunSettings } from '../src/run/execute-run.ts';
 import { intFlag } from '../src/settings/parse-setting.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
 import { describeLogin } from '../src/transports/platform-login.ts';
+import { recordIntoLedger } from './record-into-ledger.ts';
+import type { RunEvent } from './run-with-reports.ts';
+import { TOOL } from './tool-info.ts';
 
 /** How the console of a run behaves (run-command's flags; lab mode hands each device a status line). */
 export interface ConsoleOptions {
