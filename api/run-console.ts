@@ -107,3 +107,7 @@ function heartbeatFromEnv(): number | undefined {
   const value = process.env.SOPHON_HEARTBEAT_MS;
   return value === undefined ? undefined : intFlag('SOPHON_HEARTBEAT_MS', value, 100);
 }
+
+export { colorWanted } from '../reports/render-console.ts';
+// The status line a run draws on (a test hands its own); whether the terminal wants colour.
+export type { StatusLine };

@@ -1,5 +1,5 @@
+import { ConformanceError } from '../api/errors.ts';
 import { TOOL } from '../api/tool-info.ts';
-import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { describeSystemError, describeUnknownFlag } from './describe-error.ts';
 import { EXIT_CODES_USAGE } from './exit-codes.ts';
 
