@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { LabBundleRequest } from '../../src/bundle/write-lab-bundle.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { type LabPlan, describeLab as planLab } from '../../src/lab/describe-lab.ts';
@@ -20,7 +19,7 @@ import { bundleFromFlags, policyFromFlags } from '../policy-options.ts';
 import { ledgerLocation } from '../record-into-ledger.ts';
 import { recordSettings } from '../resume-run.ts';
 import { listCases } from '../run-console.ts';
-import { RUN_FLAGS } from '../run-flags.ts';
+import { parseRunFlags, type RunFlagValues } from '../run-flags.ts';
 import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
 import { openLabOutput } from './lab-output.ts';
 import { runLab } from './run-lab.ts';
@@ -222,12 +221,6 @@ function written(device: LabDevice): WrittenDevice {
     flags: deviceFlags(device),
     ...(device.expectedMinutes !== undefined ? { expectedMinutes: device.expectedMinutes } : {}),
   };
-}
-
-type RunFlagValues = ReturnType<typeof parseRunFlags>['values'];
-
-function parseRunFlags(args: string[]) {
-  return parseArgs({ args, options: RUN_FLAGS, strict: true, allowPositionals: false });
 }
 
 // The shared flags, then SOPHON_* variables and the config file, as one device's `run` would read them.
