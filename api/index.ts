@@ -8,6 +8,7 @@
  * progress through `onEvent` and resolves with the report that report.json serialises.
  */
 
+export type { RunComparison } from '../reports/compare-runs.ts';
 export { ConformanceError } from '../src/errors/conformance-error.ts';
 export type { LabPlan } from '../src/lab/describe-lab.ts';
 export { type Lab, type LabDevice, loadLab } from '../src/lab/lab-file.ts';
@@ -20,9 +21,12 @@ export {
   RUN_SETTINGS,
   type SettingDeclaration,
 } from '../src/settings/run-settings-registry.ts';
+export { compareRuns } from './compare.ts';
 export { mergeShards } from './lab/merge-shards.ts';
 export { type LabEvent, type LabOutcome, type LabRunRequest, runLab } from './lab/run-lab.ts';
+export { type LoadedReport, loadReport } from './load-report.ts';
 export { type DeviceOptions, type RunningDevice, startReferenceDevice } from './reference-device.ts';
+export { type ReportServer, type ReportServerOptions, startReportServer } from './report-server.ts';
 export { type ListedCase, listCases, type RunSuiteOptions, runSuite } from './run-suite.ts';
 export type { RecordOptions, RunEvent, RunOutcome } from './run-with-reports.ts';
 export { runWithReports } from './run-with-reports.ts';

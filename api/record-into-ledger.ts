@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FleetSummary } from '../src/results/fleet-types.ts';
 import type { Report } from '../src/results/types.ts';
 
@@ -21,12 +21,6 @@ export function ledgerLocation(
   const given = flag ?? (env.SOPHON_LEDGER || undefined);
   if (given !== undefined && /^(off|none|no)$/i.test(given)) return undefined;
   return given ?? defaultLedger();
-}
-
-/** The config file's ledger key: a URL or `off` as written, a file relative to the config file's folder. */
-export function configLedger(value: string, dir: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\/|^(off|none|no)$/i.test(value) || isAbsolute(value)) return value;
-  return resolve(dir, value);
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { DeviceOptions, RunningDevice } from '../reference-device/start-device.ts';
+import type { DeviceOptions, LifecycleEvent, RunningDevice } from '../reference-device/start-device.ts';
 
-export type { DeviceOptions, RunningDevice };
+export type { DeviceOptions, LifecycleEvent, RunningDevice };
 
 /**
  * Starts the bundled reference device (a correct device, or one with named faults and variants) and resolves

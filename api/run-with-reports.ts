@@ -25,7 +25,7 @@ export interface RecordOptions {
   /** Which file reports to write into `out` (json, junit, html; `console` is the caller's to print). */
   reporters?: readonly string[] | undefined;
   onEvent?: ((event: RunEvent) => void) | undefined;
-  /** The settings as given (flag → value, no secrets), kept in the journal for a resume (cli/resume-run.ts). */
+  /** The settings as given (flag → value, no secrets), kept in the journal for a resume (api/resume-run.ts). */
   recorded?: RecordedSettings | undefined;
 }
 

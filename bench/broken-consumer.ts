@@ -8,14 +8,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../cli/broker.ts';
+import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../api/broker.ts';
 import { startDevice } from '../reference-device/start-device.ts';
 import type { Report } from '../src/results/types.ts';
 import { executeRun } from '../src/run/execute-run.ts';
 import { DEFAULT_WIPE_WITHIN_MS } from '../src/run/wipe-window.ts';
 import { emit, machine, ms, PROJECT_ROOT } from './bench-kit.ts';
 
-/** The command line's defaults (cli/commands/run-command.ts, cli/run-options.ts). */
+/** The command line's defaults (cli/commands/run-command.ts, api/run-flags.ts). */
 const WINDOWS = {
   downWithinMs: 30_000,
   upWithinMs: 180_000,

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startReportServer } from '../cli/commands/serve-command.ts';
+import { startReportServer } from '../api/serve/start-report-server.ts';
 import { consoleExtension } from '../console/start-console.ts';
 import { startDevice } from '../reference-device/start-device.ts';
 

@@ -5,7 +5,7 @@
 //
 //   npm run bench:hostile [-- --only NAME-SUBSTRING]
 import { availableParallelism } from 'node:os';
-import { brokerAnswers } from '../cli/broker.ts';
+import { brokerAnswers } from '../api/broker.ts';
 import {
   BROKER_URL,
   HOSTILE_LIMITS,

@@ -1,5 +1,5 @@
 // Lab mode: the `http` suite against 1 reference device, then against 4 at once (`run --target …` four
-// times: cli/lab-run.ts hands them to api/lab/run-lab.ts), each device in its own child process. Four devices
+// times: api/lab/lab-run.ts hands them to api/lab/run-lab.ts), each device in its own child process. Four devices
 // should take about the time of one: the runs wait on reboots and quiet windows, not on the CPU. Settings are
 // the demo's: bootMs 150, --down-within 2000 --up-within 10000 --quiet-ms 300 --probe-ms 10.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startReportServer } from '../cli/commands/serve-command.ts';
+import { startReportServer } from '../api/serve/start-report-server.ts';
 import { openLedger } from '../src/ledger/index.ts';
 import type { CaseResult, Report, VerdictKind } from '../src/results/types.ts';
 import { emit, machine, median, passingClauses } from './bench-kit.ts';

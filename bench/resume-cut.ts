@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../cli/broker.ts';
+import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../api/broker.ts';
 import { startDevice } from '../reference-device/start-device.ts';
 import type { Report } from '../src/results/types.ts';
 import { runCli } from '../test/helpers/cli-process.ts';

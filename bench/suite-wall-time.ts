@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../cli/broker.ts';
+import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../api/broker.ts';
 import { type LifecycleEvent, startDevice } from '../reference-device/start-device.ts';
 import { runsAlongside } from '../src/run/concurrent-cases.ts';
 import { executeRun } from '../src/run/execute-run.ts';

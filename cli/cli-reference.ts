@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { packagePath } from '../src/package-root.ts';
-import { settingsReference } from '../src/settings/settings-docs.ts';
+import { settingsReference } from '../api/run-flags.ts';
+import { packagePath } from '../api/tool-info.ts';
 import { COMMAND_NAMES } from './main.ts';
 
 /** Where the generated CLI reference lives. */

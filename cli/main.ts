@@ -1,7 +1,7 @@
-import { ConformanceError } from '../src/errors/conformance-error.ts';
+import { ConformanceError } from '../api/errors.ts';
+import { TOOL } from '../api/tool-info.ts';
 import { describeSystemError, describeUnknownFlag } from './describe-error.ts';
 import { EXIT_CODES_USAGE } from './exit-codes.ts';
-import { TOOL } from './tool-info.ts';
 
 /** A command: its arguments in, its exit code out. */
 type Command = (argv: string[]) => number | Promise<number>;

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
+import { deletePrivateQueues, privateQueues } from '../api/private-queues.ts';
 import { startReferenceDevice } from '../api/reference-device.ts';
 import { runWithReports } from '../api/run-with-reports.ts';
 import type { VariantTiming } from '../reference-device/start-device.ts';
@@ -11,7 +12,6 @@ import { PACKAGE, PACKAGE_ROOT } from '../src/package-root.ts';
 import { matchesId } from '../src/plan/match-id.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
 import { buildRunSettings } from '../src/settings/build-run-settings.ts';
-import { deletePrivateQueues, privateQueues } from './private-queues.ts';
 
 /** What a matrix runs the suite against: a fresh reference device with these faults and variants. */
 export interface MatrixDevice {

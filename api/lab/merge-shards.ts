@@ -171,3 +171,6 @@ function refuseIf(problems: readonly string[]): void {
 function link(out: string, path: string): string {
   return relative(out, path).split(sep).map(encodeURIComponent).join('/') || '.';
 }
+
+// What merge prints of the fleet.
+export { renderFleetConsole } from '../../reports/render-fleet-console.ts';

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { compareGate, renderComparisonText } from '../../reports/compare-gate.ts';
-import { comparedCases, compareRuns } from '../../reports/compare-runs.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { loadReport } from '../load-report.ts';
+import { comparedCases, compareGate, compareRuns, renderComparisonText } from '../../api/compare.ts';
+import { ConformanceError } from '../../api/errors.ts';
+import { loadReport } from '../../api/load-report.ts';
 
 export const COMPARE_USAGE = `Usage: sophon-conformance compare BASE NEW [--json]
 

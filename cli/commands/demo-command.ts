@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDevice } from '../../reference-device/start-device.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { buildRunSettings } from '../../src/settings/build-run-settings.ts';
-import { redactUrl } from '../../src/transports/amqp-transport.ts';
-import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../broker.ts';
-import { checkDeviceSwitches } from '../device-switches.ts';
-import { plannedByTransport } from '../planned-transports.ts';
-import { bundleFromFlags, writeRunBundle } from '../policy-options.ts';
-import { KNOWN_REPORTERS } from '../run-options.ts';
-import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
-import { runAndReport, runFolderName } from './run-command.ts';
+import { brokerAnswers, DEFAULT_BROKER, deletePrivateQueues, privateQueues } from '../../api/broker.ts';
+import { demoRunSettings } from '../../api/demo-settings.ts';
+import { checkDeviceSwitches } from '../../api/device-switches.ts';
+import { ConformanceError } from '../../api/errors.ts';
+import { plannedByTransport } from '../../api/planned-transports.ts';
+import { bundleFromFlags, writeRunBundle } from '../../api/policy-options.ts';
+import { redactUrl } from '../../api/redact.ts';
+import { startReferenceDevice } from '../../api/reference-device.ts';
+import { runAndReport, runFolderName } from '../../api/run-and-report.ts';
+import { KNOWN_REPORTERS } from '../../api/run-flags.ts';
+import { defaultReportsDir, PROJECT_ROOT } from '../../api/tool-info.ts';
 
 export const DEMO_USAGE = `Usage: sophon-conformance demo [options]
 
@@ -63,7 +63,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
   // Queues of our own, so the demo never reads or leaves behind anyone else's messages.
   const queues = privateQueues('sc-demo');
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-demo-'));
-  const device = await startDevice({
+  const device = await startReferenceDevice({
     port: 0,
     systemPort: 0,
     dataDir,
@@ -85,24 +85,7 @@ export async function demoCommand(argv: string[], out: NodeJS.WriteStream = proc
   }
   try {
     const outDir = values.out ?? defaultReportsDir(runFolderName());
-    // The reference device boots in a fraction of a second: the demo's windows are short accordingly.
-    const settings = buildRunSettings(
-      {
-        target: device.url,
-        'system-port': device.systemPort,
-        suite,
-        'down-within': 2_000,
-        'up-within': 10_000,
-        'quiet-ms': 300,
-        'probe-ms': 10,
-        timeout: 5_000,
-        'wipe-within': 30_000,
-        ...(broker ? { amqp: broker, 'command-queue': queues.commandQueue, 'up-queue': queues.upQueue } : {}),
-        'reply-within': broker ? 3_000 : undefined,
-      },
-      // Without a broker, the HTTP half only (said above).
-      { root: PROJECT_ROOT, tool: TOOL, ...(broker ? {} : { selection: { ids: http } }) },
-    );
+    const settings = demoRunSettings({ device, suite, http, ...(broker ? { broker, queues } : {}) });
     // The demo's device goes with the demo: an interrupted demo is run again, not resumed.
     // runAndReport names each report written ("html report: …"), as a run does.
     const { report } = await runAndReport(settings, outDir, KNOWN_REPORTERS, out, {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type LifecycleEvent, startDevice } from '../../reference-device/start-device.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { redactUrl } from '../../src/transports/amqp-transport.ts';
-import { checkDeviceSwitches, describeSwitches } from '../device-switches.ts';
-import { intFlag, portFlag } from '../run-options.ts';
+import { checkDeviceSwitches, describeSwitches } from '../../api/device-switches.ts';
+import { ConformanceError } from '../../api/errors.ts';
+import { redactUrl } from '../../api/redact.ts';
+import { type LifecycleEvent, startReferenceDevice } from '../../api/reference-device.ts';
+import { intFlag, portFlag } from '../../api/run-flags.ts';
 
 export const DEVICE_USAGE = `Usage: sophon-conformance device [options]
 
@@ -102,7 +102,7 @@ export async function deviceCommand(argv: string[], out: NodeJS.WriteStream = pr
   const removeStore = () => {
     if (values.data === undefined) rmSync(dataDir, { recursive: true, force: true });
   };
-  const device = await startDevice({
+  const device = await startReferenceDevice({
     host: values.host ?? '127.0.0.1',
     port,
     systemPort,

@@ -1,20 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import picocolors from 'picocolors';
-import { stringify } from 'yaml';
-import { colorWanted } from '../../reports/render-console.ts';
-import { runDoctor } from '../../src/doctor/run-doctor.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { loadCapabilityManifest } from '../../src/plan/load-capabilities.ts';
-import { loadSuite } from '../../src/plan/load-suite.ts';
-import { planCases } from '../../src/plan/plan-cases.ts';
-import { redactUrl } from '../../src/results/redact.ts';
-import { CAPABILITY_NAMES } from '../../src/specs/capabilities.ts';
-import { loadSpecs } from '../../src/specs/load-specs.ts';
-import { resolveRunValues } from '../config/resolve-run-values.ts';
-import { amqpFlags, intFlag, portFlag, RUN_FLAGS, targetFlag } from '../run-options.ts';
-import { PROJECT_ROOT } from '../tool-info.ts';
+import { doctorSettings, runDoctor, writeCapabilityManifest } from '../../api/doctor.ts';
+import { ConformanceError } from '../../api/errors.ts';
+import { redactUrl } from '../../api/redact.ts';
+import { colorWanted } from '../../api/run-console.ts';
+import { RUN_FLAGS, resolveRunValues } from '../../api/run-flags.ts';
 
 export const DOCTOR_USAGE = `Usage: sophon-conformance doctor --target http://HOST:PORT [options]
 
@@ -78,40 +68,18 @@ export async function doctorCommand(argv: string[], out: NodeJS.WriteStream = pr
   }
   if (!v.target)
     throw new ConformanceError('CONFIG_INVALID', '--target is required (e.g. --target http://192.168.1.20:5555)');
-  targetFlag(v.target);
-  const root = resolve(v.specs ?? PROJECT_ROOT);
-  const catalogue = loadSpecs(root);
-  const suite = planCases(catalogue.cases, loadSuite(root, v.suite ?? 'certification'));
-  const systemPort = portFlag('system-port', v['system-port']) ?? 8888;
-  const capabilities = v.capabilities ? loadCapabilityManifest(v.capabilities) : undefined;
+  const settings = doctorSettings(v.target, v);
   const writeTo = (flags as { 'write-capabilities'?: string })['write-capabilities'];
   const paint = picocolors.createColors(colorWanted(process.env, Boolean(out.isTTY)));
   const started = performance.now();
-  // The MQ flags are checked as run checks them (the license is learnt from a probe on the command queue,
-  // which must be known), before the first line is printed: a mistake is one line, as in run.
-  const amqp = amqpFlags(v as Parameters<typeof amqpFlags>[0]);
   out.write(`sophon-conformance doctor: ${redactUrl(v.target)} (suite ${v.suite ?? 'certification'})\n`);
-  const result = await runDoctor(
-    {
-      target: v.target,
-      systemPort: systemPort === 0 ? undefined : systemPort,
-      amqp,
-      needsAmqp: suite.some((c) => c.transport === 'amqp'),
-      stateAdapter: v['state-adapter'] ?? 'sophon-http',
-      recordSource: v['record-source'],
-      capabilities,
-      timeoutMs: intFlag('timeout', v.timeout, 100) ?? 5_000,
-    },
-    (finding) => {
-      out.write(`${finding.ok ? paint.green('✓') : paint.red('✗')} ${redactUrl(finding.what)}\n`);
-      if (finding.fix) out.write(`    fix: ${finding.fix}\n`);
-    },
-  );
+  const result = await runDoctor(settings, (finding) => {
+    out.write(`${finding.ok ? paint.green('✓') : paint.red('✗')} ${redactUrl(finding.what)}\n`);
+    if (finding.fix) out.write(`    fix: ${finding.fix}\n`);
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (writeTo) {
-    // As --bundle does: lab/capabilities.yaml in a folder without lab/ makes lab/.
-    mkdirSync(dirname(resolve(writeTo)), { recursive: true });
-    writeFileSync(writeTo, capabilityManifest(result.capabilities, result.reasons, v.target));
+    writeCapabilityManifest(writeTo, result, v.target);
     out.write(`capability manifest: ${writeTo} (run --capabilities ${writeTo})\n`);
   }
   const problems = result.findings.filter((f) => !f.ok).length;
@@ -121,17 +89,4 @@ export async function doctorCommand(argv: string[], out: NodeJS.WriteStream = pr
       : `${paint.red('not ready')}: ${problems} problem(s) to fix before a certification run (${seconds} s, exit 1)\n`,
   );
   return result.ready ? 0 : 1;
-}
-
-function capabilityManifest(
-  declared: Record<string, boolean>,
-  reasons: Record<string, string>,
-  target: string,
-): string {
-  const body = stringify({ capabilities: Object.fromEntries(CAPABILITY_NAMES.map((n) => [n, declared[n]])) });
-  const lines = body.split('\n').map((line) => {
-    const name = line.trim().split(':')[0] ?? '';
-    return reasons[name] ? `${line}  # ${reasons[name]}` : line;
-  });
-  return `# capability manifest written by sophon-conformance doctor for ${redactUrl(target)} on ${new Date().toISOString()}\n${lines.join('\n')}`;
 }

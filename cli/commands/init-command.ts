@@ -1,8 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { configTemplate } from '../config/config-template.ts';
-import { DEFAULT_CONFIG_FILE } from '../config/load-config.ts';
+import { configTemplate, DEFAULT_CONFIG_FILE } from '../../api/config-file.ts';
 
 export const INIT_USAGE = `Usage: sophon-conformance init [FILE] [--force]
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { brokerAnswers, DEFAULT_BROKER } from '../../api/broker.ts';
 import {
   type FaultRow,
   killMatrixHolds,
@@ -6,11 +7,10 @@ import {
   runKillMatrix,
   SLOW_OVER_HEALTHY,
   slowFaults,
-} from '../../matrix/kill-matrix.ts';
-import { writeMatrixFiles } from '../../matrix/write-matrix.ts';
-import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
-import { intFlag } from '../run-options.ts';
-import { defaultReportsDir } from '../tool-info.ts';
+  writeMatrixFiles,
+} from '../../api/matrices.ts';
+import { intFlag } from '../../api/run-flags.ts';
+import { defaultReportsDir } from '../../api/tool-info.ts';
 
 export const KILL_MATRIX_USAGE = `Usage: sophon-conformance kill-matrix [options]
 

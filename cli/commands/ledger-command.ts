@@ -1,13 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { configLedger, ledgerLocation } from '../../api/record-into-ledger.ts';
-import { unpackLabArchive } from '../../src/bundle/read-lab-bundle.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import type { BuildDiff, BuildStatus, BuildSummary, LedgerRun, LedgerStore } from '../../src/ledger/index.ts';
-import { findConfigFile, loadConfig } from '../config/load-config.ts';
-import { loadReport } from '../load-report.ts';
+import { ConformanceError } from '../../api/errors.ts';
+import { type ImportOutcome, importRuns } from '../../api/ledger/import-runs.ts';
+import {
+  type BuildDiff,
+  type BuildStatus,
+  type BuildSummary,
+  findLedger,
+  type LedgerRun,
+  openLedgerAt,
+} from '../../api/ledger/open-ledger.ts';
 
 export const LEDGER_USAGE = `Usage: sophon-conformance ledger COMMAND [options]
 
@@ -51,35 +52,18 @@ export async function ledgerCommand(argv: string[], out: NodeJS.WriteStream = pr
     out.write(`${LEDGER_USAGE}\n`);
     return values.help || sub === 'help' ? 0 : 2;
   }
-  // --ledger > SOPHON_LEDGER > the config file's ledger key > the default, as for run.
-  const configFile = findConfigFile(values.config, process.cwd());
-  const configured = configFile ? loadConfig(configFile) : undefined;
-  const fromConfig = configured?.config.ledger;
-  const location = ledgerLocation(
-    values.ledger ??
-      (process.env.SOPHON_LEDGER || undefined) ??
-      (typeof fromConfig === 'string' && configured ? configLedger(fromConfig, configured.dir) : undefined),
-  );
-  if (!location) throw new ConformanceError('CONFIG_INVALID', 'the ledger is switched off (SOPHON_LEDGER=off)');
+  const location = findLedger(values);
   const want = (n: number, shape: string) => {
     if (args.length !== n) throw new ConformanceError('CONFIG_INVALID', `ledger ${sub} takes ${shape}`);
   };
-  // Commands that only read must not create a ledger where there is none (a typo in --ledger).
-  const reading = sub !== 'import' && sub !== 'set-aside';
   if (!['builds', 'status', 'diff', 'runs', 'import', 'set-aside'].includes(sub)) {
     throw new ConformanceError(
       'CONFIG_INVALID',
       `unknown ledger command "${sub}" (builds, status, diff, runs, import, set-aside)`,
     );
   }
-  if (reading && !/^postgres(ql)?:\/\//i.test(location) && !existsSync(location)) {
-    throw new ConformanceError(
-      'LEDGER_NOT_FOUND',
-      `no ledger at ${location} (runs record into it; or ledger import DIR…)`,
-    );
-  }
-  const { openLedger } = await import('../../src/ledger/index.ts');
-  const store = await openLedger(location);
+  // Commands that only read must not create a ledger where there is none (a typo in --ledger).
+  const store = await openLedgerAt(location, { reading: sub !== 'import' && sub !== 'set-aside' });
   if (store.notice) process.stderr.write(`sophon-conformance: ${store.notice}\n`);
   const print = (data: unknown, text: () => string[]) =>
     out.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : `${text().join('\n')}\n`);
@@ -128,36 +112,16 @@ export async function ledgerCommand(argv: string[], out: NodeJS.WriteStream = pr
       }
       default:
         if (!args.length) throw new ConformanceError('CONFIG_INVALID', 'ledger import takes the runs to record: PATH…');
-        return await importRuns(store, args, out, values.json === true);
+        return printImports(store.location, await importRuns(store, args), out, values.json === true);
     }
   } finally {
     await store.close();
   }
 }
 
-/** `ledger import PATH…`: records each report found; a refused one is named with why, the others still go in. */
-async function importRuns(
-  store: LedgerStore,
-  paths: string[],
-  out: NodeJS.WriteStream,
-  json: boolean,
-): Promise<number> {
-  const outcomes: { source: string; id?: string; created?: boolean; firmware?: string; refused?: string }[] = [];
-  for (const path of paths) {
-    for (const found of await reportsAt(path)) {
-      try {
-        const { report, source } = await loadReport(found.path, 'import');
-        const outcome = await store.recordRun(report, found.label ?? source);
-        outcomes.push({ source: found.label ?? source, ...outcome });
-      } catch (error) {
-        if (!(error instanceof ConformanceError) || error.code === 'LEDGER_UNAVAILABLE') throw error;
-        outcomes.push({ source: found.label ?? found.path, refused: error.describe() });
-      } finally {
-        found.cleanup?.();
-      }
-    }
-  }
-  if (json) out.write(`${JSON.stringify({ ledger: store.location, imported: outcomes }, null, 2)}\n`);
+/** What `ledger import` did, one line a report (or JSON); a refused report makes it exit 2. */
+function printImports(location: string, outcomes: ImportOutcome[], out: NodeJS.WriteStream, json: boolean): number {
+  if (json) out.write(`${JSON.stringify({ ledger: location, imported: outcomes }, null, 2)}\n`);
   else {
     for (const o of outcomes) {
       out.write(
@@ -167,62 +131,9 @@ async function importRuns(
       );
     }
     const recorded = outcomes.filter((o) => o.created).length;
-    out.write(
-      `${recorded} recorded, ${outcomes.length - recorded} not (already there or refused) in ${store.location}\n`,
-    );
+    out.write(`${recorded} recorded, ${outcomes.length - recorded} not (already there or refused) in ${location}\n`);
   }
   return outcomes.some((o) => o.refused) ? 2 : 0;
-}
-
-interface FoundReport {
-  path: string;
-  label?: string;
-  cleanup?: () => void;
-}
-
-// A run folder, a report.json, a bundle; a lab's folder or a folder of run folders (two levels: reports/out
-// holds labs); a lab or shard bundle, unpacked to a temporary folder.
-async function reportsAt(path: string): Promise<FoundReport[]> {
-  if (!existsSync(path)) throw new ConformanceError('CONFIG_INVALID', `import ${path}: no such file or folder`);
-  if (statSync(path).isDirectory()) {
-    if (existsSync(join(path, 'report.json')) || existsSync(join(path, 'journal.ndjson'))) return [{ path }];
-    const found = foldersWithReports(path, 2);
-    if (!found.length) throw new ConformanceError('CONFIG_INVALID', `import ${path}: no report.json in it or below it`);
-    return found.map((p) => ({ path: p }));
-  }
-  if (/\.(tar\.gz|tgz)$/.test(path)) {
-    const { checkBundle } = await import('../../src/bundle/verify-bundle.ts');
-    const check = await checkBundle(path);
-    if (check.report) return [{ path }];
-    const dir = mkdtempSync(join(tmpdir(), 'ledger-import-'));
-    try {
-      const root = await unpackLabArchive(path, dir);
-      const found = foldersWithReports(root, 2);
-      return found.map((p, i) => ({
-        path: p,
-        label: `${path}:${p.slice(root.length + 1)}`,
-        ...(i === found.length - 1 ? { cleanup: () => rmSync(dir, { recursive: true, force: true }) } : {}),
-      }));
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new ConformanceError(
-        'CONFIG_INVALID',
-        `import ${path}: neither a certification bundle nor a lab's (${(error as Error).message})`,
-      );
-    }
-  }
-  return [{ path }];
-}
-
-function foldersWithReports(dir: string, depth: number): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (!entry.isDirectory()) continue;
-    const sub = join(dir, entry.name);
-    if (existsSync(join(sub, 'report.json'))) found.push(sub);
-    else if (depth > 1) found.push(...foldersWithReports(sub, depth - 1));
-  }
-  return found;
 }
 
 const VERDICT_WORD: Record<string, string> = {

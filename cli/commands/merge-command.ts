@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { mergeShards } from '../../api/lab/merge-shards.ts';
+import { ConformanceError } from '../../api/errors.ts';
+import { mergeShards, renderFleetConsole } from '../../api/lab/merge-shards.ts';
 import { ledgerLocation, recordFleetIntoLedger } from '../../api/record-into-ledger.ts';
-import { renderFleetConsole } from '../../reports/render-fleet-console.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
 
 export const MERGE_USAGE = `Usage: sophon-conformance merge OUT SHARD…
 

@@ -1,26 +1,15 @@
-import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { ConformanceError } from '../../api/errors.ts';
+import { isLabRun, runLabCommand } from '../../api/lab/lab-run.ts';
+import { refuseMqOnlyWithoutBroker } from '../../api/planned-transports.ts';
+import { POLICY_USAGE, writeRunBundle } from '../../api/policy-options.ts';
 import { ledgerLocation } from '../../api/record-into-ledger.ts';
-import { runWithReports } from '../../api/run-with-reports.ts';
-import type { StatusLine } from '../../reports/live-console.ts';
-import type { RecordedSettings } from '../../reports/run-journal.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import type { Selection } from '../../src/plan/plan-cases.ts';
-import type { Report } from '../../src/results/types.ts';
-import type { RunSettings } from '../../src/run/execute-run.ts';
-import { buildRunSettings, reportersOf } from '../../src/settings/build-run-settings.ts';
-import { settingsUsage } from '../../src/settings/settings-docs.ts';
-import { resolveRunValues } from '../config/resolve-run-values.ts';
+import { recordSettings } from '../../api/resume-run.ts';
+import { runAndReport, runFolderName } from '../../api/run-and-report.ts';
+import { listCases, type StatusLine } from '../../api/run-console.ts';
+import { parseRunFlags, resolveRunValues, settingsUsage } from '../../api/run-flags.ts';
+import { planRun } from '../../api/run-from-values.ts';
+import { defaultReportsDir } from '../../api/tool-info.ts';
 import { EXIT_CODES_USAGE } from '../exit-codes.ts';
-import { isLabRun, runLabCommand } from '../lab-run.ts';
-import { loadReport } from '../load-report.ts';
-import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
-import { bundleFromFlags, POLICY_USAGE, policyFromFlags, writeRunBundle } from '../policy-options.ts';
-import { failedCases, loadResumePoint, recordSettings, restoreResumedSettings } from '../resume-run.ts';
-import { type ConsoleOptions, listCases, openRunConsole } from '../run-console.ts';
-import { listFlag, RUN_FLAGS } from '../run-options.ts';
-import { defaultReportsDir, PROJECT_ROOT, TOOL } from '../tool-info.ts';
 
 export const RUN_USAGE = `Usage: sophon-conformance run --target http://HOST:PORT [options]
 
@@ -49,7 +38,7 @@ export async function runCommand(
   out: NodeJS.WriteStream = process.stdout,
   status?: StatusLine,
 ): Promise<number> {
-  // Several devices (--target twice, URL,system=N, --lab FILE, a shard): one run each, side by side (cli/lab-run.ts).
+  // Several devices (--target twice, URL,system=N, --lab FILE, a shard): one run each, side by side (api/lab/lab-run.ts).
   if (isLabRun(argv)) {
     const defaultOut = () => defaultReportsDir(`${runFolderName()}-lab`);
     return runLabCommand(argv, out, { defaultOut });
@@ -59,8 +48,8 @@ export async function runCommand(
 
 // One target, never a lab: a lab's device runs come here too, whatever SOPHON_SHARD says.
 async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: StatusLine): Promise<number> {
-  const { values: flags } = parseArgs({ args: argv, options: RUN_FLAGS, strict: true, allowPositionals: false });
-  // flags > SOPHON_* environment > config file > defaults (cli/config/resolve-run-values.ts)
+  const { values: flags } = parseRunFlags(argv);
+  // flags > SOPHON_* environment > config file > defaults (src/settings/resolve-run-values.ts)
   const { values, origins } = resolveRunValues(flags, { env: process.env, cwd: process.cwd() });
   if (values.help) {
     out.write(`${RUN_USAGE}\n`);
@@ -69,48 +58,12 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   if (values.resume !== undefined && values['rerun-failed'] !== undefined) {
     throw new ConformanceError('CONFIG_INVALID', '--resume and --rerun-failed do not go together: pick one');
   }
-  const resume = values.resume !== undefined ? loadResumePoint(values.resume) : undefined;
-  // Every setting of the interrupted run comes back from its journal; one given again must agree.
-  const restored = resume ? restoreResumedSettings(resume, values, origins) : [];
-  const rerun =
-    values['rerun-failed'] !== undefined ? await loadReport(values['rerun-failed'], '--rerun-failed') : undefined;
-  const earlier = resume ?? (rerun ? { suite: rerun.report.suite, profile: rerun.report.profile } : undefined);
-  const selection: Selection = {
-    only: listFlag(values.only),
-    tags: listFlag(values.tag),
-    ...(rerun ? { ids: failedCases(rerun) } : {}),
-  };
-  if (rerun && selection.ids?.length === 0) {
-    out.write(`nothing to rerun: ${rerun.source} has no fail or could-not-test case\n`);
+  const planned = await planRun(values, origins);
+  if (planned.kind === 'nothing-to-rerun') {
+    out.write(`nothing to rerun: ${planned.source} has no fail or could-not-test case\n`);
     return 0;
   }
-  // --list needs no target, but every other flag is checked as for a run: a typo must not pass silently.
-  const given = values.target ?? resume?.earlier.target ?? rerun?.report.target;
-  if (!given && !values.list)
-    throw new ConformanceError('CONFIG_INVALID', '--target is required (e.g. --target http://192.168.1.20:5555)');
-  const settings = buildRunSettings(
-    { ...values, target: given, suite: values.suite ?? earlier?.suite, profile: values.profile ?? earlier?.profile },
-    {
-      root: PROJECT_ROOT,
-      tool: TOOL,
-      policy: policyFromFlags(values),
-      selection,
-      targetOptional: true,
-      ...(resume ? { earlier: resume.earlier } : {}),
-      ...(rerun
-        ? {
-            rerunOf: {
-              report: rerun.source,
-              startedAt: rerun.report.startedAt,
-              target: rerun.report.target,
-              cases: selection.ids?.length ?? 0,
-            },
-          }
-        : {}),
-    },
-  );
-  const reporters = reportersOf(values);
-  const bundle = bundleFromFlags(values);
+  const { settings, selection, reporters, bundle, resume, rerun, restored } = planned;
   if (values.list) {
     listCases(settings.root, settings.suite, selection, out);
     return 0;
@@ -130,73 +83,4 @@ async function runOneTarget(argv: string[], out: NodeJS.WriteStream, status?: St
   });
   if (bundle) out.write(`certification bundle: ${await writeRunBundle(bundle, report, settings)}\n`);
   return report.exitCode;
-}
-
-/**
- * Runs with live console output, keeps a journal of finished cases in `outDir` as it goes (what --resume
- * continues from), and writes the reports; stops cleanly on SIGINT/SIGTERM.
- */
-export async function runAndReport(
-  settings: RunSettings,
-  outDir: string,
-  reporters: readonly string[],
-  out: NodeJS.WriteStream,
-  options: ConsoleOptions & {
-    /** The run's settings, kept in its journal for `run --resume` (cli/resume-run.ts). */
-    recorded?: RecordedSettings | undefined;
-  } = {},
-): Promise<{ report: Report; written: Record<string, string> }> {
-  // First: an --out that cannot be written is exit 2 before the device is touched (cli/describe-error.ts).
-  // The folders made here go again if the run stops before writing anything (exit 2): no empty run folders.
-  const created = mkdirSync(outDir, { recursive: true });
-  const live = await openRunConsole(settings, outDir, reporters, out, options);
-  const controller = new AbortController();
-  // `on`, not `once`, and kept until the reports are written: signal-exit (log-update's cursor restore on a
-  // terminal) re-raises a signal that finds no other listener, which would kill the run before its partial
-  // report. A second signal is the person insisting: our listeners go and the signal is raised again.
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      removeListeners();
-      process.kill(process.pid, signal);
-      return;
-    }
-    live.note(`${signal}: stopping after the current step; writing a partial report (${signal} again: stop now)`);
-    controller.abort();
-  };
-  const onInt = () => stop('SIGINT');
-  const onTerm = () => stop('SIGTERM');
-  const removeListeners = () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-  };
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  try {
-    const { report, written } = await runWithReports(
-      { ...settings, signal: AbortSignal.any([settings.signal, controller.signal]) },
-      { out: outDir, reporters, recorded: options.recorded, onEvent: live.onEvent },
-    );
-    await live.finish(report, written);
-    return { report, written };
-  } catch (error) {
-    if (created !== undefined) removeEmptyFolders(resolve(outDir), resolve(created));
-    throw error;
-  } finally {
-    live.stop();
-    removeListeners();
-  }
-}
-
-// From `dir` up to `top` (the first folder mkdir made), each folder that is empty; never one holding a file.
-function removeEmptyFolders(dir: string, top: string): void {
-  for (let at = dir; at.startsWith(top); at = dirname(at)) {
-    if (readdirSync(at).length > 0) return;
-    rmdirSync(at);
-    if (at === top) return;
-  }
-}
-
-/** A folder name that sorts by time and never collides within a second. */
-export function runFolderName(now = new Date()): string {
-  return `${now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19)}-${process.pid}`;
 }

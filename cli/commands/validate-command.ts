@@ -1,11 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { listSuites, loadSuite } from '../../src/plan/load-suite.ts';
-import { planCases } from '../../src/plan/plan-cases.ts';
-import { checkContractDrift } from '../../src/specs/contract-drift.ts';
-import { loadSpecs } from '../../src/specs/load-specs.ts';
-import { PROJECT_ROOT } from '../tool-info.ts';
+import { PROJECT_ROOT } from '../../api/tool-info.ts';
+import { validateSpecs } from '../../api/validate-specs.ts';
 
 /** `validate [--specs DIR]`: loads every spec file and suite; a bad one is exit 2 with file:line:col. */
 export function validateCommand(argv: string[], out: NodeJS.WriteStream = process.stdout): number {
@@ -21,19 +17,13 @@ export function validateCommand(argv: string[], out: NodeJS.WriteStream = proces
     return 0;
   }
   const root = resolve(values.specs ?? PROJECT_ROOT);
-  const catalogue = loadSpecs(root);
-  const cited = new Set(catalogue.cases.flatMap((c) => c.spec.clauses));
-  const uncovered = [...catalogue.clauses.values()].filter((c) => !cited.has(c.id));
-  const suites = listSuites(root).map((name) => {
-    const count = planCases(catalogue.cases, loadSuite(root, name)).length;
-    return `${name} (${count})`;
-  });
+  const check = validateSpecs(root);
+  const suites = check.suites.map((suite) => `${suite.name} (${suite.cases})`);
   out.write(
-    `specs valid: ${catalogue.cases.length} cases, ${catalogue.clauses.size} clauses, suites: ${suites.join(', ')}; spec hash ${catalogue.hash.slice(0, 12)}\n`,
+    `specs valid: ${check.cases} cases, ${check.clauses} clauses, suites: ${suites.join(', ')}; spec hash ${check.hash.slice(0, 12)}\n`,
   );
-  // The contract documents are checked where the spec folder has them (the tool's own always does).
-  const contracts = join(root, 'contracts');
-  const drift = existsSync(contracts) ? checkContractDrift(catalogue.cases, contracts) : undefined;
+  const drift = check.checkDrift();
+  const { uncovered } = check;
   if (drift?.length) {
     out.write(`contract drift (${drift.length}): the specs and contracts/ disagree\n`);
     for (const finding of drift) out.write(`  ${finding.where}: ${finding.message}\n`);

@@ -1,9 +1,13 @@
 import { parseArgs } from 'node:util';
-import { renderVariantMatrixMarkdown, runVariantMatrix, variantMatrixHolds } from '../../matrix/variant-matrix.ts';
-import { writeMatrixFiles } from '../../matrix/write-matrix.ts';
-import { brokerAnswers, DEFAULT_BROKER } from '../broker.ts';
-import { intFlag } from '../run-options.ts';
-import { defaultReportsDir } from '../tool-info.ts';
+import { brokerAnswers, DEFAULT_BROKER } from '../../api/broker.ts';
+import {
+  renderVariantMatrixMarkdown,
+  runVariantMatrix,
+  variantMatrixHolds,
+  writeMatrixFiles,
+} from '../../api/matrices.ts';
+import { intFlag } from '../../api/run-flags.ts';
+import { defaultReportsDir } from '../../api/tool-info.ts';
 
 export const VARIANT_MATRIX_USAGE = `Usage: sophon-conformance variant-matrix [options]
 

@@ -1,9 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { type BundleCheck, checkBundle, loadPublicKey } from '../../src/bundle/verify-bundle.ts';
-import { keyFingerprint } from '../../src/bundle/write-bundle.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import type { LabSummary } from '../../src/results/fleet-types.ts';
+import { ConformanceError } from '../../api/errors.ts';
+import {
+  type BundleCheck,
+  checkBundle,
+  keyFingerprint,
+  type LabSummary,
+  loadPublicKey,
+} from '../../api/verify-bundle.ts';
 
 export const VERIFY_USAGE = `Usage: sophon-conformance verify BUNDLE.tar.gz [--pubkey FILE]
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
+import { type ReportServer, startReportServer } from '../../api/serve/start-report-server.ts';
 import { renderHtml } from '../../reports/render-html.ts';
 import type { Report } from '../../src/results/types.ts';
 import { makeRunFolders, NEWER_RUN, OLDER_RUN } from '../fixtures/reports/run-folders.ts';

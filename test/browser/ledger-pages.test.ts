@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
+import { type ReportServer, startReportServer } from '../../api/serve/start-report-server.ts';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { readArchive } from '../../src/bundle/verify-bundle.ts';
 import { openLedger } from '../../src/ledger/index.ts';

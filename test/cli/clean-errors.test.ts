@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../api/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import { oneErrorLine, runCli } from '../helpers/cli-process.ts';
 import { FAST_WINDOW_FLAGS, mqFlags, TEST_BROKER } from '../helpers/run-against-device.ts';

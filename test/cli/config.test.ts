@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../cli/commands/run-command.ts';
-import { loadConfig } from '../../cli/config/load-config.ts';
-import { resolveRunValues, SETTINGS } from '../../cli/config/resolve-run-values.ts';
-import { configSchemaText } from '../../cli/config/write-config-schema.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { loadConfig } from '../../src/settings/load-config.ts';
+import { resolveRunValues, SETTINGS } from '../../src/settings/resolve-run-values.ts';
+import { configSchemaText } from '../../src/settings/write-config-schema.ts';
 
 const PROJECT = join(import.meta.dirname, '..', '..');
 const BIN = join(PROJECT, 'bin', 'sophon-conformance.mjs');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerAnswers, deletePrivateQueues, deleteQueues, privateQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, deleteQueues, privateQueues } from '../../api/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import { loadCapabilityManifest } from '../../src/plan/load-capabilities.ts';
 import type { Report } from '../../src/results/types.ts';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { describeLab, isLabRun, parseLab } from '../../api/lab/lab-run.ts';
 import { mergeCommand } from '../../cli/commands/merge-command.ts';
-import { describeLab, isLabRun, parseLab } from '../../cli/lab-run.ts';
 import { sampleLab, writeShardFolders } from '../fixtures/reports/fleet-shards.ts';
 import { PROJECT_ROOT } from '../helpers/run-against-device.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initCommand } from '../../cli/commands/init-command.ts';
-import { loadConfig } from '../../cli/config/load-config.ts';
+import { loadConfig } from '../../src/settings/load-config.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sophon-conformance.mjs');
 

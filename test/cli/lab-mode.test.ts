@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deviceFromTarget, isLabRun, parseLab, worstExit } from '../../api/lab/lab-run.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
-import { deviceFromTarget, isLabRun, parseLab, worstExit } from '../../cli/lab-run.ts';
 import type { Report } from '../../src/results/types.ts';
 import { FAST_WINDOW_FLAGS, withDevice } from '../helpers/run-against-device.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeLab, isLabRun, parseLab } from '../../cli/lab-run.ts';
+import { describeLab, isLabRun, parseLab } from '../../api/lab/lab-run.ts';
 import { assignShards, chooseShard, labHash, shardWeights } from '../../src/lab/lab-shards.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sophon-shards-'));

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
-import { recordSettings, restoreResumedSettings } from '../../cli/resume-run.ts';
+import { deletePrivateQueues, privateQueues } from '../../api/broker.ts';
+import { recordSettings, restoreResumedSettings } from '../../api/resume-run.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
 import { oneErrorLine, runCli } from '../helpers/cli-process.ts';

@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReportServer, startReportServer } from '../../cli/commands/serve-command.ts';
+import { type ReportServer, startReportServer } from '../../api/serve/start-report-server.ts';
 import { consoleExtension } from '../../console/start-console.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import { openLedger } from '../../src/ledger/index.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { deletePrivateQueues, privateQueues } from '../../api/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../api/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { deleteExchange } from '../../matrix/matrix-device-run.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';

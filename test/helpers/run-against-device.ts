@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deletePrivateQueues, type PrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { deletePrivateQueues, type PrivateQueues, privateQueues } from '../../api/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
 import { executeRun, type RunSettings } from '../../src/run/execute-run.ts';

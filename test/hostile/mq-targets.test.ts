@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokerAnswers } from '../../cli/broker.ts';
+import { brokerAnswers } from '../../api/broker.ts';
 import { BROKER_URL, SCENARIOS, type Scenario } from './scenarios.ts';
 
 // The MQ side of hostility: a broker that goes away or hangs mid-run (through a TCP proxy in front of

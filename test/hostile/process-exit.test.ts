@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brokerAnswers, deletePrivateQueues, deleteQueues, privateQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, deleteQueues, privateQueues } from '../../api/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import { runCli } from '../helpers/cli-process.ts';
 import { mqFlags } from '../helpers/run-against-device.ts';

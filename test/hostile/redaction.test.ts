@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { brokerAnswers, deletePrivateQueues, privateQueues } from '../../api/broker.ts';
 import { runCommand } from '../../cli/commands/run-command.ts';
 import { startDevice } from '../../reference-device/start-device.ts';
 import { mqFlags, PROJECT_ROOT } from '../helpers/run-against-device.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deletePrivateQueues, deleteQueues, type PrivateQueues, privateQueues } from '../../cli/broker.ts';
+import { deletePrivateQueues, deleteQueues, type PrivateQueues, privateQueues } from '../../api/broker.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import type { CaseResult, Report } from '../../src/results/types.ts';

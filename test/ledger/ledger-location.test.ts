@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configLedger, defaultLedger, ledgerLocation } from '../../api/record-into-ledger.ts';
-import { resolveRunValues } from '../../cli/config/resolve-run-values.ts';
+import { defaultLedger, ledgerLocation } from '../../api/record-into-ledger.ts';
+import { configLedger } from '../../src/settings/load-config.ts';
+import { resolveRunValues } from '../../src/settings/resolve-run-values.ts';
 
 describe('where a run records: --ledger > SOPHON_LEDGER > the config file > reports/ledger', () => {
   it('takes the flag, then the variable, then the default; off switches it off', () => {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_REFERENCE_FILE, cliReferenceText } from '../../cli/cli-reference.ts';
-import { configTemplate } from '../../cli/config/config-template.ts';
-import { loadConfig } from '../../cli/config/load-config.ts';
 import { packagePath } from '../../src/package-root.ts';
 import { buildRunSettings } from '../../src/settings/build-run-settings.ts';
+import { configTemplate } from '../../src/settings/config-template.ts';
+import { loadConfig } from '../../src/settings/load-config.ts';
 import { RUN_SETTINGS } from '../../src/settings/run-settings-registry.ts';
 import { settingsUsage } from '../../src/settings/settings-docs.ts';
 

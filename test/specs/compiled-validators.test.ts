@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VALIDATOR_FILE, configValidatorText } from '../../cli/config/write-config-schema.ts';
 import { packagePath } from '../../src/package-root.ts';
+import { CONFIG_VALIDATOR_FILE, configValidatorText } from '../../src/settings/write-config-schema.ts';
 import { SPEC_VALIDATORS_FILE, specValidatorsText } from '../../src/specs/write-schema-files.ts';
 
 // The loaders validate with Ajv standalone code compiled from the TypeBox schemas; a schema changed without

@@ -1,10 +1,8 @@
-import { configLedger } from '../../api/record-into-ledger.ts';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { RUN_SETTINGS, type SettingDeclaration } from '../../src/settings/run-settings-registry.ts';
-import { RUN_FLAGS } from '../run-options.ts';
+import { ConformanceError } from '../errors/conformance-error.ts';
 import type { SophonConfig } from './config-schema.ts';
 import { validateConfig as validateEnv } from './config-validator.compiled.ts';
-import { configPath, findConfigFile, type LoadedConfig, loadConfig } from './load-config.ts';
+import { configLedger, configPath, findConfigFile, type LoadedConfig, loadConfig } from './load-config.ts';
+import { RUN_SETTINGS, type SettingDeclaration } from './run-settings-registry.ts';
 
 /** One setting a config file or the environment can give (the registry's entries with both). */
 export interface SettingSource extends SettingDeclaration {
@@ -32,7 +30,7 @@ export interface ResolvedRunValues<T> {
 
 /**
  * Fills in the flags the command line did not give from SOPHON_* variables, then from the config file
- * (`--config FILE` or ./sophon-conformance.config.yaml), in flag form: run-command.ts parses and
+ * (`--config FILE` or ./sophon-conformance.config.yaml), in flag form: the run command parses and
  * defaults them exactly as if they had been typed.
  */
 export function resolveRunValues<T extends { config?: string | undefined }>(
@@ -46,7 +44,6 @@ export function resolveRunValues<T extends { config?: string | undefined }>(
   const fromEnv = readEnv(options.env);
   const values: Record<string, unknown> = { ...flags };
   const origins: Record<string, SettingOrigin> = {};
-  const multiple = RUN_FLAGS as Record<string, { multiple?: boolean }>;
   for (const setting of SETTINGS) {
     if (values[setting.flag] !== undefined) {
       origins[setting.flag] = 'flag';
@@ -63,7 +60,7 @@ export function resolveRunValues<T extends { config?: string | undefined }>(
     }
     if (value === undefined) continue;
     // A flag that may be repeated (e.g. --target in lab mode) is parsed as a list.
-    values[setting.flag] = multiple[setting.flag]?.multiple ? [value] : value;
+    values[setting.flag] = 'multiple' in setting ? [value] : value;
     origins[setting.flag] = origin;
   }
   // A broker from the environment or a file needs its queue from there too; say so in those terms.

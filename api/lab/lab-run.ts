@@ -1,9 +1,6 @@
-import { parseArgs } from 'node:util';
-import { runLab } from '../api/lab/run-lab.ts';
-import { ledgerLocation } from '../api/record-into-ledger.ts';
-import type { LabBundleRequest } from '../src/bundle/write-lab-bundle.ts';
-import { ConformanceError } from '../src/errors/conformance-error.ts';
-import { type LabPlan, describeLab as planLab } from '../src/lab/describe-lab.ts';
+import type { LabBundleRequest } from '../../src/bundle/write-lab-bundle.ts';
+import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import { type LabPlan, describeLab as planLab } from '../../src/lab/describe-lab.ts';
 import {
   deviceFlags,
   deviceFromTargetText,
@@ -11,21 +8,23 @@ import {
   type LabDevice,
   nameDevices,
   readLabFile,
-} from '../src/lab/lab-file.ts';
-import { chooseShard, type ShardChoice } from '../src/lab/lab-shards.ts';
-import { renderLabSummary } from '../src/lab/lab-summary.ts';
-import { buildRunSettings, type SettingValues } from '../src/settings/build-run-settings.ts';
-import { RUN_SETTINGS } from '../src/settings/run-settings-registry.ts';
-import { resolveRunValues } from './config/resolve-run-values.ts';
+} from '../../src/lab/lab-file.ts';
+import { chooseShard, type ShardChoice } from '../../src/lab/lab-shards.ts';
+import { renderLabSummary } from '../../src/lab/lab-summary.ts';
+import { buildRunSettings, type SettingValues } from '../../src/settings/build-run-settings.ts';
+import { resolveRunValues } from '../../src/settings/resolve-run-values.ts';
+import { RUN_SETTINGS } from '../../src/settings/run-settings-registry.ts';
+import { refuseMqOnlyWithoutBroker } from '../planned-transports.ts';
+import { bundleFromFlags, policyFromFlags } from '../policy-options.ts';
+import { ledgerLocation } from '../record-into-ledger.ts';
+import { recordSettings } from '../resume-run.ts';
+import { listCases } from '../run-console.ts';
+import { parseRunFlags, type RunFlagValues } from '../run-flags.ts';
+import { PROJECT_ROOT, TOOL } from '../tool-info.ts';
 import { openLabOutput } from './lab-output.ts';
-import { refuseMqOnlyWithoutBroker } from './planned-transports.ts';
-import { bundleFromFlags, policyFromFlags } from './policy-options.ts';
-import { recordSettings } from './resume-run.ts';
-import { listCases } from './run-console.ts';
-import { RUN_FLAGS } from './run-options.ts';
-import { PROJECT_ROOT, TOOL } from './tool-info.ts';
+import { runLab } from './run-lab.ts';
 
-export { worstExit } from '../src/results/worst-exit.ts';
+export { worstExit } from '../../src/results/worst-exit.ts';
 
 /** A device as the command line wrote it: its own settings in flag form (what the lab's hash covers). */
 export interface WrittenDevice {
@@ -222,12 +221,6 @@ function written(device: LabDevice): WrittenDevice {
     flags: deviceFlags(device),
     ...(device.expectedMinutes !== undefined ? { expectedMinutes: device.expectedMinutes } : {}),
   };
-}
-
-type RunFlagValues = ReturnType<typeof parseRunFlags>['values'];
-
-function parseRunFlags(args: string[]) {
-  return parseArgs({ args, options: RUN_FLAGS, strict: true, allowPositionals: false });
 }
 
 // The shared flags, then SOPHON_* variables and the config file, as one device's `run` would read them.

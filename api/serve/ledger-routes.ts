@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { configLedger, ledgerLocation } from '../api/record-into-ledger.ts';
-import { type BuildRef, firmwareOfSegment } from '../reports/html/ledger-links.ts';
-import { renderNoticePage } from '../reports/html/page-shell.ts';
+import { type BuildRef, firmwareOfSegment } from '../../reports/html/ledger-links.ts';
+import { renderNoticePage } from '../../reports/html/page-shell.ts';
 import {
   type LedgerSource,
   renderBuildPage,
@@ -9,12 +8,13 @@ import {
   renderCertificatePage,
   renderClausePage,
   renderNoLedgerPage,
-} from '../reports/html/render-ledger-pages.ts';
-import { renderHtml } from '../reports/render-html.ts';
-import { ConformanceError } from '../src/errors/conformance-error.ts';
-import type { BuildStatus, LedgerStore } from '../src/ledger/index.ts';
-import { redactDeep, redactUrl } from '../src/results/redact.ts';
-import { findConfigFile, loadConfig } from './config/load-config.ts';
+} from '../../reports/html/render-ledger-pages.ts';
+import { renderHtml } from '../../reports/render-html.ts';
+import { ConformanceError } from '../../src/errors/conformance-error.ts';
+import type { BuildStatus, LedgerStore } from '../../src/ledger/index.ts';
+import { redactDeep, redactUrl } from '../../src/results/redact.ts';
+import { configLedger, findConfigFile, loadConfig } from '../../src/settings/load-config.ts';
+import { ledgerLocation } from '../record-into-ledger.ts';
 import {
   buildRows,
   buildStrips,
@@ -45,7 +45,7 @@ export function registerLedgerRoutes(app: FastifyInstance, location: string): vo
     use: (store: LedgerStore, source: LedgerSource) => Promise<FastifyReply>,
     whenMissing?: (why: string) => FastifyReply,
   ): Promise<FastifyReply> {
-    const { openLedger } = await import('../src/ledger/index.ts');
+    const { openLedger } = await import('../../src/ledger/index.ts');
     let store: LedgerStore;
     try {
       store = await openLedger(location, { readOnly: true });

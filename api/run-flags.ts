@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { AmqpSettings } from '../src/run/execute-run.ts';
 import { amqpSettings, type SettingValues } from '../src/settings/build-run-settings.ts';
 import { RUN_SETTINGS } from '../src/settings/run-settings-registry.ts';
@@ -43,3 +44,15 @@ export const RUN_FLAGS = {
 export function amqpFlags(values: SettingValues): AmqpSettings | undefined {
   return amqpSettings(values);
 }
+
+/** `run`'s flag values as node:util's parseArgs gives them. */
+export type RunFlagValues = ReturnType<typeof parseRunFlags>['values'];
+
+/** Parses `run`'s command line (strict: an unknown flag is an error that names it). */
+export function parseRunFlags(args: string[]) {
+  return parseArgs({ args, options: RUN_FLAGS, strict: true, allowPositionals: false });
+}
+
+// The settings' part of run's --help (and of docs/cli.md), and flag > SOPHON_* variable > config file, from src/settings.
+export { resolveRunValues } from '../src/settings/resolve-run-values.ts';
+export { settingsReference, settingsUsage } from '../src/settings/settings-docs.ts';

@@ -6,10 +6,10 @@ import { readReport } from '../src/results/read-report.ts';
 import { REDACTED, redactUrl } from '../src/results/redact.ts';
 import type { Profile, Report } from '../src/results/types.ts';
 import type { EarlierRun } from '../src/run/execute-run.ts';
+import type { SettingOrigin } from '../src/settings/resolve-run-values.ts';
 import { RUN_SETTINGS, type SettingKind } from '../src/settings/run-settings-registry.ts';
-import type { SettingOrigin } from './config/resolve-run-values.ts';
 import type { LoadedReport } from './load-report.ts';
-import { RUN_FLAGS } from './run-options.ts';
+import { RUN_FLAGS } from './run-flags.ts';
 
 /** An interrupted run to continue (--resume DIR): its results, and the settings a resumed run must keep. */
 export interface ResumePoint {

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { packagePath } from '../../src/package-root.ts';
-import { validatorModuleText } from '../../src/specs/compile-validators.ts';
-import { schemaFileTexts } from '../../src/specs/write-schema-files.ts';
+import { packagePath } from '../package-root.ts';
+import { validatorModuleText } from '../specs/compile-validators.ts';
+import { schemaFileTexts } from '../specs/write-schema-files.ts';
 import { CONFIG_SCHEMA_FILE, ConfigSchema } from './config-schema.ts';
 
 /** The text of specs/schema/config.schema.json, from the TypeBox source. */
@@ -11,11 +11,11 @@ export function configSchemaText(): string {
 }
 
 /** Where the config validator is compiled to, inside the package. */
-export const CONFIG_VALIDATOR_FILE = ['cli', 'config', 'config-validator.compiled.ts'];
+export const CONFIG_VALIDATOR_FILE = ['src', 'settings', 'config-validator.compiled.ts'];
 
-/** The text of cli/config/config-validator.compiled.ts: the config file's validator, compiled ahead of time. */
+/** The text of src/settings/config-validator.compiled.ts: the config file's validator, compiled ahead of time. */
 export function configValidatorText(): string {
-  return validatorModuleText({ validateConfig: ConfigSchema }, 'cli/config/config-schema.ts');
+  return validatorModuleText({ validateConfig: ConfigSchema }, 'src/settings/config-schema.ts');
 }
 
 // Part of `npm run schema`; test/cli/config.test.ts fails when the files fall behind.

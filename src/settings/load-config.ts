@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ConformanceError } from '../../src/errors/conformance-error.ts';
-import { assertValid, parseYamlFile } from '../../src/specs/parse-yaml-file.ts';
+import { ConformanceError } from '../errors/conformance-error.ts';
+import { assertValid, parseYamlFile } from '../specs/parse-yaml-file.ts';
 import type { SophonConfig } from './config-schema.ts';
 import { validateConfig } from './config-validator.compiled.ts';
 
@@ -45,4 +45,10 @@ export function loadConfig(path: string): LoadedConfig {
 /** A path written in a config file is relative to that file's folder. */
 export function configPath(dir: string, value: string): string {
   return isAbsolute(value) ? value : resolve(dir, value);
+}
+
+/** The config file's ledger key: a URL or `off` as written, a file relative to the config file's folder. */
+export function configLedger(value: string, dir: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\/|^(off|none|no)$/i.test(value) || isAbsolute(value)) return value;
+  return resolve(dir, value);
 }

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BuildRef } from '../reports/html/ledger-links.ts';
-import type { BuildRow, CertificateFacts, ClauseStrip, StripCell } from '../reports/html/render-ledger-pages.ts';
-import type { BuildStatus, LedgerRun, LedgerStore } from '../src/ledger/index.ts';
-import { redactUrl } from '../src/results/redact.ts';
+import type { BuildRef } from '../../reports/html/ledger-links.ts';
+import type { BuildRow, CertificateFacts, ClauseStrip, StripCell } from '../../reports/html/render-ledger-pages.ts';
+import type { BuildStatus, LedgerRun, LedgerStore } from '../../src/ledger/index.ts';
+import { redactUrl } from '../../src/results/redact.ts';
 
 // What the ledger pages draw, gathered from the store's query functions: a build is a firmware on one device
 // under one spec hash, each merged by the store's own rule (status), never re-derived here.
@@ -131,7 +131,7 @@ const SIGNATURE = 'MANIFEST.sha256.sig';
 async function bundleSignature(source: string): Promise<{ path: string; signature?: string } | undefined> {
   try {
     if (/\.(tar\.gz|tgz)$/.test(source) && existsSync(source)) {
-      const { readArchive } = await import('../src/bundle/verify-bundle.ts');
+      const { readArchive } = await import('../../src/bundle/verify-bundle.ts');
       const files = await readArchive(source);
       if (!files.has('MANIFEST.sha256')) return undefined;
       const signature = files.get(SIGNATURE)?.toString('utf8').trim();

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { LabEvent } from '../api/lab/run-lab.ts';
-import type { StatusBoard } from '../reports/status-line.ts';
-import { openRunConsole, type RunConsole } from './run-console.ts';
-import { TOOL } from './tool-info.ts';
+import type { StatusBoard } from '../../reports/status-line.ts';
+import { openRunConsole, type RunConsole } from '../run-console.ts';
+import { TOOL } from '../tool-info.ts';
+import type { LabEvent } from './run-lab.ts';
 
 /** What a lab run prints: each device's console lines prefixed with its name, or one status line each. */
 export interface LabOutput {
@@ -90,7 +90,7 @@ export async function openLabOutput(
 }
 
 async function statusBoard(out: NodeJS.WriteStream): Promise<StatusBoard> {
-  const { StatusBoard, terminalStatusLine } = await import('../reports/status-line.ts');
+  const { StatusBoard, terminalStatusLine } = await import('../../reports/status-line.ts');
   return new StatusBoard(await terminalStatusLine(out));
 }
 

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { PACKAGE, PACKAGE_ROOT } from '../src/package-root.ts';
 
+export { packagePath } from '../src/package-root.ts';
+
 /** The installed tool's own folder: where its specs, suites and contracts live (src/package-root.ts). */
 export const PROJECT_ROOT = PACKAGE_ROOT;
 

@@ -1,6 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
-import { KNOWN_REPORTERS, RUN_SETTINGS, type SettingDeclaration } from '../../src/settings/run-settings-registry.ts';
-import { describeSetting, SECTIONS } from '../../src/settings/settings-docs.ts';
+import { KNOWN_REPORTERS, RUN_SETTINGS, type SettingDeclaration } from './run-settings-registry.ts';
+import { describeSetting, SECTIONS } from './settings-docs.ts';
 
 // The config file's vocabulary, generated from the settings registry (src/settings/run-settings-registry.ts):
 // specs/schema/config.schema.json is written from it (npm run schema), editors complete keys through that

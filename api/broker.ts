@@ -17,10 +17,10 @@ export function brokerAnswers(url: string): Promise<boolean> {
   return tcpConnect(host, port, 1_000).then((answer) => answer === true);
 }
 
-// A reference device's private queues are the matrices' (matrix/private-queues.ts); the demo and tests use them here too.
+// A reference device's private queues are the matrices' (api/private-queues.ts); the demo and tests use them here too.
 export {
   deletePrivateQueues,
   deleteQueues,
   type PrivateQueues,
   privateQueues,
-} from '../matrix/private-queues.ts';
+} from './private-queues.ts';

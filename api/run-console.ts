@@ -1,5 +1,3 @@
-import { recordIntoLedger } from '../api/record-into-ledger.ts';
-import type { RunEvent } from '../api/run-with-reports.ts';
 import { type ConsoleMode, LiveConsole, type StatusLine } from '../reports/live-console.ts';
 import { colorWanted, renderSummary } from '../reports/render-console.ts';
 import { loadSuite } from '../src/plan/load-suite.ts';
@@ -10,6 +8,8 @@ import type { RunSettings } from '../src/run/execute-run.ts';
 import { intFlag } from '../src/settings/parse-setting.ts';
 import { loadSpecs } from '../src/specs/load-specs.ts';
 import { describeLogin } from '../src/transports/platform-login.ts';
+import { recordIntoLedger } from './record-into-ledger.ts';
+import type { RunEvent } from './run-with-reports.ts';
 import { TOOL } from './tool-info.ts';
 
 /** How the console of a run behaves (run-command's flags; lab mode hands each device a status line). */
@@ -107,3 +107,7 @@ function heartbeatFromEnv(): number | undefined {
   const value = process.env.SOPHON_HEARTBEAT_MS;
   return value === undefined ? undefined : intFlag('SOPHON_HEARTBEAT_MS', value, 100);
 }
+
+export { colorWanted } from '../reports/render-console.ts';
+// The status line a run draws on (a test hands its own); whether the terminal wants colour.
+export type { StatusLine };
