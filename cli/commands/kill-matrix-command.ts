@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { brokerAnswers, DEFAULT_BROKER } from '../../api/broker.ts';
+import { intFlag } from '../../api/run-flags.ts';
+import { defaultReportsDir } from '../../api/tool-info.ts';
 import {
   type FaultRow,
   killMatrixHolds,
@@ -8,9 +10,7 @@ import {
   SLOW_OVER_HEALTHY,
   slowFaults,
   writeMatrixFiles,
-} from '../../api/matrices.ts';
-import { intFlag } from '../../api/run-flags.ts';
-import { defaultReportsDir } from '../../api/tool-info.ts';
+} from '../../matrix/index.ts';
 
 export const KILL_MATRIX_USAGE = `Usage: sophon-conformance kill-matrix [options]
 

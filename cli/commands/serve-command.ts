@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { ConformanceError } from '../../api/errors.ts';
 import { redactUrl } from '../../api/redact.ts';
 import { portFlag } from '../../api/run-flags.ts';
-import { startLabConsole } from '../../api/serve/lab-console.ts';
 import { serveLedgerLocation } from '../../api/serve/ledger-routes.ts';
 import { startReportServer } from '../../api/serve/start-report-server.ts';
 import { defaultReportsDir } from '../../api/tool-info.ts';
+import { startLabConsole } from '../../console/index.ts';
 
 export const SERVE_USAGE = `Usage: sophon-conformance serve [DIR] [--port N] [--host ADDRESS] [--ledger PATH|postgres://…]
                                 [--lab FILE --token-file FILE]

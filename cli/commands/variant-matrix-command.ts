@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { brokerAnswers, DEFAULT_BROKER } from '../../api/broker.ts';
+import { intFlag } from '../../api/run-flags.ts';
+import { defaultReportsDir } from '../../api/tool-info.ts';
 import {
   renderVariantMatrixMarkdown,
   runVariantMatrix,
   variantMatrixHolds,
   writeMatrixFiles,
-} from '../../api/matrices.ts';
-import { intFlag } from '../../api/run-flags.ts';
-import { defaultReportsDir } from '../../api/tool-info.ts';
+} from '../../matrix/index.ts';
 
 export const VARIANT_MATRIX_USAGE = `Usage: sophon-conformance variant-matrix [options]
 
