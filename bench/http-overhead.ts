@@ -15,6 +15,7 @@ import type { Profile } from '../src/results/types.ts';
 import { executeRun } from '../src/run/execute-run.ts';
 import type { RunContext } from '../src/run/run-context.ts';
 import { runHttpCase } from '../src/run/run-http-case.ts';
+import { freshLearning } from '../src/run/run-learning.ts';
 import type { HttpCase } from '../src/specs/case-schema.ts';
 import { sendHttp } from '../src/transports/http-transport.ts';
 import { emit, machine, ms, PROJECT_ROOT, quantile, startDeviceProcess } from './bench-kit.ts';
@@ -56,6 +57,7 @@ const ctx: RunContext = {
   signal,
   amqp: undefined,
   runTag: 'bench',
+  learnt: freshLearning(),
 };
 
 let newman: Newman | undefined;

@@ -18,11 +18,13 @@ import { sendHttp } from '../transports/http-transport.ts';
 import { PlatformLogin } from '../transports/platform-login.ts';
 import { ReplyInbox } from '../transports/reply-inbox.ts';
 import { tcpConnect } from '../transports/tcp-connect.ts';
+import { freshAmqpLearning } from './amqp-learning.ts';
 import { awaitPlatformLogin } from './await-platform-login.ts';
 import { type CasePolicy, policyReportFields } from './case-policy.ts';
 import { DEFAULT_CASE_CONCURRENCY, runsAlongside } from './concurrent-cases.ts';
 import { waitReady } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
+import { freshLearning } from './run-learning.ts';
 import { runCases } from './run-suite.ts';
 
 /** Where the MQ channel is and how long replies may take. */
@@ -167,6 +169,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     policy: settings.policy,
     onPhase: settings.onPhase,
     onNotice: settings.onNotice,
+    learnt: freshLearning(),
   };
   const resumedAt = new Date().toISOString();
   const startedAt = settings.earlier?.startedAt ?? resumedAt;
@@ -291,9 +294,7 @@ async function openAmqp(
       inbox,
       callbacks,
       replyWithinMs: settings.replyWithinMs,
-      licenseKey,
-      earlierMessageIds: new Set(),
-      consumerSeen: session.consumersAtOpen > 0,
+      learnt: freshAmqpLearning(licenseKey, session.consumersAtOpen),
     };
   } catch (error) {
     await session.close();

@@ -15,6 +15,7 @@ import { outcomesOf } from '../specs/outcomes.ts';
 import { redactUrl } from '../transports/amqp-transport.ts';
 import { wireBody } from '../transports/http-transport.ts';
 import type { Arrival } from '../transports/reply-inbox.ts';
+import type { MessageIds } from './amqp-learning.ts';
 import { awaitConsumer, ConsumerWatch } from './await-consumer.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import { type CaseRun, establishGiven, note, quietWindow, readStateAfter, wipeWindowFor } from './case-steps.ts';
@@ -63,7 +64,7 @@ export async function runAmqpCase(
     note(evidence, message);
     return { verdict: couldNotTest('transport', message), evidence };
   } finally {
-    for (const id of ids) mq.earlierMessageIds.add(id);
+    mq.learnt.messageIds.remember(ids);
     await purgeLeftovers(mq, evidence);
   }
   const lost = mq.session.lost;
@@ -200,7 +201,7 @@ async function publishAndObserve(
     for (const message of send.before) await publish(message, 'before');
     const owed = send.before.filter((m) => repliesPromised(m, mq.callbacks.unreachableUrl)).length;
     const deadline = firstAt + wipeWindow + ctx.downWithinMs;
-    const unclaimed = (a: Arrival) => !beforeReplies.has(a) && !answersEarlierCase(a, mq.earlierMessageIds);
+    const unclaimed = (a: Arrival) => !beforeReplies.has(a) && !answersEarlierCase(a, mq.learnt.messageIds);
     // These waits are phases of their own on the live line, not more of "publishing".
     if (owed > 0) report('waiting-reply', { windowMs: Math.max(0, Math.round(deadline - performance.now())) });
     while (beforeReplies.size < owed) {
@@ -268,7 +269,7 @@ async function publishAndObserve(
     (beforeRepliesMissing === 0 &&
       !beforeReplies.has(a) &&
       !answersOneOf(a, before) &&
-      !answersEarlierCase(a, mq.earlierMessageIds));
+      !answersEarlierCase(a, mq.learnt.messageIds));
   let replyAt: number | undefined;
   // A reply with result true says the command was executed: a reboot may follow whatever the case expected.
   let replySaysDone = false;
@@ -338,11 +339,11 @@ async function publishAndObserve(
   // A read still in flight is left to finish on its own: it only reads, and a device rebooting may hold it.
   watching = false;
   await waitReply;
-  const decidedEarly = replyAt === undefined && watch.goneAt !== undefined && mq.consumerGone !== undefined;
+  const decidedEarly = replyAt === undefined && watch.goneAt !== undefined && mq.learnt.consumer.gone !== undefined;
   if (decidedEarly) {
     note(
       evidence,
-      `${mq.consumerGone}: decided ${Math.round((watch.goneAt ?? command.at) - command.at)} ms after the command was published, without waiting out the ${commandWindow} ms window (nothing took the command, so no reply or effect can follow)`,
+      `${mq.learnt.consumer.gone}: decided ${Math.round((watch.goneAt ?? command.at) - command.at)} ms after the command was published, without waiting out the ${commandWindow} ms window (nothing took the command, so no reply or effect can follow)`,
     );
   }
   // A command queued while the device rebooted (for an earlier command) is executed once it is back,
@@ -409,10 +410,10 @@ async function publishAndObserve(
   const key = Object.values(replies.matched)
     .map((m) => (m.arrival.json as { mq_license_key?: unknown } | undefined)?.mq_license_key)
     .find((k): k is string => typeof k === 'string' && k.length > 0);
-  if (mq.licenseKey === undefined && key) mq.licenseKey = key;
+  mq.learnt.licenseKey.learn(key);
   if (judged.outcome) evidence.outcome = judged.unmatched ? `none of: ${judged.unmatched.join(', ')}` : judged.outcome;
   if (decidedEarly) {
-    const gone = `${mq.consumerGone} (the command was never taken)`;
+    const gone = `${mq.learnt.consumer.gone} (the command was never taken)`;
     evidence.outcome = evidence.outcome ? `${evidence.outcome}; ${gone}` : gone;
   }
   // MQ-10 holds "if the device reboots": one that stays up after the wipe never lost its consumer, so a case about
@@ -451,7 +452,7 @@ function observeReplies(
     publishedAt: command.at,
     windowMs,
     messageId: command.messageId,
-    knownLicenseKey: mq.licenseKey,
+    knownLicenseKey: mq.learnt.licenseKey.value,
     downAt: downAtMs === undefined ? undefined : command.at + downAtMs,
   };
 }
@@ -475,9 +476,9 @@ function repliesPromised(message: AmqpMessageSpec, unreachableUrl: string): bool
 }
 
 /** A reply echoing a message_id an earlier case published: a straggler that answers that case. */
-function answersEarlierCase(arrival: Arrival, earlier: ReadonlySet<string>): boolean {
+function answersEarlierCase(arrival: Arrival, earlier: MessageIds): boolean {
   const echoed = echoedId(arrival);
-  return typeof echoed === 'string' && earlier.has(echoed);
+  return typeof echoed === 'string' && earlier.isEarlier(echoed);
 }
 
 /** The message_id a reply echoes, at the top level or in ext_data (MQ-7). */

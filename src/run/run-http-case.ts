@@ -10,7 +10,6 @@ import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import {
   type CaseRun,
   establishGiven,
-  learnShutdown,
   note,
   quietWindow,
   readStateAfter,
@@ -91,7 +90,7 @@ export async function runHttpCase(
     onStep: reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayGoDown }),
   });
   evidence.reboot = timeline;
-  learnShutdown(ctx, timeline);
+  ctx.learnt.timings.noteDown(timeline);
   const afterResponse = await early;
   await readStateAfter(ctx, state, timeline, evidence, report);
   if (state && afterResponse && timeline.downAtMs !== undefined) state.afterResponse = afterResponse;
