@@ -16,6 +16,7 @@ import { executeRun } from '../src/run/execute-run.ts';
 import type { RunContext } from '../src/run/run-context.ts';
 import { runHttpCase } from '../src/run/run-http-case.ts';
 import { freshLearning } from '../src/run/run-learning.ts';
+import { REAL_TRANSPORTS } from '../src/run/run-transports.ts';
 import type { HttpCase } from '../src/specs/case-schema.ts';
 import { sendHttp } from '../src/transports/http-transport.ts';
 import { emit, machine, ms, PROJECT_ROOT, quantile, startDeviceProcess } from './bench-kit.ts';
@@ -58,6 +59,7 @@ const ctx: RunContext = {
   amqp: undefined,
   runTag: 'bench',
   learnt: freshLearning(),
+  transports: REAL_TRANSPORTS,
 };
 
 let newman: Newman | undefined;

@@ -1,10 +1,10 @@
 import { couldNotTest } from '../results/fold-verdict.ts';
 import type { Evidence, RebootTimeline, StateEvidence, Verdict } from '../results/types.ts';
-import { sendHttp } from '../transports/http-transport.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import { findSeeded, isEmpty, PreconditionError, readState, seedState } from './prepare-state.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { RunContext } from './run-context.ts';
+import { watchTransports } from './run-transports.ts';
 
 export const WIPEDATA_PATH = '/sophon/v2/face/wipedata';
 
@@ -57,7 +57,7 @@ export async function establishGiven(
   const device = ctx.learnt.device;
   const window = device.lostSince ? 0 : ctx.upWithinMs;
   report('waiting-ready', { windowMs: window });
-  if (!(await waitReady(ctx.target, window, ctx.probeIntervalMs, ctx.signal))) {
+  if (!(await waitReady(ctx.target, window, ctx.probeIntervalMs, ctx.signal, ctx.transports.callApi))) {
     const since = device.lostSince ? ` (unavailable since ${device.lostSince})` : '';
     device.lost();
     const verdict = couldNotTest('transport', `the device was not ready before the case within ${window} ms${since}`);
@@ -113,7 +113,7 @@ export async function readStateAfter(
 // `given: empty` (HTTP-15): the device is wiped clean with `all` over HTTP, and the checker waits out the reboot.
 async function wipeClean(ctx: RunContext, evidence: Evidence, report: PhaseReport): Promise<void> {
   const origin = performance.now();
-  const exchange = await sendHttp(
+  const exchange = await ctx.transports.sendHttp(
     {
       method: 'POST',
       url: new URL(WIPEDATA_PATH, ctx.target).toString(),
@@ -128,6 +128,7 @@ async function wipeClean(ctx: RunContext, evidence: Evidence, report: PhaseRepor
   // Without an answer the device may be rebooting (it dropped the connection to do so): the case is over,
   // but the device is let come back first, or the next case would find it going down under its seeding.
   const timeline = await watchReboot({
+    ...watchTransports(ctx.transports),
     target: ctx.target,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
@@ -140,7 +141,7 @@ async function wipeClean(ctx: RunContext, evidence: Evidence, report: PhaseRepor
   if (timeline.outcome === 'not-back' || timeline.outcome === 'not-ready') {
     throw new PreconditionError(`the device did not come back after the clean wipe (${timeline.outcome})`);
   }
-  if (!(await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal))) {
+  if (!(await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal, ctx.transports.callApi))) {
     throw new PreconditionError('the device was not ready after the clean wipe');
   }
   if (exchange.status === undefined) {

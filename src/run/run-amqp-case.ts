@@ -22,6 +22,7 @@ import { type CaseRun, establishGiven, note, quietWindow, readStateAfter, wipeWi
 import { interpolate } from './interpolate.ts';
 import { readUptime, waitReady, watchReboot } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
+import { watchTransports } from './run-transports.ts';
 
 type Role = AmqpPublishEvidence['role'];
 
@@ -231,6 +232,7 @@ async function publishAndObserve(
     const since = performance.now();
     const onWatch = reportWatch(report, { watchMs: ctx.downWithinMs, upWithinMs: ctx.upWithinMs, quiet: false });
     await watchReboot({
+      ...watchTransports(ctx.transports),
       target: ctx.target,
       downWithinMs: ctx.downWithinMs,
       upWithinMs: ctx.upWithinMs,
@@ -246,7 +248,7 @@ async function publishAndObserve(
       },
     });
     report('waiting-ready', { windowMs: ctx.upWithinMs });
-    await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal);
+    await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal, ctx.transports.callApi);
     const again = await establishGiven(spec.given, ctx, evidence, false, report);
     if ('stop' in again) return again.stop;
     state = again.state;
@@ -258,7 +260,7 @@ async function publishAndObserve(
   }
 
   // Read before the command: after it the device may already be going down (MQ-10 reports what the reboot was).
-  const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, ctx.signal) : undefined;
+  const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, ctx.signal, ctx.transports.callApi) : undefined;
   const command = await publish(send, 'command');
   const expected = channelsExpected(spec.expect);
   const mayReboot = outcomesOf(spec.expect).some((o) => o.reboot === 'required' || o.reboot === 'any');
@@ -314,6 +316,7 @@ async function publishAndObserve(
   // The watch ends a down window (or a quiet window) after the reply or the effect, or after the reply window
   // when neither came; at once when nothing took the command (nothing can follow a command nobody consumed).
   let timeline = await watchReboot({
+    ...watchTransports(ctx.transports),
     target: ctx.target,
     systemUrl: ctx.systemUrl,
     uptimeBefore,
@@ -359,6 +362,7 @@ async function publishAndObserve(
     const earlier = timeline;
     const offset = replyAt - command.at;
     const own = await watchReboot({
+      ...watchTransports(ctx.transports),
       target: ctx.target,
       systemUrl: ctx.systemUrl,
       downWithinMs: ctx.downWithinMs,

@@ -3,17 +3,16 @@ import type { WaiverFile } from '../plan/load-waivers.ts';
 import type { PhaseEvent } from '../results/progress.ts';
 import type { Profile } from '../results/types.ts';
 import type { StateAdapter } from '../state/state-adapter.ts';
-import type { AmqpSession } from '../transports/amqp-transport.ts';
-import type { CallbackReceiver } from '../transports/callback-receiver.ts';
 import type { ReplyInbox } from '../transports/reply-inbox.ts';
 import type { AmqpLearning } from './amqp-learning.ts';
 import type { RunLearning } from './run-learning.ts';
+import type { CallbackChannel, MqSession, RunTransports } from './run-transports.ts';
 
 /** The MQ side of a run, present when a broker was given: its transports and windows, and what the run learns there. */
 export interface AmqpContext {
-  readonly session: AmqpSession;
+  readonly session: MqSession;
   readonly inbox: ReplyInbox;
-  readonly callbacks: CallbackReceiver;
+  readonly callbacks: CallbackChannel;
   /** How long a reply may take after the command is confirmed by the broker. */
   readonly replyWithinMs: number;
   /** Learnt as the cases go: the license key, the message_ids already published, the consumer's presence. */
@@ -46,6 +45,8 @@ export interface RunContext {
    */
   readonly wipeWithinMs?: number | undefined;
   readonly signal: AbortSignal;
+  /** How the cases reach the device (REAL_TRANSPORTS, or a test's fakes). */
+  readonly transports: RunTransports;
   /** undefined when no broker was given: MQ cases cannot be tested. */
   readonly amqp: AmqpContext | undefined;
   /** Unique per run: names seeded items, so runs never mistake each other's data. */

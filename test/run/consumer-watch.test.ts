@@ -14,7 +14,11 @@ function mqShowing(
     endpoint: { url: 'amqp://b', commandQueue: 'queue-dev-X', upQueue: 'u' },
     commandQueueNow: async () => looks[cycle ? n++ % looks.length : Math.min(n++, looks.length - 1)],
   } as unknown as AmqpSession;
-  return { session, replyWithinMs: 400, learnt: freshAmqpLearning(undefined, consumerSeen ? 1 : 0) } as AmqpContext;
+  return {
+    session,
+    replyWithinMs: 400,
+    learnt: freshAmqpLearning(undefined, consumerSeen ? 1 : 0),
+  } as unknown as AmqpContext;
 }
 
 function runWith(upWithinMs: number) {
