@@ -21,10 +21,26 @@ export class MessageIds {
     for (const id of ids) this.earlier.add(id);
   }
 
+  /**
+   * The ids one case publishes, gathered as it goes: they become earlier ids only once the case is over (`close`,
+   * even when the case failed half-way), so the case never takes its own replies for an earlier case's.
+   */
+  forCase(): CaseMessageIds {
+    const ids: string[] = [];
+    return { add: (id) => ids.push(id), close: () => this.remember(ids) };
+  }
+
   /** Whether an earlier case published this id. */
   isEarlier(id: string): boolean {
     return this.earlier.has(id);
   }
+}
+
+/** The ids one case publishes (MessageIds.forCase). */
+export interface CaseMessageIds {
+  add(id: string): void;
+  /** The case is over: its ids are earlier ones from now on. */
+  close(): void;
 }
 
 /**
