@@ -7,7 +7,7 @@ import { planCases, type Selection } from '../plan/plan-cases.ts';
 import { buildReport } from '../results/build-report.ts';
 import type { PhaseEvent, RunPlan } from '../results/progress.ts';
 import type { CaseResult, PlatformLoginRecord, Profile, Report } from '../results/types.ts';
-import { loadSpecs } from '../specs/load-specs.ts';
+import { type LoadedCase, loadSpecs } from '../specs/load-specs.ts';
 import { outcomesOf } from '../specs/outcomes.ts';
 import { createSophonHttpAdapter } from '../state/sophon-http-adapter.ts';
 import type { StateAdapter, StateAdapterContext, StateAdapterModule } from '../state/state-adapter.ts';
@@ -138,14 +138,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
   const wantsAmqp = settings.amqp !== undefined && cases.some((c) => c.transport === 'amqp');
   const platform =
     wantsAmqp && settings.amqp?.platformLogin
-      ? new PlatformLogin({
-          path: settings.amqp.platformLogin,
-          brokerUrl: settings.amqp.url,
-          commandQueue: settings.amqp.commandQueue,
-          upQueue: settings.amqp.upQueue,
-          licenseKey: settings.amqp.licenseKey,
-          onLogin: settings.onLogin,
-        })
+      ? platformLogin(settings.amqp.platformLogin, settings.amqp, settings.onLogin)
       : undefined;
   const amqp =
     wantsAmqp && settings.amqp
@@ -191,13 +184,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     target,
     specHash: catalogue.hash,
     startedAt,
-    cases: planned.map((c) => ({
-      id: c.spec.id,
-      reboots: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'required'),
-      mayReboot: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'any'),
-      publishesBefore: c.transport === 'amqp' && (c.spec.send.before?.length ?? 0) > 0,
-      shares: runsAlongside(c),
-    })),
+    cases: planned.map(plannedCase),
     kept: planned.filter((c) => kept.has(c.spec.id)).map((c) => c.spec.id),
     concurrency: settings.caseConcurrency ?? DEFAULT_CASE_CONCURRENCY,
     windows: { quietMs: settings.quietMs, downWithinMs: settings.downWithinMs },
@@ -250,6 +237,29 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     await amqp?.session.close();
     await amqp?.callbacks.close();
   }
+}
+
+/** How the live console sees a planned case before it runs. */
+function plannedCase(c: LoadedCase): RunPlan['cases'][number] {
+  return {
+    id: c.spec.id,
+    reboots: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'required'),
+    mayReboot: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'any'),
+    publishesBefore: c.transport === 'amqp' && (c.spec.send.before?.length ?? 0) > 0,
+    shares: runsAlongside(c),
+  };
+}
+
+/** The management platform's login endpoint the run plays (--platform-login). */
+function platformLogin(path: string, amqp: AmqpSettings, onLogin: RunSettings['onLogin']): PlatformLogin {
+  return new PlatformLogin({
+    path,
+    brokerUrl: amqp.url,
+    commandQueue: amqp.commandQueue,
+    upQueue: amqp.upQueue,
+    licenseKey: amqp.licenseKey,
+    onLogin,
+  });
 }
 
 // A resumed run adds results to the interrupted one's: only sound when both judged the same target against
