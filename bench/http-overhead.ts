@@ -15,6 +15,8 @@ import type { Profile } from '../src/results/types.ts';
 import { executeRun } from '../src/run/execute-run.ts';
 import type { RunContext } from '../src/run/run-context.ts';
 import { runHttpCase } from '../src/run/run-http-case.ts';
+import { freshLearning } from '../src/run/run-learning.ts';
+import { REAL_TRANSPORTS } from '../src/run/run-transports.ts';
 import type { HttpCase } from '../src/specs/case-schema.ts';
 import { sendHttp } from '../src/transports/http-transport.ts';
 import { emit, machine, ms, PROJECT_ROOT, quantile, startDeviceProcess } from './bench-kit.ts';
@@ -56,6 +58,8 @@ const ctx: RunContext = {
   signal,
   amqp: undefined,
   runTag: 'bench',
+  learnt: freshLearning(),
+  transports: REAL_TRANSPORTS,
 };
 
 let newman: Newman | undefined;

@@ -25,9 +25,10 @@ export async function awaitConsumer(
 ): Promise<void> {
   const started = performance.now();
   let consumers = await mq.session.commandConsumers();
-  if (consumers !== undefined && consumers > 0) return seen(mq, caseId);
-  if (!mq.consumerSeen) return;
-  const window = mq.consumerLostSince ? 0 : ctx.upWithinMs;
+  const presence = mq.learnt.consumer;
+  if (consumers !== undefined && consumers > 0) return presence.seen(caseId);
+  if (!presence.wasSeen) return;
+  const window = presence.lostSince ? 0 : ctx.upWithinMs;
   report('waiting-consumer', { windowMs: window });
   const deadline = started + window;
   while (!ctx.signal.aborted && performance.now() < deadline && !(consumers !== undefined && consumers > 0)) {
@@ -43,31 +44,21 @@ export async function awaitConsumer(
       evidence,
       `the command queue had no consumer: the device's MQ consumer came ${waitedMs} ms later, then the command was published`,
     );
-    seen(mq, caseId);
+    presence.seen(caseId);
     return;
   }
-  const since = mq.consumerLostSince ? ` (none since ${mq.consumerLostSince})` : '';
-  if (!mq.consumerLostSince) sayGone(ctx, mq, `none came back within the up window, ${waitedMs} ms`);
+  const since = presence.lostSince ? ` (none since ${presence.lostSince})` : '';
+  if (!presence.lostSince) sayGone(ctx, mq, `none came back within the up window, ${waitedMs} ms`);
   note(
     evidence,
     `the command queue ${consumers === undefined ? 'was gone' : 'had no consumer'} and none came within ${waitedMs} ms${since}: the command was published all the same`,
   );
 }
 
-function seen(mq: AmqpContext, caseId: string | undefined): void {
-  mq.consumerSeen = true;
-  mq.consumerLostSince = undefined;
-  mq.consumerGone = undefined;
-  if (caseId !== undefined) mq.consumerLastSeenIn = caseId;
-}
-
 /** Records that nothing consumes the command queue, and says so once (until a consumer is seen again). */
 function sayGone(ctx: RunContext, mq: AmqpContext, why: string): void {
-  mq.consumerLostSince ??= new Date().toISOString();
-  if (mq.consumerGone) return;
-  const since = mq.consumerLastSeenIn ? ` since ${mq.consumerLastSeenIn}` : '';
-  mq.consumerGone = `nothing consumes ${mq.session.endpoint.commandQueue}${since}: the consumer is gone`;
-  ctx.onNotice?.(`${mq.consumerGone} (${why}); the MQ cases after it are decided without waiting out their windows`);
+  const line = mq.learnt.consumer.markGone(mq.session.endpoint.commandQueue);
+  if (line) ctx.onNotice?.(`${line} (${why}); the MQ cases after it are decided without waiting out their windows`);
 }
 
 /** How often the command queue is looked at while a case waits for its reply. */
@@ -155,7 +146,7 @@ export class ConsumerWatch {
       // The queue itself is gone (a device that declared it auto-delete, say): what was published went nowhere.
       this.streakSince ??= now;
     } else if (queue.consumers > 0) {
-      seen(this.mq, this.caseId);
+      this.mq.learnt.consumer.seen(this.caseId);
       this.streakSince = undefined;
     } else if (queue.messages > 0 && queue.messages >= this.lastMessages) {
       this.streakSince ??= now;
@@ -166,7 +157,7 @@ export class ConsumerWatch {
     this.lastMessages = queue?.messages ?? 0;
     if (this.streakSince === undefined) return;
     const untaken = now - this.streakSince;
-    const known = this.mq.consumerLostSince !== undefined && !this.mayHaveRebooted;
+    const known = this.mq.learnt.consumer.lostSince !== undefined && !this.mayHaveRebooted;
     const proven =
       untaken >= this.ctx.upWithinMs ||
       (!this.mayHaveRebooted && untaken >= this.mq.replyWithinMs) ||

@@ -1,10 +1,10 @@
 import { couldNotTest } from '../results/fold-verdict.ts';
 import type { Evidence, RebootTimeline, StateEvidence, Verdict } from '../results/types.ts';
-import { sendHttp } from '../transports/http-transport.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import { findSeeded, isEmpty, PreconditionError, readState, seedState } from './prepare-state.ts';
 import { waitReady, watchReboot } from './reboot-watcher.ts';
 import type { RunContext } from './run-context.ts';
+import { watchTransports } from './run-transports.ts';
 
 export const WIPEDATA_PATH = '/sophon/v2/face/wipedata';
 
@@ -30,14 +30,9 @@ export function wipeWindowFor(spec: { tags?: string[] | undefined }, ctx: RunCon
  * and a device allowed to shut down slowly (design §5: within the down window) must not escape the watch.
  */
 export function quietWindow(ctx: RunContext): number {
-  const learnt = ctx.slowestDownMs === undefined ? 0 : Math.ceil(ctx.slowestDownMs * 2);
+  const slowest = ctx.learnt.timings.slowestDownMs;
+  const learnt = slowest === undefined ? 0 : Math.ceil(slowest * 2);
   return Math.min(ctx.downWithinMs, Math.max(ctx.quietMs, learnt));
-}
-
-/** Learns how long the device takes to go down after answering (a reboot seen after an HTTP answer). */
-export function learnShutdown(ctx: RunContext, timeline: RebootTimeline): void {
-  if (timeline.outcome !== 'rebooted' || timeline.downAtMs === undefined) return;
-  ctx.slowestDownMs = Math.max(ctx.slowestDownMs ?? 0, timeline.downAtMs);
 }
 
 /** Appends a note to the evidence. */
@@ -59,15 +54,16 @@ export async function establishGiven(
 ): Promise<{ state: StateEvidence | undefined } | { stop: CaseRun }> {
   // Once the device has been gone for a whole up window, each later case looks once instead of
   // waiting the window again: a device that never came back must not stretch the run by hours.
-  const window = ctx.deviceLostSince ? 0 : ctx.upWithinMs;
+  const device = ctx.learnt.device;
+  const window = device.lostSince ? 0 : ctx.upWithinMs;
   report('waiting-ready', { windowMs: window });
-  if (!(await waitReady(ctx.target, window, ctx.probeIntervalMs, ctx.signal))) {
-    const since = ctx.deviceLostSince ? ` (unavailable since ${ctx.deviceLostSince})` : '';
-    ctx.deviceLostSince ??= new Date().toISOString();
+  if (!(await waitReady(ctx.target, window, ctx.probeIntervalMs, ctx.signal, ctx.transports.callApi))) {
+    const since = device.lostSince ? ` (unavailable since ${device.lostSince})` : '';
+    device.lost();
     const verdict = couldNotTest('transport', `the device was not ready before the case within ${window} ms${since}`);
     return { stop: { verdict, evidence } };
   }
-  ctx.deviceLostSince = undefined;
+  device.found();
   const { adapter, signal } = ctx;
   if (!given || !adapter) return { state: undefined };
   try {
@@ -78,16 +74,16 @@ export async function establishGiven(
       if (!isEmpty(before)) throw new PreconditionError('the device still holds data after a clean wipe');
       return { state: { before } };
     }
-    ctx.unseedable ??= new Set();
+    const { unseedable } = ctx.learnt;
     if (shares) {
       report('finding-seed');
-      const state = await findSeeded(adapter, signal, ctx.unseedable);
+      const state = await findSeeded(adapter, signal, unseedable.known);
       note(evidence, 'the device was shared with other cases: the state seeded before them was found in place');
       return { state };
     }
     report('seeding');
     const state = await seedState(adapter, signal);
-    for (const c of state.unseedable ?? []) ctx.unseedable.add(c);
+    unseedable.learn(state.unseedable ?? []);
     return { state };
   } catch (error) {
     if (error instanceof PreconditionError) return { stop: { verdict: couldNotTest('seed', error.message), evidence } };
@@ -117,7 +113,7 @@ export async function readStateAfter(
 // `given: empty` (HTTP-15): the device is wiped clean with `all` over HTTP, and the checker waits out the reboot.
 async function wipeClean(ctx: RunContext, evidence: Evidence, report: PhaseReport): Promise<void> {
   const origin = performance.now();
-  const exchange = await sendHttp(
+  const exchange = await ctx.transports.sendHttp(
     {
       method: 'POST',
       url: new URL(WIPEDATA_PATH, ctx.target).toString(),
@@ -132,6 +128,7 @@ async function wipeClean(ctx: RunContext, evidence: Evidence, report: PhaseRepor
   // Without an answer the device may be rebooting (it dropped the connection to do so): the case is over,
   // but the device is let come back first, or the next case would find it going down under its seeding.
   const timeline = await watchReboot({
+    ...watchTransports(ctx.transports),
     target: ctx.target,
     downWithinMs: ctx.downWithinMs,
     upWithinMs: ctx.upWithinMs,
@@ -144,7 +141,7 @@ async function wipeClean(ctx: RunContext, evidence: Evidence, report: PhaseRepor
   if (timeline.outcome === 'not-back' || timeline.outcome === 'not-ready') {
     throw new PreconditionError(`the device did not come back after the clean wipe (${timeline.outcome})`);
   }
-  if (!(await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal))) {
+  if (!(await waitReady(ctx.target, ctx.upWithinMs, ctx.probeIntervalMs, ctx.signal, ctx.transports.callApi))) {
     throw new PreconditionError('the device was not ready after the clean wipe');
   }
   if (exchange.status === undefined) {

@@ -7,23 +7,23 @@ import { planCases, type Selection } from '../plan/plan-cases.ts';
 import { buildReport } from '../results/build-report.ts';
 import type { PhaseEvent, RunPlan } from '../results/progress.ts';
 import type { CaseResult, PlatformLoginRecord, Profile, Report } from '../results/types.ts';
-import { loadSpecs } from '../specs/load-specs.ts';
+import { type LoadedCase, loadSpecs } from '../specs/load-specs.ts';
 import { outcomesOf } from '../specs/outcomes.ts';
 import { createSophonHttpAdapter } from '../state/sophon-http-adapter.ts';
 import type { StateAdapter, StateAdapterContext, StateAdapterModule } from '../state/state-adapter.ts';
-import { AmqpSession } from '../transports/amqp-transport.ts';
-import { CallbackReceiver, type CallbackReceiverOptions } from '../transports/callback-receiver.ts';
-import { callApi, facePath, systemPath } from '../transports/device-api.ts';
-import { sendHttp } from '../transports/http-transport.ts';
+import type { CallbackReceiverOptions } from '../transports/callback-receiver.ts';
+import { facePath, systemPath } from '../transports/device-api.ts';
 import { PlatformLogin } from '../transports/platform-login.ts';
 import { ReplyInbox } from '../transports/reply-inbox.ts';
-import { tcpConnect } from '../transports/tcp-connect.ts';
+import { freshAmqpLearning } from './amqp-learning.ts';
 import { awaitPlatformLogin } from './await-platform-login.ts';
 import { type CasePolicy, policyReportFields } from './case-policy.ts';
 import { DEFAULT_CASE_CONCURRENCY, runsAlongside } from './concurrent-cases.ts';
 import { waitReady } from './reboot-watcher.ts';
 import type { AmqpContext, RunContext } from './run-context.ts';
+import { freshLearning } from './run-learning.ts';
 import { runCases } from './run-suite.ts';
+import { type CallbackChannel, type MqSession, REAL_TRANSPORTS, type RunTransports } from './run-transports.ts';
 
 /** Where the MQ channel is and how long replies may take. */
 export interface AmqpSettings {
@@ -100,6 +100,8 @@ export interface RunSettings {
   onLoginEndpoint?: (loginUrl: string) => void;
   /** A device called the login endpoint (already redacted: no broker password). */
   onLogin?: (login: PlatformLoginRecord) => void;
+  /** How the run reaches the device and the broker; default REAL_TRANSPORTS (tests give fakes). */
+  transports?: RunTransports | undefined;
 }
 
 /** Loads, plans, checks the target is there, runs, and assembles the report. Throws ConformanceError for exit 2. */
@@ -111,10 +113,11 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
   // Kept from the interrupted run (--resume): only the rest runs, and the report holds both in plan order.
   const kept = new Map((settings.earlier?.results ?? []).map((r) => [r.id, r]));
   const cases = planned.filter((c) => !kept.has(c.spec.id));
-  const transports = new Set(planCases(catalogue.cases, suite).map((c) => c.transport));
+  const exercised = new Set(planCases(catalogue.cases, suite).map((c) => c.transport));
   const target = settings.target.replace(/\/+$/, '');
   const systemUrl = settings.systemPort === undefined ? undefined : withPort(target, settings.systemPort);
   const runTag = randomBytes(3).toString('hex');
+  const transports = settings.transports ?? REAL_TRANSPORTS;
 
   // A waiver naming no case of the suite is a mistake to fix before touching the target (exit 2).
   if (settings.policy?.waivers) {
@@ -124,30 +127,33 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
       suite.name,
     );
   }
-  await preflight(target, settings);
+  await preflight(target, settings, transports);
   const adapter = await resolveAdapter(
     settings.stateAdapter,
     { target, runTag, timeoutMs: settings.requestTimeoutMs },
     settings,
+    transports,
   );
   // The broker is only needed (and only checked) when MQ cases are planned.
   const wantsAmqp = settings.amqp !== undefined && cases.some((c) => c.transport === 'amqp');
   const platform =
     wantsAmqp && settings.amqp?.platformLogin
-      ? new PlatformLogin({
-          path: settings.amqp.platformLogin,
-          brokerUrl: settings.amqp.url,
-          commandQueue: settings.amqp.commandQueue,
-          upQueue: settings.amqp.upQueue,
-          licenseKey: settings.amqp.licenseKey,
-          onLogin: settings.onLogin,
-        })
+      ? platformLogin(settings.amqp.platformLogin, settings.amqp, settings.onLogin)
       : undefined;
   const amqp =
     wantsAmqp && settings.amqp
-      ? await openAmqp(settings.amqp, platform, settings.onLoginEndpoint, settings.upWithinMs, settings.signal)
+      ? await openAmqp(
+          settings.amqp,
+          transports,
+          platform,
+          settings.onLoginEndpoint,
+          settings.upWithinMs,
+          settings.signal,
+        )
       : undefined;
-  const firmware = systemUrl ? await callApi(systemUrl, systemPath('getsoftwareversion'), {}, 2_000) : undefined;
+  const firmware = systemUrl
+    ? await transports.callApi(systemUrl, systemPath('getsoftwareversion'), {}, 2_000)
+    : undefined;
 
   const ctx: RunContext = {
     target,
@@ -161,12 +167,14 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     requestTimeoutMs: settings.requestTimeoutMs,
     wipeWithinMs: settings.wipeWithinMs,
     signal: settings.signal,
+    transports,
     runTag,
     amqp,
     caseConcurrency: settings.caseConcurrency,
     policy: settings.policy,
     onPhase: settings.onPhase,
     onNotice: settings.onNotice,
+    learnt: freshLearning(),
   };
   const resumedAt = new Date().toISOString();
   const startedAt = settings.earlier?.startedAt ?? resumedAt;
@@ -176,13 +184,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
     target,
     specHash: catalogue.hash,
     startedAt,
-    cases: planned.map((c) => ({
-      id: c.spec.id,
-      reboots: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'required'),
-      mayReboot: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'any'),
-      publishesBefore: c.transport === 'amqp' && (c.spec.send.before?.length ?? 0) > 0,
-      shares: runsAlongside(c),
-    })),
+    cases: planned.map(plannedCase),
     kept: planned.filter((c) => kept.has(c.spec.id)).map((c) => c.spec.id),
     concurrency: settings.caseConcurrency ?? DEFAULT_CASE_CONCURRENCY,
     windows: { quietMs: settings.quietMs, downWithinMs: settings.downWithinMs },
@@ -205,7 +207,7 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
       ...(firmware?.kind === 'ok' ? { device: { firmware: firmware.data } } : {}),
       // Coverage is judged over the clauses of the transports this suite exercises.
       clauses: [...catalogue.clauses.values()]
-        .filter((c) => transports.has(c.id.startsWith('MQ-') ? 'amqp' : 'http'))
+        .filter((c) => exercised.has(c.id.startsWith('MQ-') ? 'amqp' : 'http'))
         .map((c) => {
           const documentTitle = catalogue.documents.get(c.source.document);
           return {
@@ -237,6 +239,29 @@ export async function executeRun(settings: RunSettings): Promise<Report> {
   }
 }
 
+/** How the live console sees a planned case before it runs. */
+function plannedCase(c: LoadedCase): RunPlan['cases'][number] {
+  return {
+    id: c.spec.id,
+    reboots: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'required'),
+    mayReboot: outcomesOf<{ reboot?: string }>(c.spec.expect).some((o) => o.reboot === 'any'),
+    publishesBefore: c.transport === 'amqp' && (c.spec.send.before?.length ?? 0) > 0,
+    shares: runsAlongside(c),
+  };
+}
+
+/** The management platform's login endpoint the run plays (--platform-login). */
+function platformLogin(path: string, amqp: AmqpSettings, onLogin: RunSettings['onLogin']): PlatformLogin {
+  return new PlatformLogin({
+    path,
+    brokerUrl: amqp.url,
+    commandQueue: amqp.commandQueue,
+    upQueue: amqp.upQueue,
+    licenseKey: amqp.licenseKey,
+    onLogin,
+  });
+}
+
 // A resumed run adds results to the interrupted one's: only sound when both judged the same target against
 // the same spec files (exit 2 otherwise, before the target is touched).
 function checkSameRun(earlier: EarlierRun, specHash: string, target: string): void {
@@ -256,6 +281,7 @@ function checkSameRun(earlier: EarlierRun, specHash: string, target: string): vo
 
 async function openAmqp(
   settings: AmqpSettings,
+  transports: RunTransports,
   login: PlatformLogin | undefined,
   onLoginEndpoint: ((loginUrl: string) => void) | undefined,
   upWithinMs: number,
@@ -264,8 +290,8 @@ async function openAmqp(
   const inbox = new ReplyInbox();
   // With the login endpoint the receiver comes first: the device learns its command queue there, and declares
   // it only after logging in (await-platform-login.ts).
-  const early = login ? await CallbackReceiver.start(inbox, { ...settings.callback, login }) : undefined;
-  let session: AmqpSession;
+  const early = login ? await transports.startCallbacks(inbox, { ...settings.callback, login }) : undefined;
+  let session: MqSession;
   try {
     if (early?.loginUrl && login) {
       onLoginEndpoint?.(early.loginUrl);
@@ -278,22 +304,20 @@ async function openAmqp(
         signal,
       });
     }
-    session = await AmqpSession.open(settings, inbox);
+    session = await transports.openMqSession(settings, inbox);
   } catch (error) {
     await early?.close();
     throw error;
   }
   try {
-    const callbacks = early ?? (await CallbackReceiver.start(inbox, { ...settings.callback }));
+    const callbacks: CallbackChannel = early ?? (await transports.startCallbacks(inbox, { ...settings.callback }));
     const licenseKey = settings.licenseKey ?? (await learnLicenseKey(session, inbox, settings.replyWithinMs));
     return {
       session,
       inbox,
       callbacks,
       replyWithinMs: settings.replyWithinMs,
-      licenseKey,
-      earlierMessageIds: new Set(),
-      consumerSeen: session.consumersAtOpen > 0,
+      learnt: freshAmqpLearning(licenseKey, session.consumersAtOpen),
     };
   } catch (error) {
     await session.close();
@@ -304,7 +328,7 @@ async function openAmqp(
 
 // MQ-4 wants the key stable across reboots: learn it once, before any case reboots the device, from
 // the reply to a command that changes nothing (a flag that is not a boolean).
-async function learnLicenseKey(session: AmqpSession, inbox: ReplyInbox, withinMs: number): Promise<string | undefined> {
+async function learnLicenseKey(session: MqSession, inbox: ReplyInbox, withinMs: number): Promise<string | undefined> {
   const probe = {
     message_key: 'wipedata',
     message_id: `sophon-conformance-probe-${randomBytes(6).toString('hex')}`,
@@ -317,7 +341,7 @@ async function learnLicenseKey(session: AmqpSession, inbox: ReplyInbox, withinMs
 }
 
 // The run is only meaningful against a device that answers; anything else is exit 2 with the reason.
-async function preflight(target: string, settings: RunSettings): Promise<void> {
+async function preflight(target: string, settings: RunSettings, transports: RunTransports): Promise<void> {
   let url: URL;
   try {
     url = new URL(target);
@@ -328,23 +352,24 @@ async function preflight(target: string, settings: RunSettings): Promise<void> {
     throw new ConformanceError('CONFIG_INVALID', `--target ${target}: only http:// targets are supported`);
   }
   const port = Number(url.port || 80);
-  const accepts = await tcpConnect(url.hostname, port, Math.min(settings.preflightMs, 5_000));
-  if (accepts !== true && !(await waitReady(target, settings.preflightMs, 100, settings.signal))) {
+  const accepts = await transports.tcpConnect(url.hostname, port, Math.min(settings.preflightMs, 5_000));
+  const ready = () => waitReady(target, settings.preflightMs, 100, settings.signal, transports.callApi);
+  if (accepts !== true && !(await ready())) {
     throw new ConformanceError('TARGET_UNREACHABLE', `${target} is unreachable at the start of the run (${accepts})`);
   }
-  if (!(await waitReady(target, settings.preflightMs, 100, settings.signal))) {
+  if (!(await ready())) {
     throw new ConformanceError(
       'TARGET_UNREACHABLE',
-      `${target} accepts connections but its API is not ready within ${settings.preflightMs} ms (${await whyNotReady(target, settings.signal)})`,
+      `${target} accepts connections but its API is not ready within ${settings.preflightMs} ms (${await whyNotReady(target, settings.signal, transports)})`,
     );
   }
 }
 
 // One more look at the readiness calls, to say in the exit line what the target does instead: no
 // answer, TLS, bytes that are not HTTP, or a vendor error such as DEVICE_INIT_ERROR.
-async function whyNotReady(target: string, signal: AbortSignal): Promise<string> {
+async function whyNotReady(target: string, signal: AbortSignal, transports: RunTransports): Promise<string> {
   for (const command of ['getconfigs', 'getmediadevices']) {
-    const exchange = await sendHttp(
+    const exchange = await transports.sendHttp(
       {
         method: 'POST',
         url: new URL(facePath(command), target).toString(),
@@ -364,10 +389,15 @@ async function resolveAdapter(
   name: string,
   context: StateAdapterContext,
   settings: RunSettings,
+  transports: RunTransports,
 ): Promise<StateAdapter | undefined> {
   if (name === 'none') return undefined;
   if (name === 'sophon-http') {
-    return createSophonHttpAdapter(context, settings.recordSource ? { recordSource: settings.recordSource } : {});
+    const { callApi } = transports;
+    return createSophonHttpAdapter(
+      context,
+      settings.recordSource ? { recordSource: settings.recordSource, callApi } : { callApi },
+    );
   }
   let module: Partial<StateAdapterModule>;
   try {

@@ -1,6 +1,6 @@
 import { judgeBootIdentity, parseUptime, type Uptime, type UptimeReading } from '../checks/boot-identity.ts';
 import type { BootIdentity, RebootTimeline } from '../results/types.ts';
-import { callApi, facePath, systemPath } from '../transports/device-api.ts';
+import { type ApiCall, callApi, facePath, systemPath } from '../transports/device-api.ts';
 import { NO_TCP_ANSWER, tcpConnect } from '../transports/tcp-connect.ts';
 
 export { parseUptime, type Uptime };
@@ -32,6 +32,8 @@ export interface WatchOptions {
   onStep?: ((step: WatchStep, atMs: number) => void) | undefined;
   /** How the API port is probed (a TCP connect); tests give a scripted one. */
   probe?: PortProbe;
+  /** How readiness and uptime are asked (the management API); default: over the network. */
+  api?: ApiCall;
 }
 
 /** What one connection attempt to the API port showed. */
@@ -50,7 +52,7 @@ export const CONFIRM_TIMEOUT_MS = 1_500;
  * succeeds and input devices are no longer initialising). Polls against deadlines, never sleeps blind.
  */
 export async function watchReboot(options: WatchOptions): Promise<RebootTimeline> {
-  const { target, probeIntervalMs, since, signal } = options;
+  const { target, probeIntervalMs, since, signal, api = callApi } = options;
   const at = () => Math.round((performance.now() - since) * 10) / 10;
   const timeline: RebootTimeline = {
     downWithinMs: options.downWithinMs,
@@ -85,7 +87,7 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   const before = options.uptimeBefore;
   if (timeline.downAtMs === undefined) {
     timeline.watchedMs = Math.round(at());
-    const after = options.systemUrl ? await readUptime(options.systemUrl, signal) : undefined;
+    const after = options.systemUrl ? await readUptime(options.systemUrl, signal, api) : undefined;
     if (after) timeline.uptimeAfter = after.text;
     // Unseen, a reboot could have started the clock at any time between the two readings.
     const unseen = before && { notBeforeMs: before.sentAt - since, notAfterMs: Number.POSITIVE_INFINITY };
@@ -110,7 +112,7 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
     return timeline;
   }
   while (at() < upDeadline && !signal?.aborted) {
-    if (await isReady(target, Math.max(probeIntervalMs * 10, 1_000))) {
+    if (await isReady(target, Math.max(probeIntervalMs * 10, 1_000), undefined, api)) {
       timeline.readyAtMs = at();
       break;
     }
@@ -124,7 +126,7 @@ export async function watchReboot(options: WatchOptions): Promise<RebootTimeline
   if (!options.systemUrl) return timeline;
   // The system API may come up after the face API: with a reading to compare, it is asked again for a while.
   const readUntil = since + (before ? Math.min(upDeadline, at() + UPTIME_AFTER_BOOT_MS) : 0);
-  const after = await readUptimeUntil(options.systemUrl, readUntil, probeIntervalMs, signal);
+  const after = await readUptimeUntil(options.systemUrl, readUntil, probeIntervalMs, signal, api);
   if (after) timeline.uptimeAfter = after.text;
   if (!before) return timeline;
   const boot = {
@@ -165,10 +167,15 @@ function identityOf(
 }
 
 /** Readiness after boot (sophon-api.md): `getconfigs {}` answers and `getmediadevices` is past DEVICE_INIT_ERROR. */
-export async function isReady(target: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-  const configs = await callApi(target, facePath('getconfigs'), {}, timeoutMs, signal);
+export async function isReady(
+  target: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  api: ApiCall = callApi,
+): Promise<boolean> {
+  const configs = await api(target, facePath('getconfigs'), {}, timeoutMs, signal);
   if (configs.kind !== 'ok') return false;
-  const devices = await callApi(target, facePath('getmediadevices'), {}, timeoutMs, signal);
+  const devices = await api(target, facePath('getmediadevices'), {}, timeoutMs, signal);
   return devices.kind === 'ok';
 }
 
@@ -178,10 +185,11 @@ export async function waitReady(
   withinMs: number,
   probeIntervalMs: number,
   signal?: AbortSignal,
+  api: ApiCall = callApi,
 ): Promise<boolean> {
   const deadline = performance.now() + withinMs;
   while (!signal?.aborted) {
-    if (await isReady(target, Math.max(probeIntervalMs * 10, 1_000), signal)) return true;
+    if (await isReady(target, Math.max(probeIntervalMs * 10, 1_000), signal, api)) return true;
     if (performance.now() >= deadline) return false;
     await pause(probeIntervalMs);
   }
@@ -189,9 +197,13 @@ export async function waitReady(
 }
 
 /** Reads `getuptime` from the system port, with when it was asked and answered; undefined when the device has none. */
-export async function readUptime(systemUrl: string, signal?: AbortSignal): Promise<UptimeRead | undefined> {
+export async function readUptime(
+  systemUrl: string,
+  signal?: AbortSignal,
+  api: ApiCall = callApi,
+): Promise<UptimeRead | undefined> {
   const sentAt = performance.now();
-  const answer = await callApi(systemUrl, systemPath('getuptime'), {}, 2_000, signal);
+  const answer = await api(systemUrl, systemPath('getuptime'), {}, 2_000, signal);
   const answeredAt = performance.now();
   if (answer.kind !== 'ok') return undefined;
   const uptime = parseUptime(answer.data);
@@ -203,20 +215,26 @@ async function readUptimeUntil(
   systemUrl: string,
   until: number,
   probeIntervalMs: number,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  api: ApiCall,
 ): Promise<UptimeRead | undefined> {
   for (;;) {
-    const reading = await readUptime(systemUrl, signal);
+    const reading = await readUptime(systemUrl, signal, api);
     if (reading || signal?.aborted || performance.now() >= until) return reading;
     await pause(Math.max(probeIntervalMs, 50));
   }
 }
 
-async function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
-  const answer = await tcpConnect(host, port, timeoutMs);
-  // Refused, reset, unreachable: the answer of a port (or host) that is not serving.
-  return answer === true ? 'accepted' : answer === NO_TCP_ANSWER ? 'timeout' : 'refused';
+/** A probe of the API port through `connect` (a TCP connect, or a test's fake one). */
+export function portProbe(connect: typeof tcpConnect = tcpConnect): PortProbe {
+  return async (host, port, timeoutMs) => {
+    const answer = await connect(host, port, timeoutMs);
+    // Refused, reset, unreachable: the answer of a port (or host) that is not serving.
+    return answer === true ? 'accepted' : answer === NO_TCP_ANSWER ? 'timeout' : 'refused';
+  };
 }
+
+const tcpProbe = portProbe();
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

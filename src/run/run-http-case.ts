@@ -5,12 +5,11 @@ import { foldVerdict } from '../results/fold-verdict.ts';
 import type { Evidence } from '../results/types.ts';
 import type { HttpCase, HttpExpectSpec, HttpSendSpec } from '../specs/case-schema.ts';
 import { outcomesOf } from '../specs/outcomes.ts';
-import { type HttpExchange, type HttpRequestSpec, sendHttp } from '../transports/http-transport.ts';
+import type { HttpExchange, HttpRequestSpec } from '../transports/http-transport.ts';
 import { NO_REPORT, type PhaseReport, reportWatch } from './case-progress.ts';
 import {
   type CaseRun,
   establishGiven,
-  learnShutdown,
   note,
   quietWindow,
   readStateAfter,
@@ -20,6 +19,7 @@ import {
 import { readUptime, watchReboot } from './reboot-watcher.ts';
 import { curlFor } from './reproduce.ts';
 import type { RunContext } from './run-context.ts';
+import { watchTransports } from './run-transports.ts';
 
 /** Builds the request a case asks for: defaults filled in, JSON serialised, raw bytes kept raw. */
 export function buildHttpRequest(send: HttpSendSpec, target: string): HttpRequestSpec {
@@ -59,11 +59,11 @@ export async function runHttpCase(
   if ('stop' in given) return given.stop;
   const { state } = given;
 
-  const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, signal) : undefined;
+  const uptimeBefore = ctx.systemUrl ? await readUptime(ctx.systemUrl, signal, ctx.transports.callApi) : undefined;
   const request = buildHttpRequest(spec.send, ctx.target);
   const timeoutMs = spec.timeoutMs ?? wipeWindowFor(spec, ctx, ctx.requestTimeoutMs);
   report('sending', { windowMs: timeoutMs });
-  const exchange = await sendHttp(request, { timeoutMs, origin, signal });
+  const exchange = await ctx.transports.sendHttp(request, { timeoutMs, origin, signal });
   evidence.http = [...(evidence.http ?? []), exchange.evidence];
   evidence.reproduce = curlFor(exchange.evidence.request);
   const response = viewResponse(exchange);
@@ -79,6 +79,7 @@ export async function runHttpCase(
   const mayGoDown = mayReboot(spec.expect, exchange, response, ctx);
   const watchMs = mayGoDown ? ctx.downWithinMs : quietWindow(ctx);
   const timeline = await watchReboot({
+    ...watchTransports(ctx.transports),
     target: ctx.target,
     systemUrl: ctx.systemUrl,
     downWithinMs: ctx.downWithinMs,
@@ -91,7 +92,7 @@ export async function runHttpCase(
     onStep: reportWatch(report, { watchMs, upWithinMs: ctx.upWithinMs, quiet: !mayGoDown }),
   });
   evidence.reboot = timeline;
-  learnShutdown(ctx, timeline);
+  ctx.learnt.timings.noteDown(timeline);
   const afterResponse = await early;
   await readStateAfter(ctx, state, timeline, evidence, report);
   if (state && afterResponse && timeline.downAtMs !== undefined) state.afterResponse = afterResponse;

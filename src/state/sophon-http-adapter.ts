@@ -1,5 +1,5 @@
 import type { StateCategory, StateSnapshot } from '../results/types.ts';
-import { type ApiAnswer, callApi, facePath } from '../transports/device-api.ts';
+import { type ApiAnswer, type ApiCall, callApi as callOverNetwork, facePath } from '../transports/device-api.ts';
 import { type SeedResult, StateAccessError, type StateAdapter, type StateAdapterContext } from './state-adapter.ts';
 
 /** Smart settings safe to change in a test (sophon-api.md), with their documented defaults. */
@@ -30,6 +30,8 @@ export interface SophonHttpOptions {
   recordSource?: string;
   /** How long to wait for records to appear after adding the record source. */
   recordWaitMs?: number;
+  /** How the management API is called; default: over the network (a test gives its fake device). */
+  callApi?: ApiCall;
 }
 
 const PAGE_LIMIT = 100;
@@ -46,6 +48,7 @@ const MAX_RECORD_PAGES = 300;
 export function createSophonHttpAdapter(context: StateAdapterContext, options: SophonHttpOptions = {}): StateAdapter {
   const { target, runTag, timeoutMs } = context;
   const recordWaitMs = options.recordWaitMs ?? 5_000;
+  const callApi = options.callApi ?? callOverNetwork;
   let serial = 0;
   const name = (kind: string) => `sc-${runTag}-${kind}-${++serial}`;
 

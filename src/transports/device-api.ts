@@ -6,6 +6,15 @@ export type ApiAnswer =
   | { kind: 'error'; status: number; code: string; message: string }
   | { kind: 'unreachable'; reason: string };
 
+/** How a management-API call is made (callApi, or a test's fake device). */
+export type ApiCall = (
+  base: string,
+  path: string,
+  body: unknown,
+  timeoutMs?: number,
+  signal?: AbortSignal,
+) => Promise<ApiAnswer>;
+
 // Management calls are short and idempotent reads or seeding writes; a fresh connection each time
 // keeps them off sockets a rebooting device has already dropped.
 const agent = new Agent({ connect: { timeout: 2_000 }, keepAliveTimeout: 1, pipelining: 1 });

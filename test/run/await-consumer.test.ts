@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CasePhase } from '../../src/results/progress.ts';
 import type { Evidence } from '../../src/results/types.ts';
+import { freshAmqpLearning } from '../../src/run/amqp-learning.ts';
 import { awaitConsumer } from '../../src/run/await-consumer.ts';
 import type { AmqpContext, RunContext } from '../../src/run/run-context.ts';
 import type { AmqpSession } from '../../src/transports/amqp-transport.ts';
@@ -17,7 +18,7 @@ function mqWith(counts: (number | undefined | 'stall')[], consumerSeen: boolean)
       return count;
     },
   } as unknown as AmqpSession;
-  const mq = { session, consumerSeen } as AmqpContext;
+  const mq = { session, learnt: freshAmqpLearning(undefined, consumerSeen ? 1 : 0) } as unknown as AmqpContext;
   return { mq, looks: () => looks };
 }
 
@@ -41,7 +42,7 @@ describe('awaitConsumer', () => {
     const { phases, report } = recorder();
     const e = evidence();
     await awaitConsumer(ctx(8_000), mq, e, report);
-    expect([looks(), phases, mq.consumerSeen, e.amqp?.consumerWaitMs, e.notes]).toEqual([
+    expect([looks(), phases, mq.learnt.consumer.wasSeen, e.amqp?.consumerWaitMs, e.notes]).toEqual([
       1,
       [],
       true,
@@ -67,7 +68,7 @@ describe('awaitConsumer', () => {
     expect(phases).toEqual([{ phase: 'waiting-consumer', windowMs: 8_000 }]);
     expect(e.amqp?.consumerWaitMs).toBeGreaterThanOrEqual(250);
     expect(e.notes?.[0]).toMatch(/no consumer: the device's MQ consumer came \d+ ms later/);
-    expect(mq.consumerLostSince).toBeUndefined();
+    expect(mq.learnt.consumer.lostSince).toBeUndefined();
   });
 
   it('goes on after the up window without one, and then only looks until one is seen again', async () => {
@@ -77,8 +78,8 @@ describe('awaitConsumer', () => {
     await awaitConsumer(ctx(300), mq, e, () => {});
     expect(performance.now() - t).toBeGreaterThanOrEqual(295);
     expect(e.notes?.[0]).toMatch(/had no consumer and none came within \d+ ms: the command was published all the same/);
-    expect(mq.consumerLostSince).toBeDefined();
-    expect(mq.consumerGone).toBe('nothing consumes q: the consumer is gone');
+    expect(mq.learnt.consumer.lostSince).toBeDefined();
+    expect(mq.learnt.consumer.gone).toBe('nothing consumes q: the consumer is gone');
     const { phases, report } = recorder();
     const later = evidence();
     const t2 = performance.now();

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { freshAmqpLearning } from '../../src/run/amqp-learning.ts';
 import { ConsumerWatch } from '../../src/run/await-consumer.ts';
 import type { AmqpContext, RunContext } from '../../src/run/run-context.ts';
 import type { AmqpSession, CommandQueueLook } from '../../src/transports/amqp-transport.ts';
@@ -6,14 +7,18 @@ import type { AmqpSession, CommandQueueLook } from '../../src/transports/amqp-tr
 /** A command queue that shows `looks` one by one (the last one repeats, or all of them again with `cycle`). */
 function mqShowing(
   looks: (CommandQueueLook | undefined)[],
-  { cycle = false, ...known }: Partial<AmqpContext> & { cycle?: boolean } = {},
+  { cycle = false, consumerSeen = true }: { consumerSeen?: boolean; cycle?: boolean } = {},
 ) {
   let n = 0;
   const session = {
     endpoint: { url: 'amqp://b', commandQueue: 'queue-dev-X', upQueue: 'u' },
     commandQueueNow: async () => looks[cycle ? n++ % looks.length : Math.min(n++, looks.length - 1)],
   } as unknown as AmqpSession;
-  return { session, replyWithinMs: 400, consumerSeen: true, ...known } as AmqpContext;
+  return {
+    session,
+    replyWithinMs: 400,
+    learnt: freshAmqpLearning(undefined, consumerSeen ? 1 : 0),
+  } as unknown as AmqpContext;
 }
 
 function runWith(upWithinMs: number) {
@@ -57,13 +62,12 @@ describe('ConsumerWatch', () => {
     const first = watching(ctx, mq, 'amqp.wipedata.malformed.not-json-then-valid');
     const firstAfter = await gone(first, 3_000);
     expect(firstAfter).toBeGreaterThanOrEqual(400);
-    expect(mq.consumerGone).toBe(
+    expect(mq.learnt.consumer.gone).toBe(
       'nothing consumes queue-dev-X since amqp.wipedata.malformed.not-json-then-valid: the consumer is gone',
     );
-    expect(mq.consumerLostSince).toBeDefined();
+    expect(mq.learnt.consumer.lostSince).toBeDefined();
     // The next case is decided after a second, not another reply window, and nothing is said again.
-    mq.replyWithinMs = 60_000;
-    const next = watching(ctx, mq, 'amqp.wipedata.malformed.empty-then-valid');
+    const next = watching(ctx, { ...mq, replyWithinMs: 60_000 }, 'amqp.wipedata.malformed.empty-then-valid');
     const nextAfter = await gone(next, 3_000);
     expect(nextAfter).toBeLessThan(2_000);
     expect(notices).toHaveLength(1);
@@ -109,7 +113,7 @@ describe('ConsumerWatch', () => {
     late.rebootPossible();
     expect(await gone(late, 2_000)).toBeUndefined();
     expect(notices).toEqual([]);
-    expect(mq.consumerLastSeenIn).toBe('amqp.wipedata.reboot.consumer-back');
+    expect(mq.learnt.consumer.lastSeenInCase).toBe('amqp.wipedata.reboot.consumer-back');
     // One that never comes is proven gone once the whole up window has passed.
     const never = mqShowing([{ consumers: 0, messages: 1 }]);
     const watch = watching(ctx, never, 'amqp.wipedata.reboot.consumer-back');
