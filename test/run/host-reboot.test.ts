@@ -26,7 +26,7 @@ describe('a reboot is a reboot of the host', { timeout: 60_000 }, () => {
     const [result] = report.results;
     expect(result?.verdict).toBe('fail');
     expect(result?.message).toMatch(
-      /^reboot: expected answers first, then the host reboots .*; received the API restarted, the host did not: uptime kept counting \(3 h 57 min \d+ s before, 3 h 57 min \d+ s after, [\d.]+ s apart\); down \+\d+ ms, up \+\d+ ms, ready \+\d+ ms after the response$/,
+      /^reboot: expected answers first, then the host reboots .*; received the API restarted, the host did not: uptime kept counting \(3 h 57 min \d+ s before, 3 h 57 min \d+ s after, [\d.]+(–[\d.]+)? s apart\); down \+\d+ ms, up \+\d+ ms, ready \+\d+ ms after the response$/,
     );
     expect(result?.evidence.reboot).toMatchObject({
       outcome: 'rebooted',
