@@ -580,10 +580,6 @@ export class Faults {
     return new Faults(new Set(names as readonly FaultName[]));
   }
 
-  has(name: FaultName): boolean {
-    return this.active.has(name);
-  }
-
   /** `behaviour` with every active fault's changes on top, in the order of KNOWN_FAULTS. */
   applyTo(behaviour: DeviceBehaviour): DeviceBehaviour {
     return KNOWN_FAULTS.filter((fault) => this.active.has(fault.name)).reduce(

@@ -609,10 +609,6 @@ export class Variants {
     return new Variants(new Set(names as readonly VariantName[]));
   }
 
-  has(name: VariantName): boolean {
-    return this.active.has(name);
-  }
-
   /** `behaviour` with every active variant's changes on top. */
   applyTo(behaviour: DeviceBehaviour): DeviceBehaviour {
     return KNOWN_VARIANTS.filter((variant) => this.active.has(variant.name)).reduce(
