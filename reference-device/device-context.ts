@@ -1,14 +1,12 @@
 import type { FastifyReply } from 'fastify';
-import type { Faults } from './faults.ts';
+import type { DeviceBehaviour } from './device-behaviour.ts';
 import type { Store } from './store.ts';
-import type { Variants } from './variants.ts';
 
-/** What the routes of one boot see of the device: its store, its faults, and its lifecycle. */
+/** What the routes of one boot see of the device: its store, its behaviour, and its lifecycle. */
 export interface DeviceContext {
   readonly store: Store;
-  readonly faults: Faults;
-  /** The allowed behaviours this device shows instead of the default ones (variants.ts). */
-  readonly variants: Variants;
+  /** What this device does where a choice or a defect is possible (its faults and variants, composed). */
+  readonly behaviour: DeviceBehaviour;
   /** How long a wipe takes before it is answered (variant slow-sync-wipe); 0 otherwise. */
   readonly wipeMs: number;
   /** performance.now() when the host booted (before this process for the first boot): getuptime counts from here. */

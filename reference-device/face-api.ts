@@ -7,7 +7,6 @@ import { createPermission, getPermissions } from './permissions.ts';
 import { getEvents } from './recognition.ts';
 import { contentTypeGuard, jsonObjectBody } from './request-guards.ts';
 import { defaultSettings, getConfigs, setConfigs } from './settings.ts';
-import { readingFor } from './strict-json.ts';
 import { answeredWithError, sendJson } from './vendor-error.ts';
 import { handleWipe } from './wipe.ts';
 
@@ -30,14 +29,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   setconfigs: (ctx, body) => setConfigs(ctx.store, body),
 };
 
-// Variant pages-capped-at-one: page_limit is a request, the device serves at most one item per page.
+// page_limit is a request: a device may serve at most one item per page (variant pages-capped-at-one).
 function pagedAsTheDeviceServes(ctx: DeviceContext, command: string, body: Body): Body {
   const capped = command === 'getidentities' || command === 'getpermissions';
-  if (!capped || !ctx.variants.has('pages-capped-at-one') || !Object.hasOwn(body, 'page_limit')) return body;
+  if (!capped || ctx.behaviour.management.pageLimit !== 'one' || !Object.hasOwn(body, 'page_limit')) return body;
   return typeof body.page_limit === 'number' && body.page_limit > 1 ? { ...body, page_limit: 1 } : body;
 }
 
-// Variant getconfigs-many-keys: a real device answers getconfigs {} with every setting it has, most of which
+// A real device may answer getconfigs {} with every setting it has (variant getconfigs-many-keys), most of which
 // a test must never change (sophon-api.md); they are read-only here.
 const OTHER_SETTINGS = {
   GATE_WORK_MODE: 'normal',
@@ -49,7 +48,8 @@ const OTHER_SETTINGS = {
 };
 
 function withOtherSettings(ctx: DeviceContext, command: string, body: Body, result: unknown): unknown {
-  if (command !== 'getconfigs' || !ctx.variants.has('getconfigs-many-keys') || Object.hasOwn(body, 'config_name')) {
+  const every = ctx.behaviour.management.getconfigs === 'every-setting';
+  if (command !== 'getconfigs' || !every || Object.hasOwn(body, 'config_name')) {
     return result;
   }
   return { ...OTHER_SETTINGS, ...(result as Record<string, unknown>) };
@@ -58,18 +58,20 @@ function withOtherSettings(ctx: DeviceContext, command: string, body: Body, resu
 /** Registers `POST /sophon/v2/face/<command>` for wipedata and the management commands. */
 export function registerFaceApi(app: FastifyInstance, ctx: DeviceContext): void {
   // Every face command accepts application/json only (000_2427abba6c145ae1.txt, 错误码 1).
-  const onRequest = contentTypeGuard(ctx.faults);
+  const { behaviour } = ctx;
+  const onRequest = contentTypeGuard(behaviour);
   app.post(WIPE_PATH, { onRequest }, (request, reply) => handleWipe(ctx, request, reply));
-  // Fault any-method-wipes: a firmware that routes the path and never looks at the method.
-  if (ctx.faults.has('any-method-wipes')) {
+  // A firmware may route the path and never look at the method (fault any-method-wipes).
+  const otherWipeMethods = behaviour.requests.wipeMethods.filter((method) => method !== 'POST');
+  if (otherWipeMethods.length > 0) {
     app.route({
-      method: ['PUT', 'DELETE', 'PATCH'],
+      method: otherWipeMethods,
       url: WIPE_PATH,
       onRequest,
       handler: (request, reply) => handleWipe(ctx, request, reply),
     });
   }
-  const reading = readingFor(ctx.variants);
+  const reading = behaviour.json;
   for (const [name, command] of Object.entries(COMMANDS)) {
     app.post(`${FACE_API}/${name}`, { onRequest }, async (request, reply) => {
       const body = jsonObjectBody(request, reading);
@@ -77,8 +79,8 @@ export function registerFaceApi(app: FastifyInstance, ctx: DeviceContext): void 
       return sendJson(reply, 200, withOtherSettings(ctx, name, body, result));
     });
   }
-  // Fault error-resets-settings: a firmware whose error path reloads the factory configuration.
-  if (ctx.faults.has('error-resets-settings')) {
+  // A firmware whose error path reloads the factory configuration (fault error-resets-settings).
+  if (behaviour.wipe.errorResetsSettings) {
     app.addHook('onSend', async (request) => {
       if (answeredWithError.has(request) && request.url.split('?', 1)[0] === WIPE_PATH) {
         await ctx.store.commit((doc) => {
@@ -87,8 +89,8 @@ export function registerFaceApi(app: FastifyInstance, ctx: DeviceContext): void 
       }
     });
   }
-  // Fault reboots-after-error: a firmware whose error path also runs the post-wipe restart.
-  if (ctx.faults.has('reboots-after-error')) {
+  // A firmware whose error path also runs the post-wipe restart (fault reboots-after-error).
+  if (behaviour.reboot.afterWipeError) {
     app.addHook('onSend', async (request, reply) => {
       if (answeredWithError.has(request) && request.url.split('?', 1)[0] === WIPE_PATH) {
         ctx.rebootAfterResponse(reply);

@@ -1,6 +1,10 @@
+import { type BehaviourChanges, type DeviceBehaviour, withChanges } from './device-behaviour.ts';
+
 /** One named fault injection: a realistic defect the checker must catch. */
 export interface FaultInfo {
   name: string;
+  /** What the defect changes of the healthy device (device-behaviour.ts): the knobs it turns, nothing else. */
+  changes: BehaviourChanges;
   description: string;
   /**
    * The case ids (or id globs) that must catch the fault, and no others: the kill matrix holds the
@@ -75,11 +79,13 @@ const HTTP_SUCCESSFUL_WIPES = [
 export const KNOWN_FAULTS = [
   {
     name: 'accepts-text-plain',
+    changes: { requests: { textPlain: 'read-as-json' } },
     catches: ['http.wipedata.content-type.text-plain'],
     description: 'A text/plain body is parsed as JSON instead of being refused with UNSUPPORT_CONTENT_TYPE.',
   },
   {
     name: 'ok-on-malformed-json',
+    changes: { wipe: { malformedJson: 'ok-200' } },
     catches: [
       'http.wipedata.body.empty',
       'http.wipedata.body.trailing-comma',
@@ -92,6 +98,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'users-keeps-permissions',
+    changes: { deletes: { users: ['identities', 'mediaDevices'] } },
     withVariants: {
       drop: [...WIPES_REFUSED_WITH_VARIANTS, ...MQ_SEVERAL_FLAGS],
       add: ['http.wipedata.body.utf8-bom', NULL_BESIDE_TRUE, MQ_NULL_BESIDE_TRUE],
@@ -118,6 +125,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'reboots-before-answering',
+    changes: { wipe: { answer: 'dropped-then-reboot' } },
     withVariants: WIPE_PATH_WITH_VARIANTS,
     catches: [
       'http.wipedata.combination.*',
@@ -132,12 +140,14 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'never-reboots',
+    changes: { reboot: { afterHttpWipe: false, afterMqWipe: false, afterNoOpWipe: false } },
     withVariants: WIPE_PATH_WITH_VARIANTS,
     catches: HTTP_SUCCESSFUL_WIPES,
     description: 'A successful wipe is answered correctly but the device never reboots.',
   },
   {
     name: 'not-coming-back',
+    changes: { reboot: { comesBack: false } },
     // The first reboot comes from the first HTTP wipe: MQ wipes do not reboot.
     withVariants: { drop: ['amqp.wipedata.flags.users'], add: ['http.wipedata.flags.users'] },
     catches: ['amqp.wipedata.flags.users'],
@@ -145,6 +155,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'error-status-200',
+    changes: { answers: { errorStatus: 200 } },
     // The bare 405 of other-methods-bare-405 has no envelope whose status the fault could change.
     withVariants: { drop: [...WIPING_WITH_VARIANTS, 'http.wipedata.method.*'], add: REFUSED_WITH_VARIANTS },
     catches: REFUSED_HTTP_CASES,
@@ -152,12 +163,14 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'result-false-200',
+    changes: { wipe: { successResult: false } },
     withVariants: WIPE_PATH_WITH_VARIANTS,
     catches: HTTP_SUCCESSFUL_WIPES,
     description: 'A successful wipe (data deleted, reboot follows) answers 200 {"result":false}.',
   },
   {
     name: 'missing-args-wrong-code',
+    changes: { httpFlags: { noFlagCode: 'INVALID_ARGUMENTS', emptyObject: 'no-flag' } },
     // The unknown-field refusal (INVALID_ARGUMENTS, tolerated) is what these two get from the variants already.
     withVariants: {
       drop: ['http.wipedata.arguments.missing-capitalised-users', 'http.wipedata.arguments.missing-typo-user'],
@@ -171,6 +184,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'string-true-accepted',
+    changes: { httpFlags: { stringTrue: 'true' } },
     catches: [
       'http.wipedata.arguments.all-string-true',
       'http.wipedata.arguments.events-string-true',
@@ -180,6 +194,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'events-deletes-identities',
+    changes: { deletes: { events: ['events', 'identities'] } },
     catches: [
       'amqp.wipedata.flags.events',
       'amqp.wipedata.malformed.*',
@@ -191,6 +206,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'all-keeps-settings',
+    changes: { deletes: { allResetsSettings: false } },
     withVariants: { drop: ['http.wipedata.combination.*', 'amqp.wipedata.flags.all-three'] },
     catches: [
       'amqp.wipedata.flags.all',
@@ -205,6 +221,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'wipe-not-persisted',
+    changes: { deletes: { persisted: false } },
     // Without a reboot after an MQ wipe nothing reloads the old data from disk.
     withVariants: {
       drop: [...WIPES_REFUSED_WITH_VARIANTS, 'amqp.wipedata'],
@@ -231,12 +248,14 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'reboots-after-error',
+    changes: { reboot: { afterWipeError: true } },
     withVariants: ERROR_PATH_WITH_VARIANTS,
     catches: REFUSED_HTTP_CASES,
     description: 'A failed wipedata request (any error answer on the wipedata path) reboots the device.',
   },
   {
     name: 'error-resets-settings',
+    changes: { wipe: { errorResetsSettings: true } },
     withVariants: ERROR_PATH_WITH_VARIANTS,
     catches: REFUSED_HTTP_CASES,
     description:
@@ -244,6 +263,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'partial-wipe-on-error',
+    changes: { wipe: { validFlagsOfRefused: 'wiped' } },
     // With the variants the null beside a true flag is no error: the users wipe is the allowed outcome.
     withVariants: { drop: [NULL_BESIDE_TRUE] },
     catches: ['http.wipedata.arguments.valid-beside-invalid', NULL_BESIDE_TRUE],
@@ -252,6 +272,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'users-keeps-media-devices',
+    changes: { deletes: { users: ['identities', 'permissions'] } },
     withVariants: {
       drop: [...WIPES_REFUSED_WITH_VARIANTS, ...MQ_SEVERAL_FLAGS],
       add: ['http.wipedata.body.utf8-bom', NULL_BESIDE_TRUE, MQ_NULL_BESIDE_TRUE],
@@ -278,6 +299,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'message-not-naming-missing',
+    changes: { httpFlags: { noFlagMessage: 'empty' } },
     // The variants send MISSING_ARGUMENTS only for a null flag (null-flag-not-given): EMPTY_REQUEST_JSON for {},
     // INVALID_ARGUMENTS for unknown keys.
     withVariants: {
@@ -297,6 +319,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'false-flag-wipes',
+    changes: { httpFlags: { falseFlag: 'true' } },
     // All three false turn true, and three true flags are refused; all beside two false turns into three true.
     withVariants: { drop: ['http.wipedata.flags-false.all-three'], add: ['http.wipedata.flags.all-beside-false'] },
     catches: [
@@ -308,11 +331,13 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'any-method-wipes',
+    changes: { requests: { wipeMethods: ['POST', 'PUT', 'DELETE', 'PATCH'] } },
     catches: ['http.wipedata.method.delete', 'http.wipedata.method.put'],
     description: 'PUT, DELETE and PATCH on the wipe path are handled like POST: a body with a true flag wipes.',
   },
   {
     name: 'charset-refused',
+    changes: { requests: { contentTypeMatch: 'whole-header' } },
     catches: [
       'http.wipedata.content-type.charset-no-space',
       'http.wipedata.content-type.charset-utf-8',
@@ -323,6 +348,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'non-object-missing-args',
+    changes: { wipe: { nonObject: 'MISSING_ARGUMENTS', nullBody: 'as-non-object' } },
     catches: [
       'http.wipedata.body.array',
       'http.wipedata.body.boolean',
@@ -335,18 +361,21 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'empty-device-refused',
+    changes: { wipe: { emptyDevice: 'INVALID_ARGUMENTS' } },
     catches: ['http.wipedata.idempotent.all-on-empty-device'],
     description: 'A wipe that finds nothing to delete is refused with INVALID_ARGUMENTS instead of succeeding.',
   },
   // --- the MQ channel (mq-consumer.ts, mq-command.ts) ---
   {
     name: 'mq-reply-on-up-queue-despite-notify-path',
+    changes: { mq: { replyTo: 'up-queue' } },
     catches: ['amqp.wipedata.reply.notify-path-only', 'amqp.wipedata.reply.notify-path-wipe'],
     description:
       'An MQ command with a notify_path gets its reply published on the up queue instead of POSTed to the notify_path.',
   },
   {
     name: 'mq-no-reply',
+    changes: { mq: { wipeReply: 'never' } },
     withVariants: MQ_REFUSED_WITH_VARIANTS,
     catches: [
       'amqp.wipedata.flags.*',
@@ -360,6 +389,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-code-success',
+    changes: { mq: { successCode: 'SUCCESS' } },
     withVariants: MQ_REFUSED_WITH_VARIANTS,
     catches: [
       'amqp.wipedata.flags.*',
@@ -372,6 +402,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-wrong-message-key',
+    changes: { mq: { replyMessageKey: 'wipeData' } },
     catches: [
       'amqp.wipedata.arguments.all-null',
       'amqp.wipedata.arguments.events-number-one',
@@ -388,6 +419,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-empty-license-key',
+    changes: { mq: { replyLicenseKey: 'empty' } },
     catches: [
       'amqp.wipedata.arguments.all-null',
       'amqp.wipedata.arguments.events-number-one',
@@ -404,6 +436,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-license-key-changes-on-reboot',
+    changes: { mq: { licenseKeyAfterReboot: 'new' } },
     withVariants: MASKED_WITHOUT_MQ_REBOOT,
     catches: [
       'amqp.wipedata.arguments.all-null',
@@ -426,6 +459,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-consumer-dies-on-poison',
+    changes: { mq: { poisonStopsConsumer: true } },
     catches: [
       'amqp.wipedata.malformed.*',
       'amqp.wipedata.notify-path.*',
@@ -438,6 +472,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-reply-without-message-id',
+    changes: { mq: { messageIdInBody: 'none' } },
     grade: 'SHOULD',
     catches: ['amqp.wipedata.flags.users', 'amqp.wipedata.reply.message-id-echoed'],
     description:
@@ -445,6 +480,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-duplicate-executed-twice',
+    changes: { mq: { idempotent: false } },
     grade: 'SHOULD',
     catches: ['amqp.wipedata.duplicate.message-id-executed-once'],
     description:
@@ -452,6 +488,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-reply-after-reboot',
+    changes: { mq: { wipeReplyAfterReboot: true } },
     withVariants: MASKED_WITHOUT_MQ_REBOOT,
     catches: [
       'amqp.wipedata.flags.all',
@@ -464,6 +501,7 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-reply-late',
+    changes: { mq: { wipeReplyLate: true } },
     withVariants: MQ_REFUSED_WITH_VARIANTS,
     catches: [
       'amqp.wipedata.flags.*',
@@ -477,11 +515,13 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-wipes-without-message-key',
+    changes: { mq: { missingMessageKey: 'wipes-when-flags' } },
     catches: ['amqp.wipedata.message-key.missing'],
     description: 'An MQ message with wipe flags but no message_key is executed as wipedata instead of being refused.',
   },
   {
     name: 'mq-bad-flag-partial-wipe',
+    changes: { mq: { validFlagsOfRefused: 'wiped' } },
     // With the variants the null beside a true flag is no error: the users wipe is the allowed outcome.
     withVariants: { drop: [MQ_NULL_BESIDE_TRUE] },
     catches: ['amqp.wipedata.arguments.valid-beside-invalid', MQ_NULL_BESIDE_TRUE],
@@ -490,18 +530,21 @@ export const KNOWN_FAULTS = [
   },
   {
     name: 'mq-message-key-loose',
+    changes: { mq: { messageKeyMatch: 'loose' } },
     catches: ['amqp.wipedata.message-key.unknown', 'amqp.wipedata.message-key.wrong-case'],
     description:
       'message_key is matched case-insensitively and by prefix: "WipeData" and "wipedatas" are executed as wipedata.',
   },
   {
     name: 'mq-unreachable-notify-stops-consumer',
+    changes: { mq: { unreachableCallbackStopsConsumer: true } },
     catches: ['amqp.wipedata.notify-path.unreachable-then-valid', 'amqp.wipedata.reboot.consumer-back'],
     description:
       'After a reply it could not POST to an unreachable notify_path the consumer stops until the next reboot.',
   },
   {
     name: 'api-restart-only',
+    changes: { reboot: { restarts: 'api-only' } },
     // Every case that requires a reboot (HTTP-13: the host reboots). MQ wipes may or may not reboot (MQ-10), so a
     // restart after one is only reported. The combined variants' uptime counts whole minutes, but the host has
     // been up for hours when the device starts (reboot.ts HOST_UP_AT_START_MS), so a clock that kept counting
@@ -513,7 +556,7 @@ export const KNOWN_FAULTS = [
   },
 ] as const satisfies readonly FaultInfo[];
 
-/** The name of a known fault; code asks `faults.has(name)` with this type so a typo does not compile. */
+/** The name of a known fault: a typo does not compile. */
 export type FaultName = (typeof KNOWN_FAULTS)[number]['name'];
 
 const KNOWN_NAMES: ReadonlySet<string> = new Set(KNOWN_FAULTS.map((fault) => fault.name));
@@ -537,8 +580,12 @@ export class Faults {
     return new Faults(new Set(names as readonly FaultName[]));
   }
 
-  has(name: FaultName): boolean {
-    return this.active.has(name);
+  /** `behaviour` with every active fault's changes on top, in the order of KNOWN_FAULTS. */
+  applyTo(behaviour: DeviceBehaviour): DeviceBehaviour {
+    return KNOWN_FAULTS.filter((fault) => this.active.has(fault.name)).reduce(
+      (next, fault) => withChanges(next, fault.changes),
+      behaviour,
+    );
   }
 
   list(): FaultName[] {

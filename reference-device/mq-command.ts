@@ -1,8 +1,7 @@
 import { optionalString } from './arguments.ts';
-import { Faults } from './faults.ts';
+import type { DeviceBehaviour, FlagRules } from './device-behaviour.ts';
 import type { Store } from './store.ts';
-import { readingFor, readJsonObject } from './strict-json.ts';
-import type { Variants } from './variants.ts';
+import { readJsonObject } from './strict-json.ts';
 import { VendorError } from './vendor-error.ts';
 import { applyWipe, changesAnything, givenFlags, readWipeFlags, WIPE_FLAGS, type WipeScope } from './wipe.ts';
 
@@ -35,26 +34,24 @@ export interface MqRefusal {
   deadLetter: boolean;
   /** No message_key, or another one: not a wipedata command at all (MQ-2). */
   unknownCommand: boolean;
-  /** The reply's code: the error's, or the MQ status code variant mq-family-codes answers with. */
+  /** The reply's code: the error's, or the family's MQ status code (variant mq-family-codes). */
   replyCode: string;
-  /** The message is not JSON at all (syntax, empty, not UTF-8, BOM): the `mq-consumer-dies-on-poison` trigger. */
+  /** The message is not JSON at all (syntax, empty, not UTF-8, BOM): what may stop the consumer (MQ-9). */
   notJson: boolean;
-  /** Fault `mq-bad-flag-partial-wipe`: what the faulty firmware deletes before refusing. */
+  /** What a firmware that acts on each flag as it reads it deletes before refusing (fault mq-bad-flag-partial-wipe). */
   partialScope: WipeScope | undefined;
 }
-
-// The flags are read exactly as over HTTP, but the HTTP request faults (string-true-accepted,
-// missing-args-wrong-code, …) belong to the HTTP endpoint and do not reach this channel.
-const NO_FAULTS = Faults.parse([]);
 
 /**
  * Reads one command message strictly (MQ-2, MQ-3, MQ-9): the device's own JSON reader (UTF-8, no BOM,
  * no duplicate keys, an object), then `message_key` (exactly "wipedata"), `message_id` and
- * `notify_path` (non-empty strings when present), then the flags as HTTP-4 … HTTP-10 read them.
+ * `notify_path` (non-empty strings when present), then the flags as HTTP-4 … HTTP-10 read them (by the MQ
+ * channel's rules: the HTTP request faults belong to the HTTP endpoint).
  */
-export function readMqCommand(content: Uint8Array, faults: Faults, variants: Variants): MqCommand {
-  const reading = readJsonObject(content, readingFor(variants));
-  const family = variants.has('mq-family-codes');
+export function readMqCommand(content: Uint8Array, behaviour: DeviceBehaviour): MqCommand {
+  const { mq } = behaviour;
+  const reading = readJsonObject(content, behaviour.json);
+  const family = mq.failureCodes === 'family-status-codes';
   if (!reading.ok) {
     // Nothing of the message can be trusted, but a key and an id that can be read are echoed so the
     // sender can still match the failure to what it sent; the reply goes to the up queue.
@@ -86,19 +83,19 @@ export function readMqCommand(content: Uint8Array, faults: Faults, variants: Var
     notifyPath,
     deadLetter: false,
     unknownCommand,
-    // Variant mq-family-codes: the MQ status codes of the same firmware (状态码详细说明).
-    replyCode: !family ? error.code : notBoolean(body, variants) ? 'BOOLEAN_ARGUMENT_ERROR' : 'PARAM_ERROR',
+    // The MQ status codes of the same firmware (状态码详细说明), variant mq-family-codes.
+    replyCode: !family ? error.code : notBoolean(body, behaviour.mqFlags) ? 'BOOLEAN_ARGUMENT_ERROR' : 'PARAM_ERROR',
     notJson: false,
     partialScope,
   });
 
   if (!Object.hasOwn(body, 'message_key')) {
-    // Fault mq-wipes-without-message-key: a firmware that dispatches on the flags it finds.
+    // A firmware may dispatch on the flags it finds (fault mq-wipes-without-message-key).
     const hasFlags = WIPE_FLAGS.some((flag) => Object.hasOwn(body, flag));
-    if (!(hasFlags && faults.has('mq-wipes-without-message-key'))) {
+    if (!(hasFlags && mq.missingMessageKey === 'wipes-when-flags')) {
       return refuse(new VendorError('MISSING_ARGUMENTS', 'missing message_key'), undefined, true);
     }
-  } else if (messageKeyValue !== WIPEDATA && !looselyWipedata(messageKeyValue, faults)) {
+  } else if (messageKeyValue !== WIPEDATA && !(mq.messageKeyMatch === 'loose' && looselyWipedata(messageKeyValue))) {
     const shown = JSON.stringify(messageKeyValue).slice(0, 100);
     return refuse(
       new VendorError('INVALID_ARGUMENTS', `unknown message_key ${shown} (expected "${WIPEDATA}")`),
@@ -112,19 +109,18 @@ export function readMqCommand(content: Uint8Array, faults: Faults, variants: Var
   } catch (error) {
     return refuse(error as VendorError);
   }
-  const flags = readWipeFlags(body, NO_FAULTS, variants);
+  const flags = readWipeFlags(body, behaviour.mqFlags);
   if (!flags.ok) {
-    // Fault mq-bad-flag-partial-wipe: a firmware that acts on each flag as it reads it.
     const partial =
-      faults.has('mq-bad-flag-partial-wipe') && changesAnything(flags.validScope) ? flags.validScope : undefined;
+      mq.validFlagsOfRefused === 'wiped' && changesAnything(flags.validScope) ? flags.validScope : undefined;
     return refuse(flags.error, partial);
   }
   return { kind: 'wipe', scope: flags.scope, messageId, notifyPath };
 }
 
 // A null the device reads as not given (variant null-flag-not-given) is no Bool type error.
-function notBoolean(body: Readonly<Record<string, unknown>>, variants: Variants): boolean {
-  return givenFlags(body, variants).some((flag) => typeof body[flag] !== 'boolean');
+function notBoolean(body: Readonly<Record<string, unknown>>, rules: FlagRules): boolean {
+  return givenFlags(body, rules).some((flag) => typeof body[flag] !== 'boolean');
 }
 
 // A lenient look at a message the strict reader refused, only to echo what can be echoed.
@@ -159,10 +155,10 @@ export async function executeWipe(
   store: Store,
   scope: WipeScope,
   messageId: string | undefined,
-  faults: Faults,
+  behaviour: DeviceBehaviour,
 ): Promise<WipeExecution> {
-  // Fault mq-duplicate-executed-twice: a firmware that never looks at message_id.
-  const idempotent = messageId !== undefined && !faults.has('mq-duplicate-executed-twice');
+  // A firmware may never look at message_id (fault mq-duplicate-executed-twice).
+  const idempotent = messageId !== undefined && behaviour.mq.idempotent;
   if (idempotent && store.state.processedMessageIds.includes(messageId)) return 'duplicate';
   if (messageId === undefined && !changesAnything(scope)) return 'executed';
   try {
@@ -170,14 +166,14 @@ export async function executeWipe(
       (doc) => {
         // Checked again inside the transaction: commits run one at a time, so this is authoritative.
         if (idempotent && doc.processedMessageIds.includes(messageId)) throw DUPLICATE;
-        applyWipe(doc, scope, faults);
+        applyWipe(doc, scope, behaviour.deletes);
         if (messageId !== undefined) {
           const kept = doc.processedMessageIds.filter((id) => id !== messageId);
           kept.push(messageId);
           doc.processedMessageIds = kept.slice(-PROCESSED_IDS_KEPT);
         }
       },
-      { persist: !faults.has('wipe-not-persisted') },
+      { persist: behaviour.deletes.persisted },
     );
   } catch (error) {
     if (error === DUPLICATE) return 'duplicate';
@@ -196,7 +192,7 @@ export interface MqReply {
   /** The command's `message_id`, when it had one (not the vendor's: MQ-7). */
   message_id?: string;
   ext_data: Record<string, unknown>;
-  /** Variant mq-reply-extra-fields. */
+  /** Replies with extra fields (variant mq-reply-extra-fields). */
   dev_sno?: string;
   timestamp?: string;
 }
@@ -204,8 +200,7 @@ export interface MqReply {
 /** What every reply of one boot shares. */
 export interface ReplyContext {
   licenseKey: string;
-  faults: Faults;
-  variants: Variants;
+  behaviour: DeviceBehaviour;
 }
 
 export function successReply(
@@ -214,13 +209,13 @@ export function successReply(
   scope?: WipeScope,
   elapsedMs?: number,
 ): MqReply {
-  const code = ctx.faults.has('mq-code-success') ? 'SUCCESS' : 'EXECUTE_SUCCESS';
-  // Variant mq-ext-data-content: ext_data is "扩展返回结果", extended results of the command.
+  const { mq } = ctx.behaviour;
+  // ext_data is "扩展返回结果", extended results of the command: what was wiped, how long it took.
   const extended =
-    scope && ctx.variants.has('mq-ext-data-content')
+    scope && mq.extData === 'wipe-details'
       ? { wiped: WIPE_FLAGS.filter((f) => (f === 'all' ? scope.settings : scope[f])), elapsed_ms: elapsedMs ?? 0 }
       : {};
-  return envelope(ctx, true, code, 'execute success', WIPEDATA, messageId, extended);
+  return envelope(ctx, true, mq.successCode, 'execute success', WIPEDATA, messageId, extended);
 }
 
 export function failureReply(
@@ -242,25 +237,23 @@ function envelope(
   messageId: string | undefined,
   extended: Record<string, unknown>,
 ): MqReply {
-  const { faults, variants } = ctx;
-  const key = messageKey === WIPEDATA && faults.has('mq-wrong-message-key') ? 'wipeData' : messageKey;
-  // Fault mq-reply-without-message-id: a firmware that sends the documented reply fields and nothing more.
-  // The variants echo it in one place only (MQ-7), or as the AMQP correlation_id (mq-consumer.ts).
-  const echoed =
-    faults.has('mq-reply-without-message-id') || variants.has('mq-message-id-as-correlation-id')
-      ? undefined
-      : messageId;
-  const top = echoed !== undefined && !variants.has('mq-message-id-in-ext-data-only');
-  const inExt = echoed !== undefined && !variants.has('mq-message-id-top-level-only');
+  const { mq } = ctx.behaviour;
+  const key = messageKey === WIPEDATA ? mq.replyMessageKey : messageKey;
+  // MQ-7: the message_id is echoed at the top level, in ext_data, both, or not in the body at all (as the AMQP
+  // correlation_id only, mq-consumer.ts; or by a firmware that sends the documented fields and nothing more).
+  const where = mq.messageIdInBody;
+  const echoed = where === 'none' ? undefined : messageId;
+  const top = echoed !== undefined && where !== 'ext-data';
+  const inExt = echoed !== undefined && where !== 'top-level';
   return {
     result,
     code,
     message,
-    mq_license_key: faults.has('mq-empty-license-key') ? '' : ctx.licenseKey,
+    mq_license_key: mq.replyLicenseKey === 'empty' ? '' : ctx.licenseKey,
     message_key: key,
     ...(top ? { message_id: echoed } : {}),
     ext_data: { ...extended, ...(inExt ? { message_id: echoed } : {}) },
-    ...(variants.has('mq-reply-extra-fields') ? { dev_sno: ctx.licenseKey, timestamp: new Date().toISOString() } : {}),
+    ...(mq.replyExtraFields ? { dev_sno: ctx.licenseKey, timestamp: new Date().toISOString() } : {}),
   };
 }
 
@@ -290,7 +283,7 @@ export function replyTarget(notifyPath: string | undefined, platformUrl?: string
   return { kind: 'callback', url: url.toString() };
 }
 
-// Fault mq-message-key-loose: a firmware that lower-cases the key and dispatches on its prefix.
-function looselyWipedata(key: unknown, faults: Faults): boolean {
-  return faults.has('mq-message-key-loose') && typeof key === 'string' && key.toLowerCase().startsWith(WIPEDATA);
+// A firmware may lower-case the key and dispatch on its prefix (fault mq-message-key-loose).
+function looselyWipedata(key: unknown): boolean {
+  return typeof key === 'string' && key.toLowerCase().startsWith(WIPEDATA);
 }

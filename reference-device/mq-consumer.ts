@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { request } from 'undici';
-import type { Faults } from './faults.ts';
+import type { DeviceBehaviour } from './device-behaviour.ts';
 import {
   executeWipe,
   failureReply,
@@ -15,7 +15,6 @@ import {
 } from './mq-command.ts';
 import { type LoginExchange, logIn, serialNumberFor } from './platform-login-client.ts';
 import type { Store } from './store.ts';
-import type { Variants } from './variants.ts';
 import { VendorError } from './vendor-error.ts';
 import { applyWipe, changesAnything } from './wipe.ts';
 
@@ -56,8 +55,8 @@ export interface HeldReply {
 export interface MqConsumerOptions {
   settings: MqSettings;
   store: Store;
-  faults: Faults;
-  variants: Variants;
+  /** What the device does where a choice or a defect is possible (its faults and variants, composed). */
+  behaviour: DeviceBehaviour;
   /** How long a wipe takes before it is answered (variant slow-sync-wipe); 0 otherwise. */
   wipeMs: number;
   /** A wait the device's close() cuts short. */
@@ -77,8 +76,7 @@ export function deadLetterQueue(commandQueue: string): string {
 
 const CONNECT_TIMEOUT_MS = 5_000;
 const CALLBACK_TIMEOUT_MS = 3_000;
-// Variant mq-callback-retries: an unreachable notify_path is tried this many times, this far apart.
-const CALLBACK_TRIES = 3;
+// A device that tries an unreachable notify_path again (variant mq-callback-retries) waits this long between tries.
 const CALLBACK_RETRY_MS = 300;
 // Variant mq-up-queue-with-ttl: the message TTL the device declares the up queue with.
 const UP_QUEUE_TTL_MS = 3_600_000;
@@ -135,7 +133,7 @@ export class MqConsumer {
   constructor(options: MqConsumerOptions) {
     this.options = options;
     this.log = options.settings.log ?? logToStderr;
-    this.replyContext = { licenseKey: options.licenseKey, faults: options.faults, variants: options.variants };
+    this.replyContext = { licenseKey: options.licenseKey, behaviour: options.behaviour };
     const { channel } = options.settings;
     if ('loginUrl' in channel) this.loginUrl = channel.loginUrl;
     else this.channel = channel;
@@ -273,14 +271,14 @@ export class MqConsumer {
       });
       // No routing key is documented: the queue's own name, as the default exchange routes.
       if (exchange?.bind) await channel.bindQueue(commandQueue, exchange.name, commandQueue);
-      // Exactly as the checker declares it when it is missing: durable, no arguments. The variants expect the
-      // platform's queue to exist, or give it a message TTL.
-      const { variants } = this.options;
+      // Exactly as the checker declares it when it is missing: durable, no arguments. A device may also expect the
+      // platform's queue to exist, or give it a message TTL (variants).
+      const declare = this.options.behaviour.mq.upQueue;
       if (upQueue === undefined) {
         // No mq_up_queue was handed: replies go only where a command's notify_path says.
-      } else if (variants.has('mq-up-queue-with-ttl')) {
+      } else if (declare === 'declared-with-ttl') {
         await channel.assertQueue(upQueue, { durable: true, arguments: { 'x-message-ttl': UP_QUEUE_TTL_MS } });
-      } else if (!variants.has('mq-up-queue-not-declared')) {
+      } else if (declare === 'declared') {
         await channel.assertQueue(upQueue, { durable: true });
       }
       await channel.prefetch(prefetch);
@@ -359,8 +357,9 @@ export class MqConsumer {
   private async handle(session: Session, message: ConsumeMessage): Promise<void> {
     // Left unacked: the broker hands it out again after the reboot or reconnection.
     if (this.closed || this.stopped || !session.alive) return;
-    const { faults, store, variants } = this.options;
-    const command = readMqCommand(message.content, faults, variants);
+    const { behaviour, store } = this.options;
+    const { mq, reboot } = behaviour;
+    const command = readMqCommand(message.content, behaviour);
     const correlationId = this.replyCorrelation(message, command.messageId);
     if (command.kind === 'refused') {
       await this.refuse(session, message, command, correlationId);
@@ -373,7 +372,7 @@ export class MqConsumer {
       // Variant slow-sync-wipe: the deletion takes its time, and the reply waits for it (HTTP-12's reading).
       const fresh = messageId === undefined || !store.state.processedMessageIds.includes(messageId);
       if (fresh && changesAnything(scope)) await this.options.delay(this.options.wipeMs);
-      execution = await executeWipe(store, scope, messageId, faults);
+      execution = await executeWipe(store, scope, messageId, behaviour);
     } catch (error) {
       // The device is going down under the command: it is redelivered after the boot.
       if (this.closed || !session.alive) return;
@@ -386,29 +385,28 @@ export class MqConsumer {
     const deleted = execution === 'executed' && changesAnything(scope);
     if (deleted && messageId !== undefined) this.rebootOwed.add(messageId);
     const owed = execution === 'duplicate' && messageId !== undefined && this.rebootOwed.has(messageId);
-    const noOp = execution === 'executed' && !changesAnything(scope) && variants.has('reboots-after-all-false');
-    const reboots = (deleted || owed || noOp) && !faults.has('never-reboots') && !variants.has('mq-wipe-no-reboot');
+    const noOp = execution === 'executed' && !changesAnything(scope) && reboot.afterNoOpWipe;
+    const reboots = (deleted || owed || noOp) && reboot.afterMqWipe;
     const reply = successReply(this.replyContext, messageId, scope, Math.round(performance.now() - started));
-    // Variant mq-duplicate-silent: a command already executed is acknowledged without a second reply.
-    if (execution === 'duplicate' && variants.has('mq-duplicate-silent')) {
+    // MQ-8: a command already executed may be acknowledged without a second reply.
+    if (execution === 'duplicate' && mq.duplicateReply === 'none') {
       if (reboots) await this.stopConsuming(session);
       this.settle(session, message, 'ack');
       if (reboots && !this.closed) this.options.rebootAfterWipe();
       return;
     }
 
-    // Fault mq-reply-after-reboot: the firmware keeps the reply and reboots first.
-    if (reboots && faults.has('mq-reply-after-reboot')) {
+    // A firmware may keep the reply and reboot first (fault mq-reply-after-reboot).
+    if (reboots && mq.wipeReplyAfterReboot) {
       this.options.heldReplies.push({ reply, notifyPath, correlationId, heldBy: this });
       await this.stopConsuming(session);
       this.settle(session, message, 'ack');
       if (!this.closed) this.options.rebootAfterWipe();
       return;
     }
-    // Fault mq-reply-late: the firmware finishes something slow before it replies.
-    if (faults.has('mq-reply-late')) await this.sleep(LATE_REPLY_MS);
-    // Fault mq-no-reply: executed, never answered.
-    if (!faults.has('mq-no-reply') && !(await this.deliver(session, reply, notifyPath, correlationId))) return;
+    // A firmware may finish something slow before it replies (fault mq-reply-late).
+    if (mq.wipeReplyLate) await this.sleep(LATE_REPLY_MS);
+    if (mq.wipeReply === 'sent' && !(await this.deliver(session, reply, notifyPath, correlationId))) return;
     if (reboots) await this.stopConsuming(session);
     this.settle(session, message, 'ack');
     if (reboots && !this.closed) this.options.rebootAfterWipe();
@@ -420,22 +418,21 @@ export class MqConsumer {
     refusal: MqRefusal,
     correlationId: string | undefined,
   ): Promise<void> {
-    const { faults, store } = this.options;
+    const { behaviour, store } = this.options;
+    const { mq } = behaviour;
     const partial = refusal.partialScope;
     if (partial) {
       try {
-        await store.commit((doc) => applyWipe(doc, partial, faults));
+        await store.commit((doc) => applyWipe(doc, partial, behaviour.deletes));
       } catch (error) {
         if (this.closed || !session.alive) return;
         this.log(`MQ partial wipe could not be stored: ${describe(error)}`);
       }
     }
-    const { variants } = this.options;
-    // Variants mq-ignores-unknown-commands and mq-poison-dropped-silently: what is not a wipedata command, or
-    // not a message at all, is acknowledged and dropped, without a reply and without dead-lettering.
+    // What is not a wipedata command (MQ-2), or not a message at all (MQ-9), may be acknowledged and dropped,
+    // without a reply and without dead-lettering.
     const silent =
-      (refusal.unknownCommand && variants.has('mq-ignores-unknown-commands')) ||
-      (refusal.deadLetter && variants.has('mq-poison-dropped-silently'));
+      (refusal.unknownCommand && mq.unknownCommands === 'dropped') || (refusal.deadLetter && mq.poison === 'dropped');
     if (!silent) {
       const reply = failureReply(
         this.replyContext,
@@ -446,8 +443,8 @@ export class MqConsumer {
       );
       if (!(await this.deliver(session, reply, refusal.notifyPath, correlationId))) return;
     }
-    // Fault mq-consumer-dies-on-poison: the consumer does not survive a message it cannot parse (answered or not).
-    if (refusal.notJson && faults.has('mq-consumer-dies-on-poison')) {
+    // A consumer may not survive a message it cannot parse, answered or not (fault mq-consumer-dies-on-poison).
+    if (refusal.notJson && mq.poisonStopsConsumer) {
       this.log('MQ consumer stopped after a message that is not JSON (fault mq-consumer-dies-on-poison)');
       await this.stopConsuming(session);
     }
@@ -466,10 +463,9 @@ export class MqConsumer {
     notifyPath: string | undefined,
     correlationId: string | undefined,
   ): Promise<boolean> {
-    // Fault mq-reply-on-up-queue-despite-notify-path: the firmware reads the older pages' precedence.
-    const target = this.options.faults.has('mq-reply-on-up-queue-despite-notify-path')
-      ? { kind: 'up-queue' as const }
-      : replyTarget(notifyPath, this.loginUrl);
+    const { mq } = this.options.behaviour;
+    // A firmware may read the older pages' precedence (fault mq-reply-on-up-queue-despite-notify-path).
+    const target = mq.replyTo === 'up-queue' ? { kind: 'up-queue' as const } : replyTarget(notifyPath, this.loginUrl);
     switch (target.kind) {
       case 'up-queue':
         try {
@@ -480,8 +476,8 @@ export class MqConsumer {
           return false;
         }
       case 'callback':
-        // Fault mq-unreachable-notify-stops-consumer: a firmware whose consumer waits on the failed callback.
-        if (!(await this.post(target.url, reply)) && this.options.faults.has('mq-unreachable-notify-stops-consumer')) {
+        // A firmware's consumer may wait on the failed callback (fault mq-unreachable-notify-stops-consumer).
+        if (!(await this.post(target.url, reply)) && mq.unreachableCallbackStopsConsumer) {
           this.log('MQ consumer stopped after an unreachable notify_path (fault mq-unreachable-notify-stops-consumer)');
           await this.stopConsuming(session);
         }
@@ -515,8 +511,8 @@ export class MqConsumer {
           upQueue,
           Buffer.from(JSON.stringify(reply), 'utf8'),
           {
-            // Variant mq-reply-bare-properties: no property is documented for replies.
-            ...(this.options.variants.has('mq-reply-bare-properties')
+            // No property is documented for replies: a device may send none (variant mq-reply-bare-properties).
+            ...(this.options.behaviour.mq.replyProperties === 'bare'
               ? {}
               : { persistent: true, contentType: 'application/json' }),
             mandatory: true,
@@ -541,15 +537,15 @@ export class MqConsumer {
    * mq-no-correlation-id), or the command's message_id (variant mq-message-id-as-correlation-id, MQ-7).
    */
   private replyCorrelation(message: ConsumeMessage, messageId: string | undefined): string | undefined {
-    const { variants } = this.options;
-    if (variants.has('mq-message-id-as-correlation-id') && messageId !== undefined) return messageId;
-    if (variants.has('mq-no-correlation-id')) return undefined;
+    const { mq } = this.options.behaviour;
+    if (mq.messageIdAsCorrelationId && messageId !== undefined) return messageId;
+    if (!mq.copiesCorrelationId) return undefined;
     return stringProperty(message.properties.correlationId);
   }
 
   /** POSTs the reply to the notify_path; a device variant tries an unreachable one a few times (MQ-11). */
   private async post(url: string, reply: MqReply): Promise<boolean> {
-    const tries = this.options.variants.has('mq-callback-retries') ? CALLBACK_TRIES : 1;
+    const tries = this.options.behaviour.mq.callbackTries;
     for (let attempt = 1; ; attempt++) {
       if (await this.postOnce(url, reply)) return true;
       if (attempt >= tries || this.closed) return false;
@@ -567,9 +563,7 @@ export class MqConsumer {
       const response = await request(url, {
         method: 'POST',
         headers: {
-          'content-type': this.options.variants.has('callback-charset')
-            ? 'application/json; charset=utf-8'
-            : 'application/json',
+          'content-type': this.options.behaviour.mq.callbackContentType,
         },
         body: JSON.stringify(reply),
         signal: controller.signal,

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { DeviceBehaviour } from './device-behaviour.ts';
 import type { DeviceContext } from './device-context.ts';
 import { registerFaceApi } from './face-api.ts';
-import type { Faults } from './faults.ts';
 import { type HeldReply, MqConsumer, type MqSettings } from './mq-consumer.ts';
 import { recogniseContinuously } from './recognition.ts';
 import { Store } from './store.ts';
 import { registerSystemApi } from './system-api.ts';
-import type { Variants } from './variants.ts';
 import { createVendorServer, type HttpLimits } from './vendor-server.ts';
 
 /**
@@ -35,8 +34,8 @@ export interface LifecycleOptions {
   rebootDelayMs: number;
   /** Timeouts against slow clients and the body size limit of both listeners. */
   limits: HttpLimits;
-  faults: Faults;
-  variants: Variants;
+  /** What the device does where a choice or a defect is possible (its faults and variants, composed). */
+  behaviour: DeviceBehaviour;
   /** How long a wipe takes before it is answered (variant slow-sync-wipe); 0 otherwise. */
   wipeMs: number;
   /** After a reboot, how long after the API is ready the MQ consumer starts (variant mq-consumer-late); 0 otherwise. */
@@ -183,10 +182,10 @@ export class DeviceLifecycle {
     await shutDown(boot);
     if (this.isClosed()) return;
     this.emit('down');
-    // Fault api-restart-only: only the API process goes down and comes back; the host, and its clock, run on.
-    this.hostRebooting = !this.options.faults.has('api-restart-only');
-    // Fault not-coming-back: the device never boots again.
-    if (this.options.faults.has('not-coming-back')) return;
+    // Only the API process may go down and come back (fault api-restart-only): the host, and its clock, run on.
+    const { reboot } = this.options.behaviour;
+    this.hostRebooting = reboot.restarts === 'host';
+    if (!reboot.comesBack) return;
     this.schedule(this.options.bootMs, () => this.bootUp(false));
   }
 
@@ -201,10 +200,10 @@ export class DeviceLifecycle {
     const store = await Store.open(this.options.dataDir, first ? { licenseKey: this.options.licenseKey } : {});
     this.licenseKeyValue = store.state.licenseKey;
     const ctx = this.contextFor(store);
-    const { faults, variants, limits } = this.options;
-    const api = createVendorServer(faults, limits, variants);
+    const { behaviour, limits } = this.options;
+    const api = createVendorServer(behaviour, limits);
     registerFaceApi(api, ctx);
-    const system = variants.has('no-system-port') ? undefined : createVendorServer(faults, limits, variants);
+    const system = behaviour.system.port === 'none' ? undefined : createVendorServer(behaviour, limits);
     if (system) registerSystemApi(system, ctx, this.options.firmware);
     const boot: Boot = { store, api, system, mq: undefined };
     try {
@@ -228,8 +227,9 @@ export class DeviceLifecycle {
     this.systemPort = system ? (system.server.address() as AddressInfo).port : 0;
     this.boot = boot;
     this.phase = 'initializing';
-    if (variants.has('records-keep-coming')) {
-      boot.stopRecognition = recogniseContinuously(store, { persist: !faults.has('wipe-not-persisted') });
+    if (behaviour.management.recognition === 'keeps-recording') {
+      // What is recorded reaches the disk as a wipe does: an in-memory wipe keeps its records in memory too.
+      boot.stopRecognition = recogniseContinuously(store, { persist: behaviour.deletes.persisted });
     }
     this.rebootPending = false;
     // The MQ consumer starts with the listeners and the device is ready only once it consumes (or, after
@@ -268,15 +268,14 @@ export class DeviceLifecycle {
   }
 
   private consumerFor(boot: Boot, store: Store, first: boolean): MqConsumer {
-    const { amqp, faults } = this.options;
+    const { amqp, behaviour } = this.options;
     if (!amqp) throw new Error('no MQ settings');
-    // Fault mq-license-key-changes-on-reboot: a firmware that makes up its MQ key at every boot.
-    const rebooted = !first && faults.has('mq-license-key-changes-on-reboot');
+    // A firmware may make up its MQ key at every boot (fault mq-license-key-changes-on-reboot).
+    const rebooted = !first && behaviour.mq.licenseKeyAfterReboot === 'new';
     return new MqConsumer({
       settings: amqp,
       store,
-      faults,
-      variants: this.options.variants,
+      behaviour,
       wipeMs: this.options.wipeMs,
       delay: (ms) => this.delay(ms),
       licenseKey: rebooted ? randomBytes(16).toString('hex') : store.state.licenseKey,
@@ -291,8 +290,7 @@ export class DeviceLifecycle {
   private contextFor(store: Store): DeviceContext {
     return {
       store,
-      faults: this.options.faults,
-      variants: this.options.variants,
+      behaviour: this.options.behaviour,
       wipeMs: this.options.wipeMs,
       delay: (ms) => this.delay(ms),
       bootedAt: this.hostBootedAt,

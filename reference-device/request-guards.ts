@@ -1,5 +1,5 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Faults } from './faults.ts';
+import type { DeviceBehaviour } from './device-behaviour.ts';
 import { type JsonReading, readJsonObject } from './strict-json.ts';
 import { VendorError } from './vendor-error.ts';
 
@@ -14,15 +14,15 @@ export function mediaTypeOf(header: string | undefined): string | undefined {
  * such as `charset` allowed) in `onRequest`, i.e. before a byte of the body is read or parsed, so a
  * text/plain body is UNSUPPORT_CONTENT_TYPE even when it is also malformed JSON.
  */
-export function contentTypeGuard(faults: Faults): onRequestHookHandler {
+export function contentTypeGuard({ requests }: DeviceBehaviour): onRequestHookHandler {
   return (request, _reply, done) => {
     const header = request.headers['content-type'];
     const mediaType = mediaTypeOf(header);
-    // Fault charset-refused: a firmware that compares the whole header with one string.
-    const exact = !faults.has('charset-refused') || header === 'application/json';
+    // A firmware may compare the whole header with one string (fault charset-refused).
+    const exact = requests.contentTypeMatch === 'media-type' || header === 'application/json';
     if (mediaType === 'application/json' && exact) return done();
-    // Fault accepts-text-plain: a firmware that only rejects what it cannot decode.
-    if (mediaType === 'text/plain' && faults.has('accepts-text-plain')) return done();
+    // A firmware may only reject what it cannot decode (fault accepts-text-plain).
+    if (mediaType === 'text/plain' && requests.textPlain === 'read-as-json') return done();
     done(
       new VendorError(
         'UNSUPPORT_CONTENT_TYPE',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { composeBehaviour } from './compose-behaviour.ts';
 import { Faults, KNOWN_FAULTS } from './faults.ts';
 import { deadLetterQueue, type MqSettings } from './mq-consumer.ts';
 import { DeviceLifecycle, type LifecycleEvent } from './reboot.ts';
@@ -117,6 +118,8 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
       ? [...variantNames, 'platform-login-strict']
       : variantNames,
   );
+  const behaviour = composeBehaviour(faults, variants);
+  const { slow } = behaviour;
   const timing = { ...DEFAULT_VARIANT_TIMING, ...options.variantTiming };
   const host = options.host ?? '127.0.0.1';
   const lifecycle = new DeviceLifecycle({
@@ -125,22 +128,15 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
     systemPort: nonNegative('systemPort', options.systemPort ?? 8888),
     dataDir: options.dataDir,
     licenseKey:
-      options.licenseKey ?? (variants.has('license-key-serial-style') ? serialStyleKey(options.dataDir) : undefined),
-    bootMs: nonNegative('bootMs', variants.has('slow-boot') ? timing.bootMs : (options.bootMs ?? 300)),
-    initMs: nonNegative('initMs', variants.has('long-init') ? timing.initMs : (options.initMs ?? 50)),
-    rebootDelayMs: nonNegative(
-      'rebootDelayMs',
-      variants.has('slow-shutdown') ? timing.shutdownMs : (options.rebootDelayMs ?? 20),
-    ),
-    wipeMs: nonNegative('variantTiming.wipeMs', variants.has('slow-sync-wipe') ? timing.wipeMs : 0),
-    consumerLateMs: nonNegative(
-      'variantTiming.consumerLateMs',
-      variants.has('mq-consumer-late') ? timing.consumerLateMs : 0,
-    ),
+      options.licenseKey ?? (behaviour.mq.licenseKeyStyle === 'serial' ? serialStyleKey(options.dataDir) : undefined),
+    bootMs: nonNegative('bootMs', slow.boot ? timing.bootMs : (options.bootMs ?? 300)),
+    initMs: nonNegative('initMs', slow.init ? timing.initMs : (options.initMs ?? 50)),
+    rebootDelayMs: nonNegative('rebootDelayMs', slow.shutdown ? timing.shutdownMs : (options.rebootDelayMs ?? 20)),
+    wipeMs: nonNegative('variantTiming.wipeMs', slow.wipe ? timing.wipeMs : 0),
+    consumerLateMs: nonNegative('variantTiming.consumerLateMs', slow.consumerStart ? timing.consumerLateMs : 0),
     limits: httpLimits(options.limits ?? {}),
     firmware: options.firmware,
-    faults,
-    variants,
+    behaviour,
     onLifecycle: options.onLifecycle,
     amqp: options.login ? loginSettings(options.login) : options.amqp ? amqpSettings(options.amqp) : undefined,
   });
@@ -158,7 +154,7 @@ export async function startDevice(options: DeviceOptions): Promise<RunningDevice
   };
 }
 
-// Variant license-key-serial-style: the family's serial-like key ("BIWPEZ000120190816123727"), the same for
+// A serial-style key (variant license-key-serial-style): the family's serial-like key ("BIWPEZ000120190816123727"), the same for
 // the same data folder so that a restart keeps it, as the persisted key would.
 function serialStyleKey(dataDir: string): string {
   const digits = BigInt(`0x${createHash('sha256').update(dataDir).digest('hex').slice(0, 15)}`)

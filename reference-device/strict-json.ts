@@ -1,5 +1,3 @@
-import type { Variants } from './variants.ts';
-
 /** Why a request body is not a usable JSON object. */
 export type JsonRefusal = 'syntax' | 'encoding' | 'bom' | 'not-object' | 'duplicate-key';
 
@@ -14,11 +12,6 @@ export interface JsonReading {
   ignoreBom?: boolean;
   /** Take the last of duplicate keys instead of refusing them (RFC 8259 §4 leaves them undefined). */
   lastKeyWins?: boolean;
-}
-
-/** How this device's JSON reader takes the open points: strict, unless a variant says otherwise. */
-export function readingFor(variants: Variants): JsonReading {
-  return { ignoreBom: variants.has('bom-accepted'), lastKeyWins: variants.has('duplicate-keys-last-wins') };
 }
 
 const BOM = [0xef, 0xbb, 0xbf] as const;

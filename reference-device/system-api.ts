@@ -28,16 +28,20 @@ export function registerSystemApi(app: FastifyInstance, ctx: DeviceContext, firm
 }
 
 function uptimeAnswer(ctx: DeviceContext, uptimeMs: number): Record<string, unknown> {
-  const { variants } = ctx;
-  if (variants.has('uptime-vendor-format-only')) return { uptime: formatUptime(uptimeMs) };
-  if (variants.has('uptime-seconds-number')) return { uptime: Math.round(uptimeMs / 10) / 100 };
-  if (variants.has('uptime-clock-format')) {
-    const minutes = Math.floor(uptimeMs / 60_000);
-    const clock = `${Math.floor(minutes / 60) % 24}:${String(minutes % 60).padStart(2, '0')}`;
-    return { uptime: `up ${Math.floor(minutes / 1440)} days, ${clock}` };
+  switch (ctx.behaviour.system.uptime) {
+    case 'vendor-only':
+      return { uptime: formatUptime(uptimeMs) };
+    case 'seconds':
+      return { uptime: Math.round(uptimeMs / 10) / 100 };
+    case 'clock': {
+      const minutes = Math.floor(uptimeMs / 60_000);
+      const clock = `${Math.floor(minutes / 60) % 24}:${String(minutes % 60).padStart(2, '0')}`;
+      return { uptime: `up ${Math.floor(minutes / 1440)} days, ${clock}` };
+    }
+    case 'vendor-and-ms':
+      // uptime_ms is not the vendor's: a precise boot identity for a checker that looks for it.
+      return { uptime: formatUptime(uptimeMs), uptime_ms: uptimeMs };
   }
-  // uptime_ms is not the vendor's: a precise boot identity for a checker that looks for it.
-  return { uptime: formatUptime(uptimeMs), uptime_ms: uptimeMs };
 }
 
 /** The vendor's uptime text: "3 hours, 57 minutes" (hours are not folded into days). */

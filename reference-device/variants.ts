@@ -1,6 +1,13 @@
+import { type BehaviourChanges, type DeviceBehaviour, flagsOverHttpAndMq, withChanges } from './device-behaviour.ts';
+
 /** One behaviour the vendor documents allow that the default reference device does not show. */
 export interface VariantInfo {
   name: string;
+  /**
+   * What the variant changes of the default device (device-behaviour.ts). Variants of different dimensions turn
+   * different knobs, so any compatible set composes the same in any order.
+   */
+  changes: BehaviourChanges;
   description: string;
   /** The clause whose open point (or SHOULD) allows it (specs/clauses.yaml). */
   clause: string;
@@ -27,6 +34,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-2, HTTP-11: how an answer is labelled and framed ---------------------------------------------
   {
     name: 'charset-in-answers',
+    changes: { answers: { contentType: 'application/json; charset=utf-8' } },
     dimension: 'answer-content-type',
     clause: 'HTTP-11',
     allows: 'The document describes the JSON body, not its Content-Type; a charset parameter is ordinary HTTP.',
@@ -34,6 +42,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'connection-close',
+    changes: { answers: { connection: 'close' } },
     dimension: 'connection',
     clause: 'HTTP-13',
     allows: 'Nothing in the documents pins connection reuse; "Connection: close" is plain HTTP/1.1.',
@@ -41,6 +50,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'chunked-answers',
+    changes: { answers: { framing: 'chunked' } },
     dimension: 'framing',
     clause: 'HTTP-11',
     allows: 'HTTP/1.1 lets a server frame any body with chunked transfer coding instead of Content-Length.',
@@ -48,6 +58,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'success-extra-fields',
+    changes: { wipe: { successBody: 'with-message' } },
     dimension: 'success-body',
     clause: 'HTTP-11',
     allows: 'HTTP-11 decision: extra fields beside result are a SHOULD-level deviation.',
@@ -62,6 +73,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-3: JSON text ---------------------------------------------------------------------------------
   {
     name: 'bom-accepted',
+    changes: { json: { ignoreBom: true } },
     dimension: 'bom',
     clause: 'HTTP-3',
     allows: 'RFC 8259 §8.1: a parser MAY ignore a byte order mark; HTTP-3 decision: ignored or refused.',
@@ -69,6 +81,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'duplicate-keys-last-wins',
+    changes: { json: { lastKeyWins: true } },
     dimension: 'duplicate-keys',
     clause: 'HTTP-3',
     allows: 'RFC 8259 §4 leaves duplicate names undefined; HTTP-3 decision: refusing them is a SHOULD.',
@@ -77,6 +90,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'empty-body-empty-request-json',
+    changes: { wipe: { emptyBody: 'EMPTY_REQUEST_JSON' } },
     dimension: 'empty-body-code',
     clause: 'HTTP-3',
     allows: 'ErrorManager (V6R2C01) documents EMPTY_REQUEST_JSON (空白的JSON数据请求): a SHOULD deviation.',
@@ -86,6 +100,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-4, HTTP-5: which error, and what its message says ---------------------------------------------
   {
     name: 'empty-object-empty-request-json',
+    changes: flagsOverHttpAndMq({ emptyObject: 'EMPTY_REQUEST_JSON' }),
     dimension: 'empty-object-code',
     clause: 'HTTP-4',
     allows: 'An empty object is a blank JSON request too: EMPTY_REQUEST_JSON (ErrorManager), a SHOULD deviation.',
@@ -94,6 +109,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'missing-message-chinese',
+    changes: flagsOverHttpAndMq({ missingWording: '缺少必要参数：users、events 或 all' }),
     dimension: 'missing-message',
     clause: 'HTTP-4',
     allows: "The message is 缺失参数的名称 (the missing parameter's name) with any wording, in any language.",
@@ -101,6 +117,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'missing-message-names-one',
+    changes: flagsOverHttpAndMq({ missingWording: 'missing parameter: users' }),
     dimension: 'missing-message',
     clause: 'HTTP-4',
     allows: 'Any one of the missing parameters is a name of a missing parameter.',
@@ -108,6 +125,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'invalid-message-value-only',
+    changes: flagsOverHttpAndMq({ invalidWording: 'value-only' }),
     dimension: 'invalid-message',
     clause: 'HTTP-5',
     allows: 'The INVALID_ARGUMENTS message is 无效参数的值 (the invalid value): the value alone is exactly that.',
@@ -115,6 +133,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'invalid-message-chinese',
+    changes: flagsOverHttpAndMq({ invalidWording: 'chinese' }),
     dimension: 'invalid-message',
     clause: 'HTTP-5',
     allows: 'Any wording around the value, in any language.',
@@ -122,6 +141,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'invalid-message-python-repr',
+    changes: flagsOverHttpAndMq({ invalidWording: 'python-repr' }),
     dimension: 'invalid-message',
     clause: 'HTTP-5',
     allows: "The document does not pin how the value is written; Python firmware writes None, True, 'true'.",
@@ -130,6 +150,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-9, HTTP-10: several flags, all false -----------------------------------------------------------
   {
     name: 'rejects-several-flags',
+    changes: flagsOverHttpAndMq({ severalTrue: 'refused' }),
     dimension: 'several-flags',
     clause: 'HTTP-9',
     allows: '三选一 read as "exactly one of three": INVALID_ARGUMENTS and nothing deleted (HTTP-9, MQ-3).',
@@ -137,6 +158,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'refuses-all-false',
+    changes: flagsOverHttpAndMq({ allFalse: 'INVALID_ARGUMENTS' }),
     dimension: 'all-false',
     clause: 'HTTP-10',
     allows: 'HTTP-10: flags present but all false may be refused with INVALID_ARGUMENTS.',
@@ -144,6 +166,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'reboots-after-all-false',
+    changes: { reboot: { afterNoOpWipe: true } },
     dimension: 'all-false',
     clause: 'HTTP-10',
     allows: 'HTTP-10 decision: whether an accepted no-op request reboots is observed and recorded.',
@@ -151,6 +174,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'all-false-missing-arguments',
+    changes: flagsOverHttpAndMq({ allFalse: 'MISSING_ARGUMENTS' }),
     dimension: 'all-false',
     clause: 'HTTP-10',
     allows:
@@ -160,6 +184,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-16, HTTP-17: unknown fields, other methods -----------------------------------------------------
   {
     name: 'unknown-fields-refused',
+    changes: { httpFlags: { unknownFields: 'refused' } },
     dimension: 'unknown-fields',
     clause: 'HTTP-16',
     allows: 'HTTP-16 is a SHOULD: refusing unknown fields is a deviation, not a defect.',
@@ -172,6 +197,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'other-methods-bare-405',
+    changes: { requests: { otherMethods: 'bare-405' } },
     dimension: 'other-methods',
     clause: 'HTTP-17',
     allows: 'HTTP-17 asks only that nothing happens and that a non-200 status answers.',
@@ -179,6 +205,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'get-answers-200',
+    changes: { requests: { otherMethods: 'get-usage-200' } },
     dimension: 'other-methods',
     clause: 'HTTP-17',
     allows: 'HTTP-17: an error answer is a SHOULD; what matters (MUST) is that nothing is deleted.',
@@ -188,6 +215,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-14: statuses ----------------------------------------------------------------------------------
   {
     name: 'client-errors-422',
+    changes: { answers: { clientErrorStatus: 422 } },
     dimension: 'client-error-status',
     clause: 'HTTP-14',
     allows: 'HTTP-14: the status of a client error SHOULD be 4xx; which 4xx is not documented.',
@@ -195,6 +223,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'client-errors-400',
+    changes: { answers: { clientErrorStatus: 400 } },
     dimension: 'client-error-status',
     clause: 'HTTP-14',
     allows: 'HTTP-14: any 4xx; a firmware with one client-error status uses 400 for all of them.',
@@ -203,6 +232,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-12, HTTP-13, design §5: timing ----------------------------------------------------------------
   {
     name: 'slow-sync-wipe',
+    changes: { slow: { wipe: true } },
     dimension: 'wipe-duration',
     clause: 'HTTP-12',
     allows: '此API调用为同步调用: the answer comes once the data is gone, which on a full face library takes long.',
@@ -210,6 +240,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'slow-shutdown',
+    changes: { slow: { shutdown: true } },
     dimension: 'shutdown',
     clause: 'HTTP-13',
     allows: 'The document gives no time to go down; the checker gives it the configured down window.',
@@ -217,6 +248,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'long-init',
+    changes: { slow: { init: true } },
     dimension: 'init',
     clause: 'HTTP-13',
     allows: 'The API documents: while starting, getmediadevices answers DEVICE_INIT_ERROR (not ready yet).',
@@ -224,6 +256,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'slow-boot',
+    changes: { slow: { boot: true } },
     dimension: 'boot',
     clause: 'HTTP-13',
     allows: 'A reboot takes as long as the hardware needs, within the configured up window.',
@@ -232,6 +265,7 @@ export const KNOWN_VARIANTS = [
   // --- design §5, sophon-api.md: the system port ----------------------------------------------------------
   {
     name: 'uptime-clock-format',
+    changes: { system: { uptime: 'clock' } },
     dimension: 'uptime',
     clause: 'HTTP-13',
     allows: 'The API documents give one example of getuptime, not a format; `uptime` prints days and a clock.',
@@ -239,6 +273,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'uptime-seconds-number',
+    changes: { system: { uptime: 'seconds' } },
     dimension: 'uptime',
     clause: 'HTTP-13',
     allows: 'A boot identity is optional; /proc/uptime style seconds are a plausible answer.',
@@ -246,6 +281,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'uptime-vendor-format-only',
+    changes: { system: { uptime: 'vendor-only' } },
     dimension: 'uptime',
     clause: 'HTTP-13',
     allows: 'The API documents\' own example: "3 hours, 57 minutes", minute resolution and nothing more.',
@@ -253,6 +289,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'no-system-port',
+    changes: { system: { port: 'none' } },
     dimension: 'uptime',
     clause: 'HTTP-13',
     allows: 'getuptime is used where the device has it; the system port is not part of wipedata.',
@@ -261,6 +298,7 @@ export const KNOWN_VARIANTS = [
   // --- sophon-api.md: the management calls the state adapter uses ------------------------------------------
   {
     name: 'getconfigs-many-keys',
+    changes: { management: { getconfigs: 'every-setting' } },
     dimension: 'configs',
     clause: 'HTTP-8',
     allows: 'getconfigs returns every configuration of the device (配置查询), far more than the six a test changes.',
@@ -268,6 +306,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'pages-capped-at-one',
+    changes: { management: { pageLimit: 'one' } },
     dimension: 'paging',
     clause: 'HTTP-6',
     allows: 'page_limit is a request; nothing forbids a device from serving fewer items per page.',
@@ -276,6 +315,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-7: recognition goes on after an events wipe ------------------------------------------------------
   {
     name: 'records-keep-coming',
+    changes: { management: { recognition: 'keeps-recording' } },
     dimension: 'recognition',
     clause: 'HTTP-7',
     allows:
@@ -286,6 +326,7 @@ export const KNOWN_VARIANTS = [
   // --- MQ-2, MQ-3, MQ-4: replies --------------------------------------------------------------------------
   {
     name: 'mq-ignores-unknown-commands',
+    changes: { mq: { unknownCommands: 'dropped' } },
     dimension: 'mq-unknown-commands',
     clause: 'MQ-2',
     allows: 'MQ-2 decision: deleting nothing is the MUST; the failure reply is a SHOULD.',
@@ -298,6 +339,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-family-codes',
+    changes: { mq: { failureCodes: 'family-status-codes' } },
     dimension: 'mq-failure-codes',
     clause: 'MQ-3',
     allows: 'MQ-3: failure codes are undocumented; the MQ status codes of V6R2C01 (状态码详细说明) are a reading.',
@@ -305,6 +347,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-ext-data-content',
+    changes: { mq: { extData: 'wipe-details' } },
     dimension: 'mq-ext-data',
     clause: 'MQ-4',
     allows: 'ext_data is "MQ命令执行扩展返回结果", extended results: any object.',
@@ -312,6 +355,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-reply-extra-fields',
+    changes: { mq: { replyExtraFields: true } },
     dimension: 'mq-reply-fields',
     clause: 'MQ-4',
     allows: 'The reply table lists the fields a reply has, not a closed set.',
@@ -319,6 +363,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'license-key-serial-style',
+    changes: { mq: { licenseKeyStyle: 'serial' } },
     dimension: 'license-key',
     clause: 'MQ-4',
     allows:
@@ -328,6 +373,7 @@ export const KNOWN_VARIANTS = [
   // --- MQ-5, MQ-6, MQ-7: where and how replies travel -----------------------------------------------------
   {
     name: 'callback-charset',
+    changes: { mq: { callbackContentType: 'application/json; charset=utf-8' } },
     dimension: 'callback-content-type',
     clause: 'MQ-6',
     allows: 'The callback is POSTed as JSON; a charset parameter on application/json is ordinary HTTP.',
@@ -335,6 +381,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-message-id-top-level-only',
+    changes: { mq: { messageIdInBody: 'top-level' } },
     dimension: 'mq-message-id',
     clause: 'MQ-7',
     allows: 'MQ-7: the message_id is echoed at the top level or in ext_data.',
@@ -342,6 +389,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-message-id-in-ext-data-only',
+    changes: { mq: { messageIdInBody: 'ext-data' } },
     dimension: 'mq-message-id',
     clause: 'MQ-7',
     allows: 'MQ-7: the message_id is echoed at the top level or in ext_data.',
@@ -349,6 +397,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-message-id-as-correlation-id',
+    changes: { mq: { messageIdInBody: 'none', messageIdAsCorrelationId: true } },
     dimension: 'mq-message-id',
     clause: 'MQ-7',
     allows: 'MQ-7 decision: the AMQP correlation_id property carries the message_id as well as a body field.',
@@ -356,6 +405,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-no-correlation-id',
+    changes: { mq: { copiesCorrelationId: false } },
     dimension: 'mq-correlation',
     clause: 'MQ-7',
     allows: 'The API documents name no AMQP property; copying correlation_id is a courtesy.',
@@ -363,6 +413,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-reply-bare-properties',
+    changes: { mq: { replyProperties: 'bare' } },
     dimension: 'mq-reply-properties',
     clause: 'MQ-5',
     allows: 'The API documents name no AMQP property for replies.',
@@ -370,6 +421,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-up-queue-not-declared',
+    changes: { mq: { upQueue: 'not-declared' } },
     dimension: 'up-queue',
     clause: 'MQ-1',
     allows: "The up queue is the platform's (mq_up_queue from the login answer); a device may expect it to exist.",
@@ -377,6 +429,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-up-queue-with-ttl',
+    changes: { mq: { upQueue: 'declared-with-ttl' } },
     dimension: 'up-queue',
     clause: 'MQ-1',
     allows: 'Queue arguments are not documented; a message TTL on the up queue is a common broker policy.',
@@ -385,6 +438,7 @@ export const KNOWN_VARIANTS = [
   // --- MQ-8, MQ-9, MQ-10, MQ-11 ---------------------------------------------------------------------------
   {
     name: 'mq-duplicate-silent',
+    changes: { mq: { duplicateReply: 'none' } },
     dimension: 'mq-duplicates',
     clause: 'MQ-8',
     allows: 'MQ-8 asks that a duplicate is executed once; what it answers the second time is not documented.',
@@ -392,6 +446,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-poison-dropped-silently',
+    changes: { mq: { poison: 'dropped' } },
     dimension: 'mq-poison',
     clause: 'MQ-9',
     allows: 'MQ-9 asks only that the consumer survives; a message that is not a command gets nothing documented.',
@@ -400,6 +455,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-wipe-no-reboot',
+    changes: { reboot: { afterMqWipe: false } },
     dimension: 'mq-reboot',
     clause: 'MQ-10',
     allows: 'MQ-10 decision: the MQ page does not say whether an MQ wipe reboots the device; both are accepted.',
@@ -407,6 +463,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-consumer-late',
+    changes: { slow: { consumerStart: true } },
     dimension: 'mq-consumer-start',
     clause: 'MQ-10',
     allows:
@@ -416,6 +473,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'mq-callback-retries',
+    changes: { mq: { callbackTries: 3 } },
     dimension: 'mq-callback-failure',
     clause: 'MQ-11',
     allows: 'MQ-11 asks that an unreachable notify_path does not stop the consumer; retrying a while does not.',
@@ -426,6 +484,8 @@ export const KNOWN_VARIANTS = [
     // An alternative to mq-consumer-late (each boot's consumer starts once the login is through), and so not in
     // COMBINED_VARIANTS: the matrices run it alone, with the run playing the login endpoint (--platform-login).
     name: 'platform-login-strict',
+    // Its behaviour is the login itself: a login URL switches it on and hands the consumer its broker (start-device.ts).
+    changes: {},
     dimension: 'mq-consumer-start',
     clause: 'MQ-1',
     allows:
@@ -436,6 +496,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-5, MQ-3: a flag sent as null (issue 20) ----------------------------------------------------------
   {
     name: 'null-flag-not-given',
+    changes: flagsOverHttpAndMq({ nullFlag: 'not-given' }),
     dimension: 'null-flag',
     clause: 'HTTP-5',
     allows:
@@ -446,6 +507,7 @@ export const KNOWN_VARIANTS = [
   // --- HTTP-3: a JSON body that is not an object (issue 20's audit) ---------------------------------------------
   {
     name: 'non-object-invalid-arguments',
+    changes: { wipe: { nonObject: 'INVALID_ARGUMENTS' } },
     dimension: 'non-object-body',
     clause: 'HTTP-3',
     allows:
@@ -462,6 +524,7 @@ export const KNOWN_VARIANTS = [
   },
   {
     name: 'null-body-empty-request-json',
+    changes: { wipe: { nullBody: 'EMPTY_REQUEST_JSON' } },
     dimension: 'non-object-body',
     clause: 'HTTP-3',
     allows:
@@ -471,7 +534,7 @@ export const KNOWN_VARIANTS = [
   },
 ] as const satisfies readonly VariantInfo[];
 
-/** The name of a known variant; code asks `variants.has(name)` with this type so a typo does not compile. */
+/** The name of a known variant: a typo does not compile. */
 export type VariantName = (typeof KNOWN_VARIANTS)[number]['name'];
 
 /** All compatible variants together: the first variant of each dimension. */
@@ -546,8 +609,12 @@ export class Variants {
     return new Variants(new Set(names as readonly VariantName[]));
   }
 
-  has(name: VariantName): boolean {
-    return this.active.has(name);
+  /** `behaviour` with every active variant's changes on top. */
+  applyTo(behaviour: DeviceBehaviour): DeviceBehaviour {
+    return KNOWN_VARIANTS.filter((variant) => this.active.has(variant.name)).reduce(
+      (next, variant) => withChanges(next, variant.changes),
+      behaviour,
+    );
   }
 
   list(): VariantName[] {

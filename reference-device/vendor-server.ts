@@ -1,8 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { answerOtherMethod, errorStatus, styleAnswers } from './answer-style.ts';
 import { answerWhileDraining, isDraining } from './body-drain.ts';
-import type { Faults } from './faults.ts';
-import { Variants } from './variants.ts';
+import { type DeviceBehaviour, HEALTHY_DEVICE } from './device-behaviour.ts';
 import { BODY_LIMIT, envelope, sendVendorError, toVendorError, VendorError, writeClientError } from './vendor-error.ts';
 
 /** How long a client may take and how much it may send; `startDevice` options, defaults below. */
@@ -30,13 +29,13 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
  * (unknown path, wrong method, body too large, malformed HTTP, internal error).
  */
 export function createVendorServer(
-  faults: Faults,
+  behaviour: DeviceBehaviour = HEALTHY_DEVICE,
   limits: HttpLimits = DEFAULT_HTTP_LIMITS,
-  variants: Variants = Variants.parse([]),
 ): FastifyInstance {
-  // Fault error-status-200: the envelope is right, the status says success.
-  const statusOverride = faults.has('error-status-200') ? 200 : undefined;
-  const statusOf = errorStatus(faults, variants);
+  // One status for every error (fault error-status-200): the envelope is right, the status says success.
+  const { errorStatus: every } = behaviour.answers;
+  const statusOverride = every === 'per-code' ? undefined : every;
+  const statusOf = errorStatus(behaviour);
   const { bodyLimit, headersTimeoutMs, requestTimeoutMs, connectionTimeoutMs } = limits;
   // Node checks the header and request deadlines only every connectionsCheckingInterval (30 s by
   // default), which would let a stalled client hold a socket several times longer than intended.
@@ -96,14 +95,14 @@ export function createVendorServer(
     }
     sendVendorError(reply, vendorError, statusOf(vendorError));
   });
-  styleAnswers(app, variants);
+  styleAnswers(app, behaviour);
 
   // Unrouted requests are answered in onRequest, before Fastify would read and parse their body
   // (a body in an unknown media type must not turn a 404 into a 415).
   const answerUnrouted = (request: FastifyRequest, reply: FastifyReply): void => {
     const path = request.url.split('?', 1)[0] ?? request.url;
     const routed = app.hasRoute({ url: path, method: 'POST' });
-    if (routed && answerOtherMethod(reply, request.method, path, variants)) return;
+    if (routed && answerOtherMethod(reply, request.method, path, behaviour)) return;
     const error = routed
       ? // 405: none of the five documented codes is about methods. The method is the part of the
         // request that is wrong, so INVALID_ARGUMENTS is the closest (HTTP-17 asks only for an error).

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { composeBehaviour } from '../../reference-device/compose-behaviour.ts';
 import { registerFaceApi } from '../../reference-device/face-api.ts';
 import { Faults } from '../../reference-device/faults.ts';
 import { Store, type StoreDocument } from '../../reference-device/store.ts';
@@ -28,11 +29,11 @@ export async function startInjectDevice(faults: string[] = []): Promise<InjectDe
   const dataDir = mkdtempSync(join(tmpdir(), 'sophon-fuzz-'));
   const store = await Store.open(dataDir);
   let reboots = 0;
-  const app = createVendorServer(Faults.parse(faults));
+  const behaviour = composeBehaviour(Faults.parse(faults), Variants.parse([]));
+  const app = createVendorServer(behaviour);
   registerFaceApi(app, {
     store,
-    faults: Faults.parse(faults),
-    variants: Variants.parse([]),
+    behaviour,
     wipeMs: 0,
     delay: async () => {},
     bootedAt: performance.now(),
