@@ -76,4 +76,26 @@ describe('the settings registry and what is generated from it', () => {
     );
     expect(() => buildRunSettings({}, runtime)).toThrow(/--target is required/);
   });
+
+  it("the README's table of the main flags states each default as the registry holds it", () => {
+    const readme = readFileSync(packagePath('README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `--'));
+    expect(rows.length, "the README's flag table").toBeGreaterThan(5);
+    let compared = 0;
+    for (const row of rows) {
+      const cells = row.split(/(?<!\\)\|/).map((cell) => cell.trim());
+      const flags = [...(cells[1] ?? '').matchAll(/`--([a-z-]+)/g)].map((m) => m[1]);
+      const stated = (cells[3] ?? '').split(' / ').map((text) => text.replaceAll('`', '').trim());
+      flags.forEach((flag, i) => {
+        const setting = RUN_SETTINGS.find((s) => s.flag === flag);
+        if (!setting) return; // --config is read before the registry's settings
+        const own = 'default' in setting && typeof setting.default !== 'object' ? String(setting.default) : undefined;
+        const expected = own ?? ('defaultText' in setting ? setting.defaultText : undefined);
+        if (expected === undefined) return;
+        expect(stated[i], `README: the default of --${flag}`).toBe(expected);
+        compared++;
+      });
+    }
+    expect(compared, 'defaults compared').toBeGreaterThan(3);
+  });
 });
