@@ -1,3 +1,5 @@
 // Comparing two runs (compare, and serve's comparison page): the comparison, its gate and its text.
-export { compareGate, renderComparisonText } from '../reports/compare-gate.ts';
-export { comparedCases, compareRuns } from '../reports/compare-runs.ts';
+
+export { renderComparisonText } from '../reports/render-comparison.ts';
+export { compareGate } from '../src/results/compare-gate.ts';
+export { comparedCases, compareRuns } from '../src/results/compare-runs.ts';

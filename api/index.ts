@@ -8,10 +8,10 @@
  * progress through `onEvent` and resolves with the report that report.json serialises.
  */
 
-export type { RunComparison } from '../reports/compare-runs.ts';
 export { ConformanceError } from '../src/errors/conformance-error.ts';
 export type { LabPlan } from '../src/lab/describe-lab.ts';
 export { type Lab, type LabDevice, loadLab } from '../src/lab/lab-file.ts';
+export type { RunComparison } from '../src/results/compare-runs.ts';
 export type { FleetSummary, LabDeviceResult, LabSummary } from '../src/results/fleet-types.ts';
 export type { PhaseEvent, RunPlan } from '../src/results/progress.ts';
 export type { CaseResult, Report, Verdict } from '../src/results/types.ts';

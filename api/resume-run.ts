@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type RecordedSettings, readJournal } from '../reports/run-journal.ts';
 import { ConformanceError } from '../src/errors/conformance-error.ts';
 import { readReport } from '../src/results/read-report.ts';
 import { REDACTED, redactUrl } from '../src/results/redact.ts';
+import { type RecordedSettings, readJournal } from '../src/results/run-journal.ts';
 import type { Profile, Report } from '../src/results/types.ts';
 import type { EarlierRun } from '../src/run/execute-run.ts';
 import type { SettingOrigin } from '../src/settings/resolve-run-values.ts';

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { RecordedSettings } from '../reports/run-journal.ts';
+import type { RecordedSettings } from '../src/results/run-journal.ts';
 import type { Report } from '../src/results/types.ts';
 import type { RunSettings } from '../src/run/execute-run.ts';
 import { type ConsoleOptions, openRunConsole } from './run-console.ts';

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { type JournalHeader, type RecordedSettings, RunJournal } from '../reports/run-journal.ts';
-import { writeReports } from '../reports/write-reports.ts';
 import type { PhaseEvent, RunPlan } from '../src/results/progress.ts';
+import { type JournalHeader, type RecordedSettings, RunJournal } from '../src/results/run-journal.ts';
 import type { CaseResult, PlatformLoginRecord, Report } from '../src/results/types.ts';
 import type { RunSettings } from '../src/run/execute-run.ts';
+import { writeReports } from './write-reports.ts';
 
 /** What a run tells while it goes, in order: `start`, then `phase` and `result` events, then `end`. */
 export type RunEvent =

@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordedSettings } from '../../reports/run-journal.ts';
 import { type LabBundleRequest, writeLabBundle } from '../../src/bundle/write-lab-bundle.ts';
 import { ConformanceError } from '../../src/errors/conformance-error.ts';
 import { describeLab, type LabPlan } from '../../src/lab/describe-lab.ts';
@@ -10,6 +9,7 @@ import { PACKAGE, PACKAGE_ROOT } from '../../src/package-root.ts';
 import { loadCapabilityManifest } from '../../src/plan/load-capabilities.ts';
 import { loadWaivers } from '../../src/plan/load-waivers.ts';
 import type { LabDeviceResult, LabSummary } from '../../src/results/fleet-types.ts';
+import type { RecordedSettings } from '../../src/results/run-journal.ts';
 import { worstExit } from '../../src/results/worst-exit.ts';
 import type { CasePolicy } from '../../src/run/case-policy.ts';
 import type { RunSettings } from '../../src/run/execute-run.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, evidenceDifferences, renderComparisonHtml } from '../../reports/compare-runs.ts';
+import { renderComparisonHtml } from '../../reports/render-comparison.ts';
+import { compareRuns, evidenceDifferences } from '../../src/results/compare-runs.ts';
 import type { CaseResult } from '../../src/results/types.ts';
 import { baselineReport, eventsWipePassing, mixedReport } from '../fixtures/reports/sample-reports.ts';
 

@@ -4,8 +4,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReportServer, startReportServer } from '../../api/serve/start-report-server.ts';
 import { serveCommand } from '../../cli/commands/serve-command.ts';
-import type { RunComparison } from '../../reports/compare-runs.ts';
 import type { RunIndex } from '../../reports/html/render-run-index.ts';
+import type { RunComparison } from '../../src/results/compare-runs.ts';
 import { makeRunFolders, NEWER_RUN, OLDER_RUN } from '../fixtures/reports/run-folders.ts';
 
 /** GET with the path sent exactly as written (fetch would resolve `..` before sending). */

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { streamJson, writeJsonFile } from '../../api/write-json-stream.ts';
+import { writeReports } from '../../api/write-reports.ts';
 import { renderHtml } from '../../reports/render-html.ts';
-import { streamJson, writeJsonFile } from '../../reports/write-json-stream.ts';
-import { writeReports } from '../../reports/write-reports.ts';
 import { baselineReport, interruptedReport, mixedReport, passingReport } from '../fixtures/reports/sample-reports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sophon-json-stream-'));

@@ -9,8 +9,7 @@ import type {
   Transport,
   VerdictKind,
   WireBody,
-} from '../src/results/types.ts';
-import { renderPage } from './html/page-shell.ts';
+} from './types.ts';
 
 /** What identifies one of the two runs being compared. */
 export interface RunSide {
@@ -304,38 +303,4 @@ function replySummary(replies: NonNullable<CaseResult['evidence']['amqp']>['repl
 
 function cut(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… (${text.length} chars)` : text;
-}
-
-/** How a run is named and reached from a comparison page (the report browser links to each run). */
-export interface RunLink {
-  name: string;
-  /** The run's HTML report; case links append `#case=<id>`. */
-  href?: string;
-}
-
-export interface ComparisonPageOptions {
-  a?: RunLink;
-  b?: RunLink;
-  /** Where the list of runs is, when there is one. */
-  indexHref?: string;
-}
-
-/** The comparison as one self-contained HTML page (the same shell, styles and labels as the report). */
-export function renderComparisonHtml(comparison: RunComparison, options: ComparisonPageOptions = {}): string {
-  const a = options.a ?? { name: comparison.a.startedAt };
-  const b = options.b ?? { name: comparison.b.startedAt };
-  return renderPage({
-    title: `Run comparison: ${a.name} → ${b.name}`,
-    data: { comparison, a, b, indexHref: options.indexHref ?? null },
-    dataId: 'comparison-data',
-    script: 'compare.js',
-    fallback: [
-      `Run comparison: ${a.name} (A) → ${b.name} (B)`,
-      comparedCases(comparison).replace('only in base', 'only in A').replace('only in new', 'only in B'),
-      `Newly failing: ${comparison.newlyFailing.map((c) => c.id).join(', ') || 'none'}`,
-      `Newly passing: ${comparison.newlyPassing.map((c) => c.id).join(', ') || 'none'}`,
-      `Still failing: ${comparison.stillFailing.map((c) => c.id).join(', ') || 'none'}`,
-      `Only in B: ${comparison.added.map((c) => c.id).join(', ') || 'none'}; only in A: ${comparison.removed.map((c) => c.id).join(', ') || 'none'}`,
-    ],
-  });
 }

@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { CaseResult, Profile } from '../src/results/types.ts';
+import type { CaseResult, Profile } from './types.ts';
 
 /** The journal's file name in a run's output folder. */
 export const JOURNAL_FILE = 'journal.ndjson';

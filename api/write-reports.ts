@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeForScript, pageParts } from '../reports/html/page-shell.ts';
+import { reportPage } from '../reports/render-html.ts';
+import { emitJunit } from '../reports/render-junit.ts';
 import type { Report } from '../src/results/types.ts';
-import { escapeForScript, pageParts } from './html/page-shell.ts';
-import { reportPage } from './render-html.ts';
-import { emitJunit } from './render-junit.ts';
 import { streamJson, writeJsonFile, writeStreamed } from './write-json-stream.ts';
 
 /** The report formats written to the output folder (console is printed, not written). */

@@ -1,29 +1,39 @@
-import type { Report } from '../src/results/types.ts';
-import type { CaseOnlyIn, RunComparison, VerdictChange } from './compare-runs.ts';
+import type { CompareGate } from '../src/results/compare-gate.ts';
+import { comparedCases, type RunComparison, type VerdictChange } from '../src/results/compare-runs.ts';
+import { renderPage } from './html/page-shell.ts';
 
-/** What the regression gate decides from a comparison (compare BASE NEW). */
-export interface CompareGate {
-  /** 1 when a MUST case newly fails in the new run, else 0. */
-  exitCode: 0 | 1;
-  /** MUST cases failing in the new run that did not fail in the base (a case new to the suite counts too). */
-  mustNewlyFailing: string[];
-  /** Newly failing MUST cases a waiver in force covers in the new run: listed, but they do not fail the gate. */
-  waived: string[];
+/** How a run is named and reached from a comparison page (the report browser links to each run). */
+export interface RunLink {
+  name: string;
+  /** The run's HTML report; case links append `#case=<id>`. */
+  href?: string;
 }
 
-/**
- * The gate of `compare`: a MUST case that fails in NEW and did not in BASE fails it, as does a MUST case
- * NEW has and BASE had not, that fails (a regression the base never saw); a waiver in force in NEW lets a
- * failure through, as it does for `run`. SHOULD and MAY cases, and could-not-test, never fail it.
- */
-export function compareGate(comparison: RunComparison, b: Report): CompareGate {
-  const waivedInB = new Set(b.results.filter((r) => r.waived?.status === 'waived').map((r) => r.id));
-  const failing = [...comparison.newlyFailing, ...comparison.added.filter((c) => c.verdict === 'fail')].filter(
-    (c: VerdictChange | CaseOnlyIn) => c.level === 'MUST',
-  );
-  const mustNewlyFailing = failing.filter((c) => !waivedInB.has(c.id)).map((c) => c.id);
-  const waived = failing.filter((c) => waivedInB.has(c.id)).map((c) => c.id);
-  return { exitCode: mustNewlyFailing.length > 0 ? 1 : 0, mustNewlyFailing, waived };
+export interface ComparisonPageOptions {
+  a?: RunLink;
+  b?: RunLink;
+  /** Where the list of runs is, when there is one. */
+  indexHref?: string;
+}
+
+/** The comparison as one self-contained HTML page (the same shell, styles and labels as the report). */
+export function renderComparisonHtml(comparison: RunComparison, options: ComparisonPageOptions = {}): string {
+  const a = options.a ?? { name: comparison.a.startedAt };
+  const b = options.b ?? { name: comparison.b.startedAt };
+  return renderPage({
+    title: `Run comparison: ${a.name} → ${b.name}`,
+    data: { comparison, a, b, indexHref: options.indexHref ?? null },
+    dataId: 'comparison-data',
+    script: 'compare.js',
+    fallback: [
+      `Run comparison: ${a.name} (A) → ${b.name} (B)`,
+      comparedCases(comparison).replace('only in base', 'only in A').replace('only in new', 'only in B'),
+      `Newly failing: ${comparison.newlyFailing.map((c) => c.id).join(', ') || 'none'}`,
+      `Newly passing: ${comparison.newlyPassing.map((c) => c.id).join(', ') || 'none'}`,
+      `Still failing: ${comparison.stillFailing.map((c) => c.id).join(', ') || 'none'}`,
+      `Only in B: ${comparison.added.map((c) => c.id).join(', ') || 'none'}; only in A: ${comparison.removed.map((c) => c.id).join(', ') || 'none'}`,
+    ],
+  });
 }
 
 /** The comparison for a terminal or a CI log: what changed, then the gate. */
