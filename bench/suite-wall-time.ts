@@ -1,7 +1,7 @@
 // Wall time of the `certification` suite against the reference device, against the time its reboots cannot
 // avoid: with the cases that leave the device alone run one at a time (before) and shared (after, the default),
 // and with a boot of a few seconds, nearer a real device's, where the checker's own time should vanish.
-// Settings are the demo's (cli/commands/demo-command.ts): --down-within 2000, --up-within 10000,
+// Settings are the demo's (api/demo-settings.ts): --down-within 2000, --up-within 10000,
 // --quiet-ms 300, --probe-ms 10, MQ replies within 3000. The device runs in this process, which gives its
 // lifecycle events (reference-device/reboot.ts) on the same clock. MQ cases run when a broker answers at
 // SOPHON_AMQP_URL (default amqp://guest:guest@127.0.0.1:5672), each run on queues of its own.
