@@ -7,9 +7,9 @@
   const root = /** @type {HTMLElement} */ (document.getElementById('app'));
   /**
    * @type {{
-   *   comparison: import('../compare-runs.ts').RunComparison;
-   *   a: import('../compare-runs.ts').RunLink;
-   *   b: import('../compare-runs.ts').RunLink;
+   *   comparison: import('../../src/results/compare-runs.ts').RunComparison;
+   *   a: import('../render-comparison.ts').RunLink;
+   *   b: import('../render-comparison.ts').RunLink;
    *   indexHref: string | null;
    * }}
    */
