@@ -71,6 +71,16 @@ const listening = (server: Server | TcpServer) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
   );
 
+/** An HTTP server that drains each request and answers it with `status` and the JSON `body()` gives then. */
+const answering = (status: number, body: () => string): Server =>
+  createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(body());
+    });
+  });
+
 beforeAll(async () => {
   system = createServer((request, response) => {
     request.resume();
@@ -136,20 +146,8 @@ describe('a boot identity that does not answer after the reboot', () => {
   let silentUrl: string;
 
   beforeAll(async () => {
-    face = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{}');
-      });
-    });
-    silentSystem = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(503, { 'content-type': 'application/json' });
-        response.end('{"error":{"code":"INTERNAL_ERROR","message":"starting"}}');
-      });
-    });
+    face = answering(200, () => '{}');
+    silentSystem = answering(503, () => '{"error":{"code":"INTERNAL_ERROR","message":"starting"}}');
     faceUrl = `http://127.0.0.1:${await listening(face)}`;
     silentUrl = `http://127.0.0.1:${await listening(silentSystem)}`;
   });
@@ -198,20 +196,10 @@ describe('another program on the ports after the device went down', () => {
   let readings = 0;
 
   beforeAll(async () => {
-    face = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{}');
-      });
-    });
-    system = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ uptime: readings++ === 0 ? '0 hours, 0 minutes' : '0 hours, 9 minutes' }));
-      });
-    });
+    face = answering(200, () => '{}');
+    system = answering(200, () =>
+      JSON.stringify({ uptime: readings++ === 0 ? '0 hours, 0 minutes' : '0 hours, 9 minutes' }),
+    );
     await listening(face);
     await listening(system);
   });
