@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
@@ -12,6 +11,7 @@ import { PACKAGE, PACKAGE_ROOT } from '../src/package-root.ts';
 import { matchesId } from '../src/plan/match-id.ts';
 import type { CaseResult, Report } from '../src/results/types.ts';
 import { buildRunSettings } from '../src/settings/build-run-settings.ts';
+import { freePort } from '../src/transports/free-port.ts';
 
 /** What a matrix runs the suite against: a fresh reference device with these faults and variants. */
 export interface MatrixDevice {
@@ -44,7 +44,7 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
   // Variant platform-login-strict learns its broker and queues at the login the run plays (--platform-login),
   // so the device is told the login URL before the run listens there: a port chosen free now, given to both.
   // Without a broker it tries that URL in vain, which leaves the HTTP suite as it is.
-  const loginPort = device.variants?.includes('platform-login-strict') ? await closedPort() : undefined;
+  const loginPort = device.variants?.includes('platform-login-strict') ? await freePort() : undefined;
   const loginUrl = loginPort === undefined ? undefined : `http://127.0.0.1:${loginPort}${MATRIX_LOGIN_PATH}`;
   const running = await startReferenceDevice({
     port: 0,
@@ -64,7 +64,7 @@ export async function runAgainstReferenceDevice(device: MatrixDevice, windows: M
   const settings = buildRunSettings(
     {
       target: running.url,
-      'system-port': running.systemPort || (await closedPort()),
+      'system-port': running.systemPort || (await freePort()),
       suite: windows.suite,
       'down-within': 1_500,
       'up-within': 8_000,
@@ -141,16 +141,4 @@ export async function pool(jobs: (() => Promise<void>)[], width: number): Promis
     for (let job = queue.shift(); job; job = queue.shift()) await job();
   });
   await Promise.all(workers);
-}
-
-// A port of this machine where nothing listens: bound, then released.
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { freePort } from './free-port.ts';
 import type { PlatformLogin } from './platform-login.ts';
 import type { ReplyInbox } from './reply-inbox.ts';
 
@@ -91,7 +91,7 @@ export class CallbackReceiver {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     const host = options.advertisedHost ?? listenHost;
-    const unreachable = `http://127.0.0.1:${await closedPort()}/notify`;
+    const unreachable = `http://127.0.0.1:${await freePort()}/notify`;
     const baseUrl = `http://${host}:${port}`;
     return new CallbackReceiver(app, baseUrl, unreachable, pending, login ? `${baseUrl}${login.path}` : undefined);
   }
@@ -109,17 +109,4 @@ export class CallbackReceiver {
   async close(): Promise<void> {
     await this.app.close();
   }
-}
-
-// A port that was free a moment ago and that nothing of ours listens on.
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

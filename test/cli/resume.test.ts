@@ -6,8 +6,8 @@ import { deletePrivateQueues, privateQueues } from '../../api/broker.ts';
 import { recordSettings, restoreResumedSettings } from '../../api/resume-run.ts';
 import { type RunningDevice, startDevice } from '../../reference-device/start-device.ts';
 import type { Report } from '../../src/results/types.ts';
+import { freePort } from '../../src/transports/free-port.ts';
 import { oneErrorLine, runCli } from '../helpers/cli-process.ts';
-import { freePort } from '../helpers/free-port.ts';
 import { FAST_WINDOW_FLAGS, TEST_BROKER } from '../helpers/run-against-device.ts';
 
 // A run cut short (kill -9, as a power cut does: nothing is written at the end) is continued with

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import amqp from 'amqplib';
+import { freePort } from '../../src/transports/free-port.ts';
 
 /**
  * Hostile targets for the checker's own robustness tests and `bench/false-pass.ts`. Every server
@@ -259,16 +260,7 @@ function serverHello(): Buffer {
 }
 
 /** A port that was free a moment ago: connecting to it is refused. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createTcpServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = portOf(server);
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const closedPort = freePort;
 
 /** A TCP proxy in front of the broker that a test can cut (drop every connection) or stall (stop relaying). */
 export interface BrokerProxy {

@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
 
 /**
- * A port of this machine where nothing listens now: bound on port 0, then released. A port drawn at random
- * falls in the kernel's ephemeral range, where a busy machine's own connections may hold it.
+ * A port of this machine where nothing listens now: bound on port 0, then released (a port for a server to take
+ * next, or one known closed). A port drawn at random falls in the kernel's ephemeral range, where a busy
+ * machine's own connections may hold it.
  */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
