@@ -119,18 +119,8 @@ ${extra}<script type="application/json" id="${input.dataId}">`;
 /** A small page with no script (the report browser's 404 and error pages), in both languages. */
 export function renderNoticePage(input: { title: string; message: string; backHref?: string }): string {
   const css = mustNotClose(asset('report.css'), 'style', 'report.css');
-  const csp = ["default-src 'none'", `style-src ${sha256(css)}`, 'img-src data:', "base-uri 'none'"].join('; ');
   const back = input.backHref ? `<p><a href="${escapeHtml(input.backHref)}">← All runs · 全部运行记录</a></p>` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<title>${escapeHtml(input.title)}</title>
-<link rel="icon" href="data:,">
-<style>${css}</style>
-</head>
+  return `${documentHead(input.title, scriptlessPolicy(css), css)}
 <body>
 <main class="page"><section class="card notice">
 <h2>${escapeHtml(input.title)}</h2>
@@ -152,13 +142,17 @@ export function renderStaticPage(input: { title: string; body: string; style?: P
     'style',
     input.style ?? 'report.css',
   );
-  const csp = ["default-src 'none'", `style-src ${sha256(css)}`, 'img-src data:', "base-uri 'none'"].join('; ');
-  return `${documentHead(input.title, csp, css)}
+  return `${documentHead(input.title, scriptlessPolicy(css), css)}
 <body>
 ${input.body}
 </body>
 </html>
 `;
+}
+
+// The policy of a page with no script: its one inline style, images from data: URLs, nothing else.
+function scriptlessPolicy(css: string): string {
+  return ["default-src 'none'", `style-src ${sha256(css)}`, 'img-src data:', "base-uri 'none'"].join('; ');
 }
 
 // The head every page shares: its policy, its inline style, no favicon request.
